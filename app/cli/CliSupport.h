@@ -1,0 +1,27 @@
+#pragma once
+// Shared conventions of the perfnas commands (design.md "The CLI"): exit status 0 on success,
+// 2 for bad usage or bad input, 1 for other failures; errors go to stderr naming what and why.
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json_fwd.hpp>
+
+#include "core/common/Result.h"
+
+namespace perfnas::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitBadInput = 2;
+
+// Prints "perfnas: <message>" to stderr and returns the exit status for the error's code.
+int reportError(const Error& error);
+
+// Prints a JSON document on stdout (indented, one trailing newline).
+void printJson(const nlohmann::json& document);
+
+// Each command registers its subcommand and sets `exitCode` when it runs.
+void addMfccCommand(CLI::App& app, int& exitCode);
+void addDatasetCommand(CLI::App& app, int& exitCode);
+void addDemoDataCommand(CLI::App& app, int& exitCode);
+
+}  // namespace perfnas::cli
