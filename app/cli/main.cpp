@@ -12,7 +12,7 @@ int main(int argc, char** argv) {
     int exitCode = perfnas::cli::kExitOk;
     // demo
     perfnas::cli::addMfccCommand(app, exitCode);
-    // dataset
+    perfnas::cli::addDatasetCommand(app, exitCode);
 
     try {
         app.parse(argc, argv);
