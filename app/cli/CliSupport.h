@@ -21,6 +21,7 @@ void printJson(const nlohmann::json& document);
 
 // Each command registers its subcommand and sets `exitCode` when it runs.
 void addMfccCommand(CLI::App& app, int& exitCode);
+void addCostCommand(CLI::App& app, int& exitCode);
 void addDatasetCommand(CLI::App& app, int& exitCode);
 void addDemoDataCommand(CLI::App& app, int& exitCode);
 

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
     // demo
     perfnas::cli::addMfccCommand(app, exitCode);
     perfnas::cli::addDatasetCommand(app, exitCode);
+    perfnas::cli::addCostCommand(app, exitCode);
 
     try {
         app.parse(argc, argv);
