@@ -6,6 +6,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "core/common/Result.h"
+#include "core/dataset/DatasetLoader.h"
 
 namespace perfnas::cli {
 
@@ -19,8 +20,22 @@ int reportError(const Error& error);
 // Prints a JSON document on stdout (indented, one trailing newline).
 void printJson(const nlohmann::json& document);
 
+// Dataset selection shared by the commands that load one.
+struct DatasetArguments {
+    DatasetOptions dataset;
+    std::string keywords;  // comma-separated; empty: the dataset default
+    std::string cacheFolder;
+    bool noCache = false;
+};
+// `dataOption`: "DIR" for a positional folder, or "--data" for an option.
+void addDatasetArguments(CLI::App& command, DatasetArguments& arguments, const std::string& dataOption);
+// Loads with progress on stderr (unless quiet).
+Result<LoadedDataset> loadDataset(DatasetArguments& arguments, bool quiet);
+
 // Each command registers its subcommand and sets `exitCode` when it runs.
 void addMfccCommand(CLI::App& app, int& exitCode);
+void addTrainCommand(CLI::App& app, int& exitCode);
+void addEvaluateCommand(CLI::App& app, int& exitCode);
 void addCostCommand(CLI::App& app, int& exitCode);
 void addDatasetCommand(CLI::App& app, int& exitCode);
 void addDemoDataCommand(CLI::App& app, int& exitCode);

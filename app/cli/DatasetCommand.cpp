@@ -1,4 +1,3 @@
-#include <chrono>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -74,42 +73,21 @@ void printTable(const nlohmann::json& summary) {
 
 void addDatasetCommand(CLI::App& app, int& exitCode) {
     struct Options {
-        DatasetOptions dataset;
-        std::string keywords;
-        std::string cacheFolder;
-        bool noCache = false;
+        DatasetArguments data;
         bool json = false;
     };
     auto options = std::make_shared<Options>();
     CLI::App* command = app.add_subcommand(
         "dataset", "Load a Speech Commands-layout folder: counts per split and class, skipped files");
-    command->add_option("DIR", options->dataset.root, "Dataset folder")->required();
-    command->add_option("--keywords", options->keywords,
-                        "Comma-separated keywords (default: yes,no,up,down,left,right,on,off,stop,go)");
-    command->add_flag("--silence", options->dataset.includeSilence, "Add the _silence_ class");
-    command->add_flag("--unknown", options->dataset.includeUnknown, "Add the _unknown_ class");
-    command->add_option("--cache-dir", options->cacheFolder, "Feature cache folder");
-    command->add_flag("--no-cache", options->noCache, "Neither read nor write the feature cache");
+    addDatasetArguments(*command, options->data, "DIR");
     command->add_flag("--json", options->json, "Print one JSON document");
     command->callback([options, &exitCode] {
-        if (!options->keywords.empty()) {
-            options->dataset.keywords.clear();
-            std::stringstream list(options->keywords);
-            for (std::string word; std::getline(list, word, ',');) {
-                if (!word.empty()) options->dataset.keywords.push_back(word);
-            }
-        }
-        LoadOptions load{.cacheFolder = options->cacheFolder, .useCache = !options->noCache};
-        auto progress = [json = options->json](std::size_t done, std::size_t total) {
-            if (!json) std::cerr << "\rdecoding " << done << "/" << total << (done == total ? "\n" : "")
-                                 << std::flush;
-        };
-        auto loaded = DatasetLoader::load(options->dataset, load, progress);
+        auto loaded = loadDataset(options->data, options->json);
         if (!loaded) {
             exitCode = reportError(loaded.error());
             return;
         }
-        const nlohmann::json summary = summarize(*loaded, options->dataset);
+        const nlohmann::json summary = summarize(*loaded, options->data.dataset);
         if (options->json) {
             printJson(summary);
         } else {

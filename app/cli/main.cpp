@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
     perfnas::cli::addMfccCommand(app, exitCode);
     perfnas::cli::addDatasetCommand(app, exitCode);
     perfnas::cli::addCostCommand(app, exitCode);
+    perfnas::cli::addTrainCommand(app, exitCode);
+    perfnas::cli::addEvaluateCommand(app, exitCode);
 
     try {
         app.parse(argc, argv);
