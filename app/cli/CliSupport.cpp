@@ -1,5 +1,9 @@
 #include "app/cli/CliSupport.h"
 
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
 #include <iostream>
 #include <sstream>
 #include <nlohmann/json.hpp>
@@ -18,6 +22,29 @@ int reportError(const Error& error) {
             return kExitFailure;
     }
     return kExitFailure;
+}
+
+ProgressLine::ProgressLine(bool enabled) : m_enabled(enabled), m_terminal(isatty(STDERR_FILENO) == 1) {}
+
+ProgressLine::~ProgressLine() { finish(); }
+
+void ProgressLine::finish() {
+    if (m_enabled && m_terminal && m_printed) std::fputc('\n', stderr);
+    m_printed = false;
+}
+
+void ProgressLine::update(const std::string& text, bool force) {
+    if (!m_enabled) return;
+    const double now = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    if (!force && now - m_lastSeconds < (m_terminal ? 0.1 : 5.0)) return;
+    m_lastSeconds = now;
+    m_printed = true;
+    if (m_terminal) {
+        std::fprintf(stderr, "\r%s\033[K", text.c_str());
+    } else {
+        std::fprintf(stderr, "%s\n", text.c_str());
+    }
+    std::fflush(stderr);
 }
 
 void addDatasetArguments(CLI::App& command, DatasetArguments& arguments, const std::string& dataOption) {
@@ -39,8 +66,9 @@ Result<LoadedDataset> loadDataset(DatasetArguments& arguments, bool quiet) {
         }
     }
     const LoadOptions load{.cacheFolder = arguments.cacheFolder, .useCache = !arguments.noCache};
-    auto progress = [quiet](std::size_t done, std::size_t total) {
-        if (!quiet) std::cerr << "\rloading clips " << done << "/" << total << (done == total ? "\n" : "") << std::flush;
+    ProgressLine line(!quiet);
+    auto progress = [&line](std::size_t done, std::size_t total) {
+        line.update("loading clips " + std::to_string(done) + "/" + std::to_string(total), done == total);
     };
     return DatasetLoader::load(arguments.dataset, load, progress);
 }

@@ -20,6 +20,22 @@ int reportError(const Error& error);
 // Prints a JSON document on stdout (indented, one trailing newline).
 void printJson(const nlohmann::json& document);
 
+// Progress on stderr: rewritten in place (at most 10 times a second) on a terminal, a new line at
+// most every 5 s otherwise (logs, cluster jobs); silent when disabled (--json).
+class ProgressLine {
+public:
+    explicit ProgressLine(bool enabled);
+    ~ProgressLine();
+    void update(const std::string& text, bool force = false);
+    void finish();  // ends the line on a terminal, before other output
+
+private:
+    bool m_enabled;
+    bool m_terminal;
+    bool m_printed = false;
+    double m_lastSeconds = -1e9;
+};
+
 // Dataset selection shared by the commands that load one.
 struct DatasetArguments {
     DatasetOptions dataset;

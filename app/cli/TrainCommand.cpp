@@ -81,10 +81,12 @@ void addTrainCommand(CLI::App& app, int& exitCode) {
         CancelToken cancel;
         g_interrupt = &cancel;
         std::signal(SIGINT, [](int) { g_interrupt->cancel(); });
-        auto progress = [json = options->json](const TrainingProgress& step) {
-            if (json) return;
-            std::fprintf(stderr, "\riteration %d/%d  loss %.4f  lr %.2g  %.0f samples/s   ", step.iteration,
-                         step.iterations, step.loss, step.learningRate, step.samplesPerSecond);
+        ProgressLine line(!options->json);
+        auto progress = [&line](const TrainingProgress& step) {
+            char text[160];
+            std::snprintf(text, sizeof text, "iteration %d/%d  loss %.4f  lr %.2g  %.0f samples/s", step.iteration,
+                          step.iterations, step.loss, step.learningRate, step.samplesPerSecond);
+            line.update(text, step.iteration == step.iterations);
         };
         Result<TrainingResult> result = makeError(ErrorCode::Internal, "not run");
         ArchitectureSpec spec;
@@ -106,7 +108,7 @@ void addTrainCommand(CLI::App& app, int& exitCode) {
             result = Trainer::train(spec, loaded->features, params, progress, cancel);
         }
         std::signal(SIGINT, SIG_DFL);
-        if (!options->json) std::fprintf(stderr, "\n");
+        line.finish();
         if (!result) {
             exitCode = reportError(result.error());
             return;

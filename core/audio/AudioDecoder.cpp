@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cmath>
 #include <memory>
+#include <sstream>
 #include <string>
 
 namespace perfnas {
@@ -19,6 +20,23 @@ struct SndFileCloser {
 
 Error fileError(const std::filesystem::path& file, const std::string& reason) {
     return makeError(ErrorCode::InvalidInput, file.string() + ": " + reason);
+}
+
+// libsndfile quietly shortens a WAV whose data chunk runs past the end of the file; its parse log
+// keeps the evidence as "data : 32000 (should be 1000)". A cut-off clip is damaged input.
+std::string truncationNote(SNDFILE* handle) {
+    std::string log(4096, '\0');
+    sf_command(handle, SFC_GET_LOG_INFO, log.data(), static_cast<int>(log.size()));
+    std::istringstream lines(log.c_str());
+    for (std::string line; std::getline(lines, line);) {
+        const auto shouldBe = line.find("(should be");
+        if (line.starts_with("data") && shouldBe != std::string::npos) {
+            const std::string promised = line.substr(line.find(':') + 1, shouldBe - line.find(':') - 1);
+            const std::string present = line.substr(shouldBe + 10, line.find(')', shouldBe) - shouldBe - 10);
+            return "truncated: the header promises" + promised + "bytes of samples, the file holds" + present;
+        }
+    }
+    return {};
 }
 
 }  // namespace
@@ -42,6 +60,9 @@ Result<MonoAudio> AudioDecoder::decodeMono(const std::filesystem::path& file) {
     }
     if (info.channels <= 0 || info.samplerate <= 0) {
         return fileError(file, "invalid header (no channels or sample rate)");
+    }
+    if (const std::string truncated = truncationNote(handle.get()); !truncated.empty()) {
+        return fileError(file, truncated);
     }
     if (info.frames <= 0) return fileError(file, "contains no audio samples (zero length)");
 

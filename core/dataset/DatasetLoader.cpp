@@ -150,10 +150,10 @@ Result<LoadedDataset> DatasetLoader::load(const DatasetOptions& dataset, const L
         features.coefficients = options.mfcc.coefficients;
         features.frames = 1 + AudioDecoder::kClipSamples / options.mfcc.hopSamples;
         features.skipped = index.skipped;
-        const std::string rootPrefix = index.root.string() + "/";
-        auto relativeReason = [&](std::string message) {
-            // Decoder messages start with the full path; the report lists relative paths.
-            if (message.starts_with(rootPrefix)) message.erase(0, rootPrefix.size());
+        auto reasonOnly = [&](const std::string& relativePath, std::string message) {
+            // Decoder messages start with "<full path>: "; the report already names the file.
+            const std::string prefix = (index.root / relativePath).string() + ": ";
+            if (message.starts_with(prefix)) message.erase(0, prefix.size());
             return message;
         };
         for (std::size_t i = 0; i < noiseDecoded.size(); ++i) {
@@ -161,7 +161,7 @@ Result<LoadedDataset> DatasetLoader::load(const DatasetOptions& dataset, const L
                 features.backgroundNoise.push_back(std::move(noiseDecoded[i].samples));
             } else {
                 features.skipped.push_back({index.backgroundNoise[i].relativePath,
-                                            relativeReason(noiseDecoded[i].error)});
+                                            reasonOnly(index.backgroundNoise[i].relativePath, noiseDecoded[i].error)});
             }
         }
         auto append = [&](Split split, const std::string& path, int label,
@@ -177,7 +177,7 @@ Result<LoadedDataset> DatasetLoader::load(const DatasetOptions& dataset, const L
         for (std::size_t i = 0; i < index.clips.size(); ++i) {
             const ClipRef& ref = index.clips[i];
             if (!clipsDecoded[i].error.empty()) {
-                features.skipped.push_back({ref.relativePath, relativeReason(clipsDecoded[i].error)});
+                features.skipped.push_back({ref.relativePath, reasonOnly(ref.relativePath, clipsDecoded[i].error)});
                 continue;
             }
             append(ref.split, ref.relativePath, ref.label, clipsDecoded[i].samples, mfccs[i]);
