@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1);
 
     int exitCode = perfnas::cli::kExitOk;
-    // demo
+    perfnas::cli::addDemoDataCommand(app, exitCode);
     perfnas::cli::addMfccCommand(app, exitCode);
     perfnas::cli::addDatasetCommand(app, exitCode);
     perfnas::cli::addCostCommand(app, exitCode);

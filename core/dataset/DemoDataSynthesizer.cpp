@@ -1,0 +1,748 @@
+#include "core/dataset/DemoDataSynthesizer.h"
+
+#include <espeak-ng/espeak_ng.h>
+#include <espeak-ng/speak_lib.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <random>
+#include <set>
+#include <string_view>
+
+#include "core/audio/AudioDecoder.h"
+#include "core/audio/WavWriter.h"
+
+namespace perfnas {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr int kRateHz = AudioDecoder::kClipRateHz;
+constexpr std::size_t kClipSamples = AudioDecoder::kClipSamples;
+constexpr const char* kNoiseFolder = "_background_noise_";
+constexpr const char* kFormatName = "perfnas-demo-data";
+constexpr double kMaxSpeedChange = 0.08;  // tempo/pitch variation of one take, +-8 %
+constexpr double kNoiseRms = 0.1;         // every background recording is scaled to this RMS
+constexpr int kBabbleTalkers = 6;
+constexpr std::chrono::seconds kSilentChild{60};
+
+// English voices, and the variants that sound like people (no robots, whispers or effects);
+// all ship in espeak-ng-data since 1.49. An unknown variant would fall back to the plain voice.
+constexpr std::string_view kVoices =
+    "en en-us en-gb-scotland en-gb-x-rp en-gb-x-gbclan en-gb-x-gbcwmd en-029 en-us-nyc";
+constexpr std::string_view kVariants =
+    "m1 m2 m3 m4 m5 m6 m7 f1 f2 f3 f4 f5 klatt klatt2 klatt3 Alex Andy Annie adam anika aunty "
+    "belinda benjamin david ed edward iven john linda max michel norbert paul quincy rob robert "
+    "shelby steph travis victor zac";
+// Babble vocabulary: none of the 35 Speech Commands words, so noise never contains a keyword.
+constexpr std::string_view kBabbleWords =
+    "about after apple because before better bottle bring candle carpet chair coffee colour "
+    "corner dinner doctor early evening family flower garden guitar hammer island jacket kitchen "
+    "later little market maybe middle minute morning music nothing number ocean paper pencil "
+    "people pocket quiet rabbit really river silver sister summer table today travel under water "
+    "weather window";
+constexpr const char* kNoiseNames[] = {"white_noise.wav", "pink_noise.wav", "brown_noise.wav",
+                                       "mains_hum.wav", "babble.wav"};
+constexpr const char* kListNames[] = {"", "validation_list.txt", "testing_list.txt"};
+
+std::vector<std::string> splitWords(std::string_view text) {
+    std::vector<std::string> words;
+    for (std::size_t at = 0, end = 0; at < text.size(); at = end + 1) {
+        end = std::min(text.find(' ', at), text.size());
+        words.emplace_back(text.substr(at, end - at));
+    }
+    return words;
+}
+
+Error ioError(const fs::path& path, const std::string& what) {
+    return makeError(ErrorCode::IoFailure, path.string() + ": " + what);
+}
+
+// SplitMix64 finaliser: independent, reproducible random streams per clip and noise.
+std::uint64_t mixSeed(std::uint64_t seed, std::uint64_t stream) {
+    std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (stream + 1);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+// Own integer -> float mapping: std:: distributions differ between standard libraries.
+class Random {
+public:
+    explicit Random(std::uint64_t seed) : m_engine(seed) {}
+    double unit() { return static_cast<double>(m_engine() >> 11) * 0x1.0p-53; }  // [0, 1)
+    double uniform(double low, double high) { return low + (high - low) * unit(); }
+    std::size_t below(std::size_t n) { return static_cast<std::size_t>(unit() * n); }
+    std::uint32_t bits32() { return static_cast<std::uint32_t>(m_engine() >> 32); }
+    template <typename T>
+    void shuffle(std::vector<T>& v) {
+        for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[below(i)]);
+    }
+
+private:
+    std::mt19937_64 m_engine;
+};
+
+struct SpeechRequest {
+    std::string voice;  // "en-us+f2"
+    int rateWpm = 175, pitch = 50, pitchRange = 50;
+    std::string text;
+};
+
+// ---- espeak-ng in a child process ------------------------------------------------------------
+// espeak-ng keeps synthesis state in globals (pitch flutter phase, AGC, rand()) that neither
+// re-initialisation nor espeak_Terminate resets (Terminate even deadlocks a later Initialize in
+// 1.51). A forked, single-threaded child starts from the pristine state every time, so equal
+// requests give equal samples in any process, and espeak's setlocale()/exit() stay out of ours.
+// Pipe protocol: int32 sample rate, then per request int32 count + count int16 samples; on
+// failure int32 -1 and the message up to EOF.
+
+std::vector<short>* g_collected = nullptr;  // only ever used in the child
+
+int collectSamples(short* wav, int count, espeak_EVENT* /*events*/) {
+    if (wav != nullptr && count > 0) g_collected->insert(g_collected->end(), wav, wav + count);
+    return 0;
+}
+
+void writeAll(int fd, const void* data, std::size_t size) {
+    for (auto* bytes = static_cast<const char*>(data); size > 0;) {
+        const ssize_t written = ::write(fd, bytes, size);
+        if (written < 0 && errno == EINTR) continue;
+        if (written <= 0) ::_exit(4);
+        bytes += written;
+        size -= static_cast<std::size_t>(written);
+    }
+}
+
+[[noreturn]] void childFail(int fd, const std::string& message) {
+    const std::int32_t tag = -1;
+    writeAll(fd, &tag, sizeof tag);
+    writeAll(fd, message.data(), message.size());
+    ::_exit(3);
+}
+
+[[noreturn]] void speechChild(int fd, const std::vector<SpeechRequest>& requests) {
+    std::srand(1);  // breathy variants draw noise from rand()
+    espeak_ng_InitializePath(nullptr);
+    espeak_ng_ERROR_CONTEXT context = nullptr;
+    if (const espeak_ng_STATUS status = espeak_ng_Initialize(&context); status != ENS_OK) {
+        char message[512] = {};
+        espeak_ng_GetStatusCodeMessage(status, message, sizeof message);
+        childFail(fd, std::string("espeak-ng could not start: ") + message);
+    }
+    if (espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, 0, nullptr) != ENS_OK) {
+        childFail(fd, "espeak-ng could not start synchronous output");
+    }
+    espeak_SetSynthCallback(collectSamples);
+    const std::int32_t rate = espeak_ng_GetSampleRate();
+    writeAll(fd, &rate, sizeof rate);
+    std::vector<short> samples;
+    g_collected = &samples;
+    for (const SpeechRequest& request : requests) {
+        if (espeak_SetVoiceByName(request.voice.c_str()) != EE_OK) {
+            childFail(fd, "espeak-ng has no voice " + request.voice);
+        }
+        espeak_SetParameter(espeakRATE, request.rateWpm, 0);
+        espeak_SetParameter(espeakPITCH, request.pitch, 0);
+        espeak_SetParameter(espeakRANGE, request.pitchRange, 0);
+        samples.clear();
+        if (espeak_Synth(request.text.c_str(), request.text.size() + 1, 0, POS_CHARACTER, 0,
+                         espeakCHARS_UTF8, nullptr, nullptr) != EE_OK ||
+            samples.empty()) {
+            childFail(fd, "espeak-ng produced no audio for \"" + request.text + "\"");
+        }
+        const auto count = static_cast<std::int32_t>(samples.size());
+        writeAll(fd, &count, sizeof count);
+        writeAll(fd, samples.data(), samples.size() * sizeof(short));
+    }
+    ::_exit(0);
+}
+
+struct Speech {
+    int sampleRateHz = 0;
+    std::vector<std::vector<float>> utterances;  // one per request, in order
+};
+
+Result<Speech> synthesizeSpeech(const std::vector<SpeechRequest>& requests,
+                                const CancelToken& cancel) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) return makeError(ErrorCode::Internal, "espeak-ng: no pipe");
+    const pid_t pid = ::fork();
+    if (pid < 0) return makeError(ErrorCode::Internal, "espeak-ng: cannot start a process");
+    if (pid == 0) speechChild(fds[1], requests);
+    ::close(fds[1]);
+    std::string bytes;
+    char buffer[1 << 16];
+    // Drain the pipe while polling the cancel token; a child silent for a minute is stuck.
+    auto lastData = std::chrono::steady_clock::now();
+    const bool stopped = [&] {
+        for (;;) {
+            if (cancel.cancelled() || std::chrono::steady_clock::now() - lastData > kSilentChild) {
+                return ::kill(pid, SIGKILL), true;
+            }
+            pollfd entry{fds[0], POLLIN, 0};
+            if (::poll(&entry, 1, /*timeout ms=*/50) <= 0) continue;
+            const ssize_t got = ::read(fds[0], buffer, sizeof buffer);
+            if (got < 0 && errno == EINTR) continue;
+            if (got <= 0) return false;
+            bytes.append(buffer, static_cast<std::size_t>(got));
+            lastData = std::chrono::steady_clock::now();
+        }
+    }();
+    ::close(fds[0]);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (stopped && cancel.cancelled()) {
+        return makeError(ErrorCode::Cancelled, "demo data synthesis cancelled");
+    }
+    if (stopped) return makeError(ErrorCode::Internal, "espeak-ng: stopped responding");
+
+    std::size_t at = 0;
+    std::int32_t count = 0;
+    const auto take = [&](void* out, std::size_t size) {
+        if (bytes.size() - at < size) return false;
+        std::memcpy(out, bytes.data() + at, size);
+        return at += size, true;
+    };
+    Speech speech;
+    while (count >= 0 && speech.utterances.size() < requests.size() && take(&count, sizeof count)) {
+        if (speech.sampleRateHz == 0) {
+            speech.sampleRateHz = count;
+            continue;
+        }
+        std::vector<short> pcm(static_cast<std::size_t>(std::max(count, 0)));
+        if (!take(pcm.data(), pcm.size() * sizeof(short))) break;
+        std::vector<float>& samples = speech.utterances.emplace_back(pcm.size());
+        for (std::size_t i = 0; i < pcm.size(); ++i) samples[i] = pcm[i] / 32768.0F;
+    }
+    if (count < 0) return makeError(ErrorCode::Internal, bytes.substr(at));
+    if (speech.utterances.size() != requests.size() || !WIFEXITED(status) ||
+        WEXITSTATUS(status) != 0) {
+        return makeError(ErrorCode::Internal,
+                         "espeak-ng: the process ended early (" + std::to_string(status) + ")");
+    }
+    return speech;
+}
+
+// ---- speakers --------------------------------------------------------------------------------
+
+struct Speaker {
+    std::string id;  // 8 hex digits
+    SpeechRequest voice;
+    int split = 0;  // 0 training, 1 validation, 2 testing
+};
+
+std::vector<Speaker> makeSpeakers(const DemoDataOptions& options, Random& random) {
+    const std::vector<std::string> voices = splitWords(kVoices);
+    std::vector<std::string> variants = splitWords(kVariants);
+    random.shuffle(variants);
+    std::vector<Speaker> speakers(static_cast<std::size_t>(options.speakers));
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < speakers.size(); ++i) {
+        char id[9];
+        do {
+            std::snprintf(id, sizeof id, "%08x", random.bits32());
+        } while (!ids.insert(id).second);
+        speakers[i].id = id;
+        speakers[i].voice = {
+            .voice = voices[random.below(voices.size())] + "+" + variants[i % variants.size()],
+            .rateWpm = static_cast<int>(random.uniform(140, 211)),
+            .pitch = static_cast<int>(random.uniform(30, 71)),
+            .pitchRange = static_cast<int>(random.uniform(30, 91)),
+            .text = {}};  // braced members are evaluated in order: the draws are deterministic
+    }
+    // Whole speakers per split: shuffled, the first ones are validation, the next testing.
+    std::vector<std::size_t> order(speakers.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    random.shuffle(order);
+    const auto share = [&](double percent) {
+        return percent <= 0 ? 0 : std::max<int>(1, std::lround(options.speakers * percent / 100));
+    };
+    const int validation = share(options.validationPercent);
+    const int testing = share(options.testingPercent);
+    for (int k = 0; k < validation + testing; ++k) {
+        speakers[order[static_cast<std::size_t>(k)]].split = k < validation ? 1 : 2;
+    }
+    return speakers;
+}
+
+// Speakers with the splits interleaved in proportion (largest deficit first), so any run of
+// consecutive speakers, and so every word's clips, splits close to the requested shares.
+std::vector<std::size_t> interleavedSpeakers(const std::vector<Speaker>& speakers) {
+    std::vector<std::size_t> bySplit[3];
+    for (std::size_t i = 0; i < speakers.size(); ++i) bySplit[speakers[i].split].push_back(i);
+    std::vector<std::size_t> order;
+    std::size_t used[3] = {0, 0, 0};
+    while (order.size() < speakers.size()) {
+        int best = -1;
+        double bestDeficit = 0;
+        for (int s = 0; s < 3; ++s) {
+            const double deficit =
+                double(order.size() + 1) * bySplit[s].size() / speakers.size() - double(used[s]);
+            if (used[s] < bySplit[s].size() && (best < 0 || deficit > bestDeficit)) {
+                best = s, bestDeficit = deficit;
+            }
+        }
+        order.push_back(bySplit[best][used[best]++]);
+    }
+    return order;
+}
+
+// ---- audio -----------------------------------------------------------------------------------
+
+void normalizeRms(std::vector<float>& samples, double targetRms) {
+    double energy = 0, peak = 0;
+    for (float x : samples) energy += double(x) * x, peak = std::max(peak, double(std::fabs(x)));
+    if (energy <= 0) return;
+    const double gain = std::min(targetRms / std::sqrt(energy / samples.size()), 0.98 / peak);
+    for (float& x : samples) x = static_cast<float>(x * gain);
+}
+
+// White, pink (Paul Kellet's economy filter), brown (leaky integrator), mains hum (50 or 60 Hz
+// with 8 harmonics, even ones weaker) over a trace of hiss.
+std::vector<float> colouredNoise(int kind, std::size_t length, Random& random) {
+    std::vector<float> out(length);
+    double b0 = 0, b1 = 0, b2 = 0, phases[8];
+    const double mainsHz = random.unit() < 0.5 ? 50.0 : 60.0;
+    for (double& phase : phases) phase = random.uniform(0, 2 * M_PI);
+    for (std::size_t i = 0; i < length; ++i) {
+        const double white = random.uniform(-1, 1);
+        double y = white;
+        if (kind == 1) {
+            b0 = 0.99765 * b0 + white * 0.0990460;
+            b1 = 0.96300 * b1 + white * 0.2965164;
+            b2 = 0.57000 * b2 + white * 1.0526913;
+            y = b0 + b1 + b2 + white * 0.1848;
+        } else if (kind == 2) {
+            y = b0 = (b0 + 0.02 * white) / 1.02;
+        } else if (kind == 3) {
+            y = 0.01 * white;
+            for (int h = 1; h <= 8; ++h) {
+                const double angle = 2 * M_PI * mainsHz * h * double(i) / kRateHz;
+                y += std::sin(angle + phases[h - 1]) / std::pow(h, h % 2 ? 1.0 : 1.6);
+            }
+        }
+        out[i] = static_cast<float>(y);
+    }
+    normalizeRms(out, kNoiseRms);
+    return out;
+}
+
+// Several talkers reading random words, looped and overlapped: a cafe-like babble track.
+Result<std::vector<float>> babble(const Speech& speech, std::size_t firstTalker, std::size_t length,
+                                  Random& random) {
+    std::vector<float> mix(length, 0.0F);
+    for (std::size_t t = firstTalker; t < speech.utterances.size(); ++t) {
+        auto talker = AudioDecoder::resample(speech.utterances[t], speech.sampleRateHz, kRateHz);
+        if (!talker) return talker.error();
+        normalizeRms(*talker, kNoiseRms);
+        const double gain = random.uniform(0.5, 1.0);
+        const std::size_t shift = random.below(talker->size());
+        for (std::size_t i = 0; i < length; ++i) {
+            mix[i] += static_cast<float>(gain * (*talker)[(i + shift) % talker->size()]);
+        }
+    }
+    normalizeRms(mix, kNoiseRms);
+    return mix;
+}
+
+// Cuts espeak's leading/trailing silence so placement inside the 1 s window is ours to choose.
+void trimSilence(std::vector<float>& samples, int rateHz) {
+    float peak = 0;
+    for (float x : samples) peak = std::max(peak, std::fabs(x));
+    const auto loud = [&](float x) { return std::fabs(x) > 0.02F * peak; };
+    const std::ptrdiff_t margin = rateHz / 100;  // 10 ms
+    const auto first = std::find_if(samples.begin(), samples.end(), loud) - samples.begin();
+    const auto last = samples.rend() - std::find_if(samples.rbegin(), samples.rend(), loud);
+    const auto begin = std::max<std::ptrdiff_t>(0, first - margin);
+    const auto end = std::min<std::ptrdiff_t>(std::ssize(samples), last + margin);
+    if (end > begin) samples = std::vector<float>(samples.begin() + begin, samples.begin() + end);
+}
+
+// Tempo and pitch change together, like a tape played faster: Catmull-Rom interpolation at
+// steps of `speed` input samples; cheap per take, and the input is band-limited already.
+std::vector<float> changeSpeed(const std::vector<float>& in, double speed) {
+    const auto at = [&](std::ptrdiff_t i) {
+        return in[std::clamp<std::ptrdiff_t>(i, 0, std::ssize(in) - 1)];
+    };
+    std::vector<float> out(static_cast<std::size_t>(double(in.size() - 1) / speed) + 1);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const auto k = static_cast<std::ptrdiff_t>(double(i) * speed);
+        const double t = double(i) * speed - double(k);
+        const double p0 = at(k - 1), p1 = at(k), p2 = at(k + 1), p3 = at(k + 2);
+        out[i] = static_cast<float>(
+            p1 +
+            0.5 * t *
+                (p2 - p0 + t * (2 * p0 - 5 * p1 + 4 * p2 - p3 + t * (3 * (p1 - p2) + p3 - p0))));
+    }
+    return out;
+}
+
+// One take: tempo/pitch change (+-8 %), gain -20..0 dB, random position in the 1 s window, and a
+// random stretch of one background recording 25..50 dB below the speech peak.
+std::vector<float> renderClip(const std::vector<float>& utterance,
+                              const std::vector<std::vector<float>>& noises, Random& random) {
+    const double maxLength = 0.95 * kClipSamples;  // slow speakers still fit the window
+    const double speed = std::max(1.0 + random.uniform(-kMaxSpeedChange, kMaxSpeedChange),
+                                  double(utterance.size()) / maxLength);
+    std::vector<float> voice = changeSpeed(utterance, speed);
+    AudioDecoder::fitToLength(voice, std::min(voice.size(), kClipSamples));
+    float peak = 0;
+    for (float x : voice) peak = std::max(peak, std::fabs(x));
+    const double level = 0.9 * std::pow(10.0, random.uniform(-20, 0) / 20);
+    const double gain = peak > 0 ? level / peak : 0.0;
+    const std::size_t offset = random.below(kClipSamples - voice.size() + 1);
+    const std::vector<float>& noise = noises[random.below(noises.size())];
+    const std::size_t noiseStart = random.below(noise.size() - kClipSamples + 1);
+    const double noiseGain = level * std::pow(10.0, -random.uniform(25, 50) / 20) / kNoiseRms;
+    std::vector<float> clip(kClipSamples);
+    for (std::size_t i = 0; i < clip.size(); ++i) {
+        clip[i] = static_cast<float>(noiseGain * noise[noiseStart + i]);
+        if (i >= offset && i - offset < voice.size()) clip[i] += float(gain * voice[i - offset]);
+    }
+    return clip;
+}
+
+// ---- output folder ---------------------------------------------------------------------------
+
+bool isClipName(const std::string& name) {  // <8 hex>_nohash_<digits>.wav
+    const auto digits = [](auto from, auto to, auto is) {
+        return std::all_of(from, to, [&](char c) { return is(static_cast<unsigned char>(c)); });
+    };
+    return name.size() >= 21 && name.compare(8, 8, "_nohash_") == 0 && name.ends_with(".wav") &&
+           digits(name.begin(), name.begin() + 8, ::isxdigit) &&
+           digits(name.begin() + 16, name.end() - 4, ::isdigit);
+}
+
+json optionsJson(const DemoDataOptions& o) {
+    return {{"seed", o.seed},
+            {"clipsPerWord", o.clipsPerWord},
+            {"clipsPerUnknownWord", o.clipsPerUnknownWord},
+            {"keywords", o.keywords},
+            {"unknownWords", o.unknownWords},
+            {"speakers", o.speakers},
+            {"backgroundNoiseSeconds", o.backgroundNoiseSeconds},
+            {"validationPercent", o.validationPercent},
+            {"testingPercent", o.testingPercent},
+            {"sampleRateHz", kRateHz}};
+}
+
+// Write-then-rename: a reader sees the old file or the whole new one, never half of it.
+Status writeText(const fs::path& file, const std::string& text) {
+    const fs::path temporary = file.string() + ".tmp";
+    if (!(std::ofstream(temporary, std::ios::binary | std::ios::trunc) << text).flush()) {
+        return ioError(temporary, "cannot write");
+    }
+    std::error_code ec;
+    fs::rename(temporary, file, ec);
+    return ec ? Status(ioError(file, "cannot write (" + ec.message() + ")")) : Status(Done{});
+}
+
+Status writeMarker(const DemoDataOptions& options, const json& report, bool complete) {
+    const json marker = {{"format", kFormatName},
+                         {"formatVersion", DemoDataSynthesizer::kFormatVersion},
+                         {"complete", complete},
+                         {"generator", std::string("espeak-ng ") + espeak_Info(nullptr)},
+                         {"options", optionsJson(options)},
+                         {"report", report}};
+    return writeText(options.outputDir / DemoDataSynthesizer::kMarkerFileName,
+                     marker.dump(2) + "\n");
+}
+
+// Removes only what an earlier run wrote (clip-named WAVs in its word folders, its noise files,
+// its lists); anything a user added stays. Words were validated as plain folder names.
+void removeEarlierDataset(const fs::path& dir, const json& oldOptions,
+                          const DemoDataOptions& options) {
+    std::error_code ec;
+    std::set<std::string> words(options.keywords.begin(), options.keywords.end());
+    words.insert(options.unknownWords.begin(), options.unknownWords.end());
+    for (const char* key : {"keywords", "unknownWords"}) {
+        for (const json& word : oldOptions.value(key, json::array())) {
+            const std::string name = word.is_string() ? word.get<std::string>() : "";
+            if (!name.empty() && name.find_first_of("/\\") == std::string::npos && name[0] != '.') {
+                words.insert(name);
+            }
+        }
+    }
+    const auto removeIf = [&](const fs::path& folder, auto ours) {
+        for (const auto& entry : fs::directory_iterator(folder, ec)) {
+            if (entry.is_regular_file(ec) && ours(entry.path().filename().string())) {
+                fs::remove(entry.path(), ec);
+            }
+        }
+        if (fs::is_empty(folder, ec)) fs::remove(folder, ec);
+    };
+    for (const std::string& word : words) removeIf(dir / word, isClipName);
+    removeIf(dir / kNoiseFolder, [](const std::string& name) {
+        return std::find(std::begin(kNoiseNames), std::end(kNoiseNames), name) !=
+               std::end(kNoiseNames);
+    });
+    for (const std::string name :
+         {kListNames[1], kListNames[2], DemoDataSynthesizer::kMarkerFileName}) {
+        fs::remove(dir / name, ec);
+        fs::remove(dir / (name + ".tmp"), ec);  // left by a run killed inside writeText
+    }
+}
+
+Status validate(const DemoDataOptions& o) {
+    const auto outside = [](int value, int low, int high) { return value < low || value > high; };
+    std::string problem;
+    if (o.outputDir.empty()) problem = "no output folder given";
+    if (outside(o.clipsPerWord, 1, 100000)) problem = "clips per word must be 1..100000";
+    if (outside(o.clipsPerUnknownWord, 0, 100000)) problem = "clips per unknown word: 0..100000";
+    if (outside(o.speakers, 3, 1000)) problem = "speakers must be 3..1000";
+    if (outside(o.backgroundNoiseSeconds, 2, 600)) problem = "noise seconds must be 2..600";
+    if (o.validationPercent < 0 || o.testingPercent < 0 ||
+        o.validationPercent + o.testingPercent > 60) {
+        problem = "validation and testing percentages must be >= 0 and sum to at most 60";
+    }
+    if (o.keywords.empty()) problem = "no keywords";
+    std::set<std::string> seen;
+    for (const auto* list : {&o.keywords, &o.unknownWords}) {
+        for (const std::string& word : *list) {
+            if (word.empty() || word.size() > 64 || word[0] == '_' || word[0] == '.' ||
+                word.find_first_of("/\\") != std::string::npos) {
+                problem = "\"" + word + "\" cannot be a word folder name";
+            } else if (!seen.insert(word).second) {
+                problem = "word \"" + word + "\" is listed twice";
+            }
+        }
+    }
+    if (problem.empty()) return Done{};
+    return makeError(ErrorCode::InvalidInput, "demo data: " + problem);
+}
+
+DemoDataReport reportFrom(const json& report, const fs::path& dir) {
+    return {.outputDir = dir,
+            .clips = report.value("clips", 0),
+            .keywordClips = report.value("keywordClips", 0),
+            .unknownWordClips = report.value("unknownWordClips", 0),
+            .speakers = report.value("speakers", 0),
+            .backgroundNoiseFiles = report.value("backgroundNoiseFiles", 0),
+            .validationClips = report.value("validationClips", 0),
+            .testingClips = report.value("testingClips", 0)};
+}
+
+// An existing folder is reused (same options: returns its report), rewritten (a demo dataset
+// with other options, or an interrupted run) or refused (anything else that is not empty).
+Result<std::optional<DemoDataReport>> prepareFolder(const DemoDataOptions& options) {
+    const fs::path& dir = options.outputDir;
+    std::error_code ec;
+    if (!fs::exists(dir, ec)) {
+        if (fs::create_directories(dir, ec); ec) return ioError(dir, "cannot create folder");
+        return std::optional<DemoDataReport>();
+    }
+    const Error foreign = makeError(ErrorCode::InvalidInput,
+                                    dir.string() +
+                                        ": not empty and not a PerfNAS demo dataset; choose an "
+                                        "empty folder");
+    if (!fs::is_directory(dir, ec)) {
+        return makeError(ErrorCode::InvalidInput, dir.string() + ": exists and is not a folder");
+    }
+    const fs::path markerFile = dir / DemoDataSynthesizer::kMarkerFileName;
+    if (!fs::exists(markerFile, ec)) {
+        if (fs::is_empty(dir, ec)) return std::optional<DemoDataReport>();
+        return foreign;
+    }
+    std::ifstream in(markerFile);
+    const json marker = json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (!marker.is_object() || marker.value("format", "") != kFormatName) return foreign;
+    if (marker.value("complete", false) &&
+        marker.value("formatVersion", 0) == DemoDataSynthesizer::kFormatVersion &&
+        marker.value("options", json()) == optionsJson(options)) {
+        DemoDataReport report = reportFrom(marker.value("report", json::object()), dir);
+        report.reused = true;
+        return std::optional(report);
+    }
+    fs::remove(markerFile, ec);  // first, so an interrupted cleanup never looks complete
+    removeEarlierDataset(dir, marker.value("options", json::object()), options);
+    return std::optional<DemoDataReport>();
+}
+
+struct ClipPlan {
+    std::size_t word = 0, speaker = 0, utterance = 0;
+    int take = 0;
+};
+
+}  // namespace
+
+Result<DemoDataReport> DemoDataSynthesizer::synthesize(const DemoDataOptions& options,
+                                                       const ProgressCallback& progress,
+                                                       const CancelToken& cancel) {
+    const auto started = std::chrono::steady_clock::now();
+    const auto finish = [&](DemoDataReport report) {
+        report.seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        return report;
+    };
+    const Error cancelled = makeError(ErrorCode::Cancelled, "demo data synthesis cancelled");
+    if (auto valid = validate(options); !valid) return valid.error();
+    auto existing = prepareFolder(options);
+    if (!existing) return existing.error();
+    if (*existing) return finish(**existing);
+    if (cancel.cancelled()) return cancelled;
+    // An incomplete marker claims the folder, so a later run may clean up after a killed one.
+    if (auto claimed = writeMarker(options, json::object(), /*complete=*/false); !claimed) {
+        return claimed.error();
+    }
+    const fs::path& dir = options.outputDir;
+
+    // Plan: speakers, who says each clip, and the utterances espeak-ng speaks, each only once.
+    Random random(mixSeed(options.seed, 0));
+    const std::vector<Speaker> speakers = makeSpeakers(options, random);
+    const std::vector<std::size_t> speakerOrder = interleavedSpeakers(speakers);
+    std::vector<std::string> words = options.keywords;
+    words.insert(words.end(), options.unknownWords.begin(), options.unknownWords.end());
+    const std::size_t speakerCount = speakers.size();
+    std::vector<SpeechRequest> requests;
+    std::vector<std::size_t> utteranceOf(speakerCount * words.size(), SIZE_MAX);
+    std::vector<int> takes(speakerCount * words.size(), 0);
+    std::vector<ClipPlan> clips;
+    for (std::size_t w = 0; w < words.size(); ++w) {
+        const bool keyword = w < options.keywords.size();
+        const int count = keyword ? options.clipsPerWord : options.clipsPerUnknownWord;
+        const std::size_t first = random.below(speakerCount);
+        for (std::size_t j = 0; j < static_cast<std::size_t>(count); ++j) {
+            const std::size_t s = speakerOrder[(first + j) % speakerCount];
+            const std::size_t key = s * words.size() + w;
+            if (utteranceOf[key] == SIZE_MAX) {
+                utteranceOf[key] = requests.size();
+                requests.push_back(speakers[s].voice);
+                requests.back().text = words[w];
+            }
+            clips.push_back({w, s, utteranceOf[key], takes[key]++});
+        }
+    }
+    const std::size_t firstTalker = requests.size();
+    const std::set<std::string> taken(words.begin(), words.end());
+    const std::vector<std::string> babbleWords = splitWords(kBabbleWords);
+    for (int talker = 0; talker < kBabbleTalkers; ++talker) {
+        SpeechRequest request = speakers[random.below(speakerCount)].voice;
+        for (int n = 0; n < options.backgroundNoiseSeconds * 3; ++n) {  // ~3 words a second
+            const std::string& word = babbleWords[random.below(babbleWords.size())];
+            if (!taken.contains(word)) request.text += word + (random.unit() < 0.15 ? ". " : " ");
+        }
+        requests.push_back(std::move(request));
+    }
+
+    auto speech = synthesizeSpeech(requests, cancel);
+    if (!speech) return speech.error();
+    std::mutex errorMutex;
+    std::optional<Error> firstError;
+    const auto fail = [&](const Error& error) {
+        const std::lock_guard lock(errorMutex);
+        if (!firstError) firstError = error;
+    };
+    const auto stop = [&] {
+        const std::lock_guard lock(errorMutex);
+        return firstError.has_value() || cancel.cancelled();
+    };
+    // Each utterance is trimmed and brought to 16 kHz once (libsamplerate); its takes derive
+    // from it cheaply.
+    parallelFor(
+        firstTalker, options.threads,
+        [&](std::size_t u, int /*worker*/) {
+            std::vector<float>& utterance = speech->utterances[u];
+            trimSilence(utterance, speech->sampleRateHz);
+            auto resampled = AudioDecoder::resample(utterance, speech->sampleRateHz, kRateHz);
+            if (!resampled) return fail(resampled.error());
+            utterance = std::move(*resampled);
+        },
+        stop);
+    if (firstError) return *firstError;
+
+    // Background recordings: written to _background_noise_ and mixed quietly under every clip.
+    const auto noiseLength = static_cast<std::size_t>(options.backgroundNoiseSeconds) * kRateHz;
+    std::vector<std::vector<float>> noises;
+    for (int kind = 0; kind < 4; ++kind) {
+        Random noiseRandom(mixSeed(options.seed, 1000 + static_cast<std::uint64_t>(kind)));
+        noises.push_back(colouredNoise(kind, noiseLength, noiseRandom));
+    }
+    Random babbleRandom(mixSeed(options.seed, 1004));
+    auto talk = babble(*speech, firstTalker, noiseLength, babbleRandom);
+    if (!talk) return talk.error();
+    noises.push_back(std::move(*talk));
+    std::set<std::string> folders = {kNoiseFolder};  // no empty word folders (0 clips)
+    for (const ClipPlan& plan : clips) folders.insert(words[plan.word]);
+    for (const std::string& folder : folders) {
+        std::error_code ec;
+        if (fs::create_directories(dir / folder, ec); ec) {
+            return ioError(dir / folder, "cannot create folder (" + ec.message() + ")");
+        }
+    }
+    for (std::size_t n = 0; n < noises.size(); ++n) {
+        const fs::path file = dir / kNoiseFolder / kNoiseNames[n];
+        if (auto written = WavWriter::writePcm16(file, noises[n], kRateHz); !written) {
+            return written.error();
+        }
+    }
+
+    // Clips are independent (own random stream each), so the thread count never changes a byte.
+    const auto clipName = [&](const ClipPlan& c) {
+        return speakers[c.speaker].id + "_nohash_" + std::to_string(c.take) + ".wav";
+    };
+    std::atomic<std::size_t> done{0};
+    if (progress) progress(0, clips.size());
+    parallelFor(
+        clips.size(), options.threads,
+        [&](std::size_t index, int /*worker*/) {
+            const ClipPlan& plan = clips[index];
+            Random clipRandom(mixSeed(options.seed, 1'000'000 + index));
+            const auto clip = renderClip(speech->utterances[plan.utterance], noises, clipRandom);
+            const fs::path file = dir / words[plan.word] / clipName(plan);
+            if (auto written = WavWriter::writePcm16(file, clip, kRateHz); !written) {
+                return fail(written.error());
+            }
+            if (progress) progress(++done, clips.size());
+        },
+        stop);
+    if (firstError) return *firstError;
+    if (cancel.cancelled()) return cancelled;
+
+    std::vector<std::string> lists[3];
+    int keywordClips = 0;
+    for (const ClipPlan& plan : clips) {
+        lists[speakers[plan.speaker].split].push_back(words[plan.word] + "/" + clipName(plan));
+        keywordClips += plan.word < options.keywords.size() ? 1 : 0;
+    }
+    for (int split = 1; split < 3; ++split) {
+        std::sort(lists[split].begin(), lists[split].end());
+        std::string text;
+        for (const std::string& line : lists[split]) text += line + "\n";
+        if (auto written = writeText(dir / kListNames[split], text); !written) {
+            return written.error();
+        }
+    }
+
+    const json report = {{"clips", clips.size()},
+                         {"keywordClips", keywordClips},
+                         {"unknownWordClips", static_cast<int>(clips.size()) - keywordClips},
+                         {"speakers", speakerCount},
+                         {"backgroundNoiseFiles", noises.size()},
+                         {"validationClips", lists[1].size()},
+                         {"testingClips", lists[2].size()}};
+    if (auto marked = writeMarker(options, report, /*complete=*/true); !marked) {
+        return marked.error();
+    }
+    return finish(reportFrom(report, dir));
+}
+
+}  // namespace perfnas
