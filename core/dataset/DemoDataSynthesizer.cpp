@@ -1,32 +1,24 @@
 #include "core/dataset/DemoDataSynthesizer.h"
 
-#include <espeak-ng/espeak_ng.h>
-#include <espeak-ng/speak_lib.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cctype>
-#include <cerrno>
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <random>
 #include <set>
+#include <span>
 #include <string_view>
 
 #include "core/audio/AudioDecoder.h"
 #include "core/audio/WavWriter.h"
+#include "core/dataset/BackgroundNoise.h"
+#include "core/dataset/EspeakProcess.h"
 
 namespace perfnas {
 namespace fs = std::filesystem;
@@ -39,9 +31,7 @@ constexpr std::size_t kClipSamples = AudioDecoder::kClipSamples;
 constexpr const char* kNoiseFolder = "_background_noise_";
 constexpr const char* kFormatName = "perfnas-demo-data";
 constexpr double kMaxSpeedChange = 0.08;  // tempo/pitch variation of one take, +-8 %
-constexpr double kNoiseRms = 0.1;         // every background recording is scaled to this RMS
 constexpr int kBabbleTalkers = 6;
-constexpr std::chrono::seconds kSilentChild{60};
 
 // English voices, and the variants that sound like people (no robots, whispers or effects);
 // all ship in espeak-ng-data since 1.49. An unknown variant would fall back to the plain voice.
@@ -83,7 +73,8 @@ std::uint64_t mixSeed(std::uint64_t seed, std::uint64_t stream) {
     return z ^ (z >> 31);
 }
 
-// Own integer -> float mapping: std:: distributions differ between standard libraries.
+// Own integer -> float mapping: std:: distributions differ between standard libraries
+// (BackgroundNoise draws the same way).
 class Random {
 public:
     explicit Random(std::uint64_t seed) : m_engine(seed) {}
@@ -99,148 +90,6 @@ public:
 private:
     std::mt19937_64 m_engine;
 };
-
-struct SpeechRequest {
-    std::string voice;  // "en-us+f2"
-    int rateWpm = 175, pitch = 50, pitchRange = 50;
-    std::string text;
-};
-
-// ---- espeak-ng in a child process ------------------------------------------------------------
-// espeak-ng keeps synthesis state in globals (pitch flutter phase, AGC, rand()) that neither
-// re-initialisation nor espeak_Terminate resets (Terminate even deadlocks a later Initialize in
-// 1.51). A forked, single-threaded child starts from the pristine state every time, so equal
-// requests give equal samples in any process, and espeak's setlocale()/exit() stay out of ours.
-// Pipe protocol: int32 sample rate, then per request int32 count + count int16 samples; on
-// failure int32 -1 and the message up to EOF.
-
-std::vector<short>* g_collected = nullptr;  // only ever used in the child
-
-int collectSamples(short* wav, int count, espeak_EVENT* /*events*/) {
-    if (wav != nullptr && count > 0) g_collected->insert(g_collected->end(), wav, wav + count);
-    return 0;
-}
-
-void writeAll(int fd, const void* data, std::size_t size) {
-    for (auto* bytes = static_cast<const char*>(data); size > 0;) {
-        const ssize_t written = ::write(fd, bytes, size);
-        if (written < 0 && errno == EINTR) continue;
-        if (written <= 0) ::_exit(4);
-        bytes += written;
-        size -= static_cast<std::size_t>(written);
-    }
-}
-
-[[noreturn]] void childFail(int fd, const std::string& message) {
-    const std::int32_t tag = -1;
-    writeAll(fd, &tag, sizeof tag);
-    writeAll(fd, message.data(), message.size());
-    ::_exit(3);
-}
-
-[[noreturn]] void speechChild(int fd, const std::vector<SpeechRequest>& requests) {
-    std::srand(1);  // breathy variants draw noise from rand()
-    espeak_ng_InitializePath(nullptr);
-    espeak_ng_ERROR_CONTEXT context = nullptr;
-    if (const espeak_ng_STATUS status = espeak_ng_Initialize(&context); status != ENS_OK) {
-        char message[512] = {};
-        espeak_ng_GetStatusCodeMessage(status, message, sizeof message);
-        childFail(fd, std::string("espeak-ng could not start: ") + message);
-    }
-    if (espeak_ng_InitializeOutput(ENOUTPUT_MODE_SYNCHRONOUS, 0, nullptr) != ENS_OK) {
-        childFail(fd, "espeak-ng could not start synchronous output");
-    }
-    espeak_SetSynthCallback(collectSamples);
-    const std::int32_t rate = espeak_ng_GetSampleRate();
-    writeAll(fd, &rate, sizeof rate);
-    std::vector<short> samples;
-    g_collected = &samples;
-    for (const SpeechRequest& request : requests) {
-        if (espeak_SetVoiceByName(request.voice.c_str()) != EE_OK) {
-            childFail(fd, "espeak-ng has no voice " + request.voice);
-        }
-        espeak_SetParameter(espeakRATE, request.rateWpm, 0);
-        espeak_SetParameter(espeakPITCH, request.pitch, 0);
-        espeak_SetParameter(espeakRANGE, request.pitchRange, 0);
-        samples.clear();
-        if (espeak_Synth(request.text.c_str(), request.text.size() + 1, 0, POS_CHARACTER, 0,
-                         espeakCHARS_UTF8, nullptr, nullptr) != EE_OK ||
-            samples.empty()) {
-            childFail(fd, "espeak-ng produced no audio for \"" + request.text + "\"");
-        }
-        const auto count = static_cast<std::int32_t>(samples.size());
-        writeAll(fd, &count, sizeof count);
-        writeAll(fd, samples.data(), samples.size() * sizeof(short));
-    }
-    ::_exit(0);
-}
-
-struct Speech {
-    int sampleRateHz = 0;
-    std::vector<std::vector<float>> utterances;  // one per request, in order
-};
-
-Result<Speech> synthesizeSpeech(const std::vector<SpeechRequest>& requests,
-                                const CancelToken& cancel) {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) != 0) return makeError(ErrorCode::Internal, "espeak-ng: no pipe");
-    const pid_t pid = ::fork();
-    if (pid < 0) return makeError(ErrorCode::Internal, "espeak-ng: cannot start a process");
-    if (pid == 0) speechChild(fds[1], requests);
-    ::close(fds[1]);
-    std::string bytes;
-    char buffer[1 << 16];
-    // Drain the pipe while polling the cancel token; a child silent for a minute is stuck.
-    auto lastData = std::chrono::steady_clock::now();
-    const bool stopped = [&] {
-        for (;;) {
-            if (cancel.cancelled() || std::chrono::steady_clock::now() - lastData > kSilentChild) {
-                return ::kill(pid, SIGKILL), true;
-            }
-            pollfd entry{fds[0], POLLIN, 0};
-            if (::poll(&entry, 1, /*timeout ms=*/50) <= 0) continue;
-            const ssize_t got = ::read(fds[0], buffer, sizeof buffer);
-            if (got < 0 && errno == EINTR) continue;
-            if (got <= 0) return false;
-            bytes.append(buffer, static_cast<std::size_t>(got));
-            lastData = std::chrono::steady_clock::now();
-        }
-    }();
-    ::close(fds[0]);
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (stopped && cancel.cancelled()) {
-        return makeError(ErrorCode::Cancelled, "demo data synthesis cancelled");
-    }
-    if (stopped) return makeError(ErrorCode::Internal, "espeak-ng: stopped responding");
-
-    std::size_t at = 0;
-    std::int32_t count = 0;
-    const auto take = [&](void* out, std::size_t size) {
-        if (bytes.size() - at < size) return false;
-        std::memcpy(out, bytes.data() + at, size);
-        return at += size, true;
-    };
-    Speech speech;
-    while (count >= 0 && speech.utterances.size() < requests.size() && take(&count, sizeof count)) {
-        if (speech.sampleRateHz == 0) {
-            speech.sampleRateHz = count;
-            continue;
-        }
-        std::vector<short> pcm(static_cast<std::size_t>(std::max(count, 0)));
-        if (!take(pcm.data(), pcm.size() * sizeof(short))) break;
-        std::vector<float>& samples = speech.utterances.emplace_back(pcm.size());
-        for (std::size_t i = 0; i < pcm.size(); ++i) samples[i] = pcm[i] / 32768.0F;
-    }
-    if (count < 0) return makeError(ErrorCode::Internal, bytes.substr(at));
-    if (speech.utterances.size() != requests.size() || !WIFEXITED(status) ||
-        WEXITSTATUS(status) != 0) {
-        return makeError(ErrorCode::Internal,
-                         "espeak-ng: the process ended early (" + std::to_string(status) + ")");
-    }
-    return speech;
-}
 
 // ---- speakers --------------------------------------------------------------------------------
 
@@ -308,62 +157,6 @@ std::vector<std::size_t> interleavedSpeakers(const std::vector<Speaker>& speaker
 
 // ---- audio -----------------------------------------------------------------------------------
 
-void normalizeRms(std::vector<float>& samples, double targetRms) {
-    double energy = 0, peak = 0;
-    for (float x : samples) energy += double(x) * x, peak = std::max(peak, double(std::fabs(x)));
-    if (energy <= 0) return;
-    const double gain = std::min(targetRms / std::sqrt(energy / samples.size()), 0.98 / peak);
-    for (float& x : samples) x = static_cast<float>(x * gain);
-}
-
-// White, pink (Paul Kellet's economy filter), brown (leaky integrator), mains hum (50 or 60 Hz
-// with 8 harmonics, even ones weaker) over a trace of hiss.
-std::vector<float> colouredNoise(int kind, std::size_t length, Random& random) {
-    std::vector<float> out(length);
-    double b0 = 0, b1 = 0, b2 = 0, phases[8];
-    const double mainsHz = random.unit() < 0.5 ? 50.0 : 60.0;
-    for (double& phase : phases) phase = random.uniform(0, 2 * M_PI);
-    for (std::size_t i = 0; i < length; ++i) {
-        const double white = random.uniform(-1, 1);
-        double y = white;
-        if (kind == 1) {
-            b0 = 0.99765 * b0 + white * 0.0990460;
-            b1 = 0.96300 * b1 + white * 0.2965164;
-            b2 = 0.57000 * b2 + white * 1.0526913;
-            y = b0 + b1 + b2 + white * 0.1848;
-        } else if (kind == 2) {
-            y = b0 = (b0 + 0.02 * white) / 1.02;
-        } else if (kind == 3) {
-            y = 0.01 * white;
-            for (int h = 1; h <= 8; ++h) {
-                const double angle = 2 * M_PI * mainsHz * h * double(i) / kRateHz;
-                y += std::sin(angle + phases[h - 1]) / std::pow(h, h % 2 ? 1.0 : 1.6);
-            }
-        }
-        out[i] = static_cast<float>(y);
-    }
-    normalizeRms(out, kNoiseRms);
-    return out;
-}
-
-// Several talkers reading random words, looped and overlapped: a cafe-like babble track.
-Result<std::vector<float>> babble(const Speech& speech, std::size_t firstTalker, std::size_t length,
-                                  Random& random) {
-    std::vector<float> mix(length, 0.0F);
-    for (std::size_t t = firstTalker; t < speech.utterances.size(); ++t) {
-        auto talker = AudioDecoder::resample(speech.utterances[t], speech.sampleRateHz, kRateHz);
-        if (!talker) return talker.error();
-        normalizeRms(*talker, kNoiseRms);
-        const double gain = random.uniform(0.5, 1.0);
-        const std::size_t shift = random.below(talker->size());
-        for (std::size_t i = 0; i < length; ++i) {
-            mix[i] += static_cast<float>(gain * (*talker)[(i + shift) % talker->size()]);
-        }
-    }
-    normalizeRms(mix, kNoiseRms);
-    return mix;
-}
-
 // Cuts espeak's leading/trailing silence so placement inside the 1 s window is ours to choose.
 void trimSilence(std::vector<float>& samples, int rateHz) {
     float peak = 0;
@@ -412,7 +205,8 @@ std::vector<float> renderClip(const std::vector<float>& utterance,
     const std::size_t offset = random.below(kClipSamples - voice.size() + 1);
     const std::vector<float>& noise = noises[random.below(noises.size())];
     const std::size_t noiseStart = random.below(noise.size() - kClipSamples + 1);
-    const double noiseGain = level * std::pow(10.0, -random.uniform(25, 50) / 20) / kNoiseRms;
+    const double noiseGain =
+        level * std::pow(10.0, -random.uniform(25, 50) / 20) / BackgroundNoise::kRms;
     std::vector<float> clip(kClipSamples);
     for (std::size_t i = 0; i < clip.size(); ++i) {
         clip[i] = static_cast<float>(noiseGain * noise[noiseStart + i]);
@@ -460,7 +254,7 @@ Status writeMarker(const DemoDataOptions& options, const json& report, bool comp
     const json marker = {{"format", kFormatName},
                          {"formatVersion", DemoDataSynthesizer::kFormatVersion},
                          {"complete", complete},
-                         {"generator", std::string("espeak-ng ") + espeak_Info(nullptr)},
+                         {"generator", EspeakProcess::version()},
                          {"options", optionsJson(options)},
                          {"report", report}};
     return writeText(options.outputDir / DemoDataSynthesizer::kMarkerFileName,
@@ -643,7 +437,7 @@ Result<DemoDataReport> DemoDataSynthesizer::synthesize(const DemoDataOptions& op
         requests.push_back(std::move(request));
     }
 
-    auto speech = synthesizeSpeech(requests, cancel);
+    auto speech = EspeakProcess::speak(requests, cancel);
     if (!speech) return speech.error();
     std::mutex errorMutex;
     std::optional<Error> firstError;
@@ -672,12 +466,15 @@ Result<DemoDataReport> DemoDataSynthesizer::synthesize(const DemoDataOptions& op
     // Background recordings: written to _background_noise_ and mixed quietly under every clip.
     const auto noiseLength = static_cast<std::size_t>(options.backgroundNoiseSeconds) * kRateHz;
     std::vector<std::vector<float>> noises;
-    for (int kind = 0; kind < 4; ++kind) {
-        Random noiseRandom(mixSeed(options.seed, 1000 + static_cast<std::uint64_t>(kind)));
-        noises.push_back(colouredNoise(kind, noiseLength, noiseRandom));
+    for (const NoiseColour colour :
+         {NoiseColour::White, NoiseColour::Pink, NoiseColour::Brown, NoiseColour::MainsHum}) {
+        const auto stream = 1000 + static_cast<std::uint64_t>(colour);
+        noises.push_back(
+            BackgroundNoise::coloured(colour, noiseLength, mixSeed(options.seed, stream)));
     }
-    Random babbleRandom(mixSeed(options.seed, 1004));
-    auto talk = babble(*speech, firstTalker, noiseLength, babbleRandom);
+    auto talk =
+        BackgroundNoise::babble(std::span(speech->utterances).subspan(firstTalker),
+                                speech->sampleRateHz, noiseLength, mixSeed(options.seed, 1004));
     if (!talk) return talk.error();
     noises.push_back(std::move(*talk));
     std::set<std::string> folders = {kNoiseFolder};  // no empty word folders (0 clips)
