@@ -1,7 +1,3 @@
-#include <unistd.h>
-
-#include <chrono>
-#include <cstdio>
 #include <iomanip>
 #include <iostream>
 #include <mutex>
@@ -11,35 +7,6 @@
 #include "core/dataset/DemoDataSynthesizer.h"
 
 namespace perfnas::cli {
-namespace {
-
-// Progress arrives from worker threads; print at most every 5 % and 200 ms (or at 100 %).
-class PercentPrinter {
-public:
-    void operator()(std::size_t done, std::size_t total) {
-        if (total == 0) return;
-        const int percent = static_cast<int>(done * 100 / total);
-        const auto now = std::chrono::steady_clock::now();
-        const std::lock_guard lock(m_mutex);
-        if (percent != 100 && (percent < m_lastPercent + 5 || now - m_lastPrint < kInterval))
-            return;
-        if (percent == m_lastPercent) return;
-        m_lastPercent = percent;
-        m_lastPrint = now;
-        std::fprintf(stderr, "%sdemo-data: %3d%% (%zu/%zu clips)%s", m_tty ? "\r" : "", percent,
-                     done, total, m_tty && percent < 100 ? "" : "\n");
-        std::fflush(stderr);
-    }
-
-private:
-    static constexpr std::chrono::milliseconds kInterval{200};
-    std::mutex m_mutex;
-    int m_lastPercent = -100;
-    std::chrono::steady_clock::time_point m_lastPrint{};
-    bool m_tty = ::isatty(STDERR_FILENO) != 0;
-};
-
-}  // namespace
 
 void addDemoDataCommand(CLI::App& app, int& exitCode) {
     struct Options {
@@ -53,6 +20,7 @@ void addDemoDataCommand(CLI::App& app, int& exitCode) {
         "demo-data", "Synthesize a Speech Commands-layout keyword dataset with espeak-ng");
     command->add_option("--out", options->outputDir, "Output folder (new or empty)")->required();
     command->add_option("--clips-per-word", options->clipsPerWord, "Clips per keyword")
+        ->check(CLI::Range(1, 100000))  // DemoDataSynthesizer's limits, named by the option
         ->capture_default_str();
     command->add_option("--seed", options->seed, "Random seed (same seed, same files)")
         ->check(CLI::Validator(
@@ -66,12 +34,23 @@ void addDemoDataCommand(CLI::App& app, int& exitCode) {
         ->capture_default_str();
     command->add_flag("--json", options->json, "Print the report as JSON on stdout");
     command->callback([options, &exitCode] {
-        auto printer = std::make_shared<PercentPrinter>();
         const DemoDataOptions demo{.outputDir = options->outputDir,
                                    .clipsPerWord = options->clipsPerWord,
                                    .seed = options->seed};
-        auto report = DemoDataSynthesizer::synthesize(
-            demo, [printer](std::size_t done, std::size_t total) { (*printer)(done, total); });
+        // Progress arrives from the worker threads, and not necessarily in order.
+        ProgressLine line(!options->json);
+        std::mutex lineMutex;
+        std::size_t shown = 0;
+        auto report =
+            DemoDataSynthesizer::synthesize(demo, [&](std::size_t done, std::size_t total) {
+                const std::lock_guard lock(lineMutex);
+                if (total == 0 || done < shown) return;  // a late, smaller count
+                shown = done;
+                line.update("demo-data: " + std::to_string(done * 100 / total) + "% (" +
+                                std::to_string(done) + "/" + std::to_string(total) + " clips)",
+                            /*force=*/done == total);
+            });
+        line.finish();
         if (!report) {
             exitCode = reportError(report.error());
             return;
