@@ -1,4 +1,7 @@
 // Black-box checks of the perfnas command line (design.md "The CLI"): exit codes, output shapes.
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -28,6 +31,23 @@ Run runCli(const QStringList& arguments, const QString& cacheDir = {}) {
     process.start(PERFNAS_CLI_PATH, arguments);
     if (!process.waitForFinished(120000)) return {};
     return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
+}
+
+std::size_t wavFilesIn(const fs::path& folder) {
+    std::size_t count = 0;
+    for (const auto& entry : fs::directory_iterator(folder)) {
+        count += entry.is_regular_file() && entry.path().extension() == ".wav" ? 1 : 0;
+    }
+    return count;
+}
+
+QByteArray contentsOf(const fs::path& file) {
+    QFile in(QString::fromStdString(file.string()));
+    return in.open(QIODevice::ReadOnly) ? in.readAll() : QByteArray();
+}
+
+QStringList linesOf(const fs::path& file) {
+    return QString::fromUtf8(contentsOf(file)).split('\n', Qt::SkipEmptyParts);
 }
 
 }  // namespace
@@ -118,6 +138,77 @@ private Q_SLOTS:
                                             "--keywords", "yes,maybe"}, dir.filePath("cache"));
         QCOMPARE(missingKeyword.exitCode, 2);
         QVERIFY(missingKeyword.err.contains("maybe"));
+    }
+
+    void demoDataCountsMatchTheFilesAndARerunReuses() {
+        QTemporaryDir dir;
+        const fs::path out = fs::path(dir.path().toStdString()) / "demo";
+        const QStringList arguments = {"demo-data", "--out", QString::fromStdString(out.string()),
+                                       "--clips-per-word", "3", "--json"};
+        const Run run = runCli(arguments);
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const QJsonObject report = QJsonDocument::fromJson(run.out).object();
+        QVERIFY(!report["reused"].toBool());
+        QCOMPARE(report["clipsPerWord"].toInt(), 3);
+
+        // Word folders hold either 3 clips (keywords) or the unknown-word count.
+        int clips = 0, keywordClips = 0;
+        QSet<QString> speakers;  // clip names start with the speaker's 8-digit id
+        for (const auto& entry : fs::directory_iterator(out)) {
+            const std::string name = entry.path().filename().string();
+            if (!entry.is_directory() || name.starts_with('_')) continue;
+            const auto inFolder = static_cast<int>(wavFilesIn(entry.path()));
+            clips += inFolder;
+            keywordClips += inFolder == 3 ? 3 : 0;
+            for (const auto& clip : fs::directory_iterator(entry.path())) {
+                const std::string clipName = clip.path().filename().string();
+                speakers.insert(QString::fromStdString(clipName.substr(0, 8)));
+            }
+        }
+        QCOMPARE(report["clips"].toInt(), clips);
+        QCOMPARE(report["keywordClips"].toInt(), keywordClips);
+        QCOMPARE(report["unknownWordClips"].toInt(), clips - keywordClips);
+        QVERIFY(keywordClips > 0 && clips > keywordClips);
+        QVERIFY(!speakers.isEmpty() && speakers.size() <= report["speakers"].toInt());
+        QCOMPARE(report["backgroundNoiseFiles"].toInt(),
+                 static_cast<int>(wavFilesIn(out / "_background_noise_")));
+        const QStringList validation = linesOf(out / "validation_list.txt");
+        const QStringList testing = linesOf(out / "testing_list.txt");
+        QCOMPARE(report["validationClips"].toInt(), validation.size());
+        QCOMPARE(report["testingClips"].toInt(), testing.size());
+        for (const QString& line : validation + testing) {
+            QVERIFY2(fs::is_regular_file(out / line.toStdString()), qPrintable(line));
+        }
+
+        const Run again = runCli(arguments);
+        QCOMPARE(again.exitCode, 0);
+        const QJsonObject second = QJsonDocument::fromJson(again.out).object();
+        QVERIFY(second["reused"].toBool());
+        for (const char* key : {"clips", "keywordClips", "unknownWordClips", "speakers",
+                                "backgroundNoiseFiles", "validationClips", "testingClips"}) {
+            QCOMPARE(second[key].toInt(), report[key].toInt());
+        }
+    }
+
+    void demoDataRejectsZeroClipsPerWord() {
+        QTemporaryDir dir;
+        const QString out = dir.filePath("demo");
+        const Run run = runCli({"demo-data", "--out", out, "--clips-per-word", "0"});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("--clips-per-word"), run.err.constData());
+        QVERIFY(!QFileInfo::exists(out));
+    }
+
+    void demoDataRefusesAForeignFolder() {
+        QTemporaryDir dir;
+        const fs::path notes = fs::path(dir.path().toStdString()) / "notes.txt";
+        perfnas::test::writeText(notes, "not a dataset\n");
+        const Run run = runCli({"demo-data", "--out", dir.path(), "--clips-per-word", "3"});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains(dir.path().toUtf8()), run.err.constData());
+        QCOMPARE(contentsOf(notes), QByteArray("not a dataset\n"));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
+                 QStringList{"notes.txt"});
     }
 };
 
