@@ -12,6 +12,7 @@ void addDemoDataCommand(CLI::App& app, int& exitCode) {
     struct Options {
         std::string outputDir;
         int clipsPerWord = DemoDataOptions{}.clipsPerWord;
+        int speakers = DemoDataOptions{}.speakers;
         std::uint64_t seed = DemoDataOptions{}.seed;
         bool json = false;
     };
@@ -21,6 +22,9 @@ void addDemoDataCommand(CLI::App& app, int& exitCode) {
     command->add_option("--out", options->outputDir, "Output folder (new or empty)")->required();
     command->add_option("--clips-per-word", options->clipsPerWord, "Clips per keyword")
         ->check(CLI::Range(1, 100000))  // DemoDataSynthesizer's limits, named by the option
+        ->capture_default_str();
+    command->add_option("--speakers", options->speakers, "Synthetic speakers (voice, variant, pitch, rate)")
+        ->check(CLI::Range(3, 10000))
         ->capture_default_str();
     command->add_option("--seed", options->seed, "Random seed (same seed, same files)")
         ->check(CLI::Validator(
@@ -36,7 +40,8 @@ void addDemoDataCommand(CLI::App& app, int& exitCode) {
     command->callback([options, &exitCode] {
         const DemoDataOptions demo{.outputDir = options->outputDir,
                                    .clipsPerWord = options->clipsPerWord,
-                                   .seed = options->seed};
+                                   .seed = options->seed,
+                                   .speakers = options->speakers};
         // Progress arrives from the worker threads, and not necessarily in order.
         ProgressLine line(!options->json);
         std::mutex lineMutex;
