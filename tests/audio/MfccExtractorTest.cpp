@@ -65,10 +65,9 @@ std::vector<float> readGoldenCsv(const QString& path, QString* problem) {
 
 // design.md's MFCC written the slow, obvious way in double precision (direct DFT, dense mel
 // matrix, dense DCT) — an implementation independent of MfccExtractor's KissFFT and sparse filters.
-std::vector<double> referenceMfcc(const std::vector<float>& clip) {
-    constexpr int n = 2048;
+std::vector<double> referenceMfcc(const std::vector<float>& clip, int n) {
     constexpr int hop = 512;
-    constexpr int bins = n / 2 + 1;
+    const int bins = n / 2 + 1;
     constexpr int mels = 40;
     const int frames = 1 + static_cast<int>(clip.size()) / hop;
     const auto length = static_cast<int>(clip.size());
@@ -231,8 +230,16 @@ private Q_SLOTS:
         }
     }
 
-    // No Python needed: a chirp plus a click through an independent double-precision reference.
+    // No Python needed: a chirp plus a click through an independent double-precision reference,
+    // for power-of-two frames (the frame-parallel FFT) and others (KissFFT).
+    void matchesDirectDftReference_data() {
+        QTest::addColumn<int>("frameSamples");
+        QTest::newRow("2048, frame-parallel FFT") << 2048;
+        QTest::newRow("1024, frame-parallel FFT") << 1024;
+        QTest::newRow("1536, KissFFT") << 1536;
+    }
     void matchesDirectDftReference() {
+        QFETCH(int, frameSamples);
         std::vector<float> clip(16000);
         for (std::size_t i = 0; i < clip.size(); ++i) {
             const double seconds = static_cast<double>(i) / 16000.0;
@@ -241,9 +248,9 @@ private Q_SLOTS:
             clip[i] = static_cast<float>(0.4 * (0.2 + seconds) * std::sin(phase));
         }
         clip[8000] += 0.9F;
-        MfccExtractor extractor;
+        MfccExtractor extractor({.frameSamples = frameSamples});
         const std::vector<float> mfcc = extractor.compute(clip);
-        const std::vector<double> reference = referenceMfcc(clip);
+        const std::vector<double> reference = referenceMfcc(clip, frameSamples);
         QCOMPARE(mfcc.size(), reference.size());
         double maxDiff = 0.0;
         for (std::size_t i = 0; i < mfcc.size(); ++i) {
