@@ -17,7 +17,8 @@
 namespace perfnas {
 namespace {
 
-constexpr int kLoaderFormatVersion = 1;
+// Part of every cache key: bump it whenever the stored feature values change (e.g. a new FFT).
+constexpr int kLoaderFormatVersion = 2;
 
 std::string sha1Hex(const std::string& text) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
