@@ -6,28 +6,10 @@
 
 #include <algorithm>
 
+#include "core/common/Random.h"
+
 namespace perfnas {
 namespace {
-
-// SplitMix64: a tiny, well-mixed generator; its output is identical on every platform, unlike
-// the std:: distributions.
-class SplitMix64 {
-public:
-    explicit SplitMix64(std::uint64_t seed) : m_state(seed) {}
-    std::uint64_t next() {
-        std::uint64_t z = (m_state += 0x9E3779B97F4A7C15ULL);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-        return z ^ (z >> 31);
-    }
-    double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }  // [0, 1)
-    std::int64_t integer(std::int64_t low, std::int64_t high) {  // [low, high]
-        return low + static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(high - low + 1));
-    }
-
-private:
-    std::uint64_t m_state;
-};
 
 constexpr float kPcmScale = 1.0F / 32768.0F;
 
@@ -45,9 +27,9 @@ void Augmenter::apply(std::span<const std::int16_t> clip, std::span<float> out,
                        [](std::int16_t s) { return static_cast<float>(s) * kPcmScale; });
         return;
     }
-    SplitMix64 rng(m_seed * 0x2545F4914F6CDD1DULL ^ sampleKey);
+    Random rng(streamSeed(m_seed, sampleKey));
     const auto maxShift = static_cast<std::int64_t>(m_settings.timeShiftMs * m_settings.sampleRateHz / 1000.0);
-    const std::int64_t shift = maxShift > 0 ? rng.integer(-maxShift, maxShift) : 0;
+    const std::int64_t shift = maxShift > 0 ? rng.between(-maxShift, maxShift) : 0;
     // out[i] = clip[i - shift], zero outside the clip.
     for (std::int64_t i = 0; i < length; ++i) {
         const std::int64_t source = i - shift;
@@ -56,12 +38,12 @@ void Augmenter::apply(std::span<const std::int16_t> clip, std::span<float> out,
                                            : 0.0F;
     }
 
-    const bool addNoise = !m_noise.empty() && rng.uniform() < m_settings.noiseProbability;
+    const bool addNoise = !m_noise.empty() && rng.unit() < m_settings.noiseProbability;
     if (!addNoise) return;
-    const auto& recording = m_noise[rng.next() % m_noise.size()];
+    const auto& recording = m_noise[rng.bits64() % m_noise.size()];
     if (recording.size() < clip.size()) return;
-    const std::size_t offset = rng.next() % (recording.size() - clip.size() + 1);
-    const auto volume = static_cast<float>(rng.uniform() * m_settings.noiseVolume);
+    const std::size_t offset = rng.bits64() % (recording.size() - clip.size() + 1);
+    const auto volume = static_cast<float>(rng.unit() * m_settings.noiseVolume);
     for (std::size_t i = 0; i < clip.size(); ++i) {
         out[i] = std::clamp(out[i] + volume * recording[offset + i], -1.0F, 1.0F);
     }

@@ -9,24 +9,13 @@
 #include <random>
 
 #include "core/audio/AudioDecoder.h"
+#include "core/common/Random.h"
 
 namespace perfnas {
 namespace {
 
 constexpr int kRateHz = AudioDecoder::kClipRateHz;
 
-// The demo dataset's own integer -> float mapping (std:: distributions differ between standard
-// libraries); the same draws as DemoDataSynthesizer's, so the files are byte-identical anywhere.
-class Draws {
-public:
-    explicit Draws(std::uint64_t seed) : m_engine(seed) {}
-    double unit() { return static_cast<double>(m_engine() >> 11) * 0x1.0p-53; }  // [0, 1)
-    double uniform(double low, double high) { return low + (high - low) * unit(); }
-    std::size_t below(std::size_t n) { return static_cast<std::size_t>(unit() * n); }
-
-private:
-    std::mt19937_64 m_engine;
-};
 
 void normalizeRms(std::vector<float>& samples, double targetRms) {
     double energy = 0, peak = 0;
@@ -40,7 +29,7 @@ void normalizeRms(std::vector<float>& samples, double targetRms) {
 
 std::vector<float> BackgroundNoise::coloured(NoiseColour colour, std::size_t length,
                                              std::uint64_t seed) {
-    Draws random(seed);
+    Random random(seed);
     std::vector<float> out(length);
     double b0 = 0, b1 = 0, b2 = 0, phases[8];
     const double mainsHz = random.unit() < 0.5 ? 50.0 : 60.0;
@@ -72,7 +61,7 @@ std::vector<float> BackgroundNoise::coloured(NoiseColour colour, std::size_t len
 Result<std::vector<float>> BackgroundNoise::babble(std::span<const std::vector<float>> talkers,
                                                    int talkerRateHz, std::size_t length,
                                                    std::uint64_t seed) {
-    Draws random(seed);
+    Random random(seed);
     std::vector<float> mix(length, 0.0F);
     for (const std::vector<float>& voice : talkers) {
         auto talker = AudioDecoder::resample(voice, talkerRateHz, kRateHz);

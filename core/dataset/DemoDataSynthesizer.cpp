@@ -17,6 +17,7 @@
 
 #include "core/audio/AudioDecoder.h"
 #include "core/audio/WavWriter.h"
+#include "core/common/Random.h"
 #include "core/dataset/BackgroundNoise.h"
 #include "core/dataset/EspeakProcess.h"
 
@@ -64,32 +65,6 @@ std::vector<std::string> splitWords(std::string_view text) {
 Error ioError(const fs::path& path, const std::string& what) {
     return makeError(ErrorCode::IoFailure, path.string() + ": " + what);
 }
-
-// SplitMix64 finaliser: independent, reproducible random streams per clip and noise.
-std::uint64_t mixSeed(std::uint64_t seed, std::uint64_t stream) {
-    std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (stream + 1);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-}
-
-// Own integer -> float mapping: std:: distributions differ between standard libraries
-// (BackgroundNoise draws the same way).
-class Random {
-public:
-    explicit Random(std::uint64_t seed) : m_engine(seed) {}
-    double unit() { return static_cast<double>(m_engine() >> 11) * 0x1.0p-53; }  // [0, 1)
-    double uniform(double low, double high) { return low + (high - low) * unit(); }
-    std::size_t below(std::size_t n) { return static_cast<std::size_t>(unit() * n); }
-    std::uint32_t bits32() { return static_cast<std::uint32_t>(m_engine() >> 32); }
-    template <typename T>
-    void shuffle(std::vector<T>& v) {
-        for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[below(i)]);
-    }
-
-private:
-    std::mt19937_64 m_engine;
-};
 
 // ---- speakers --------------------------------------------------------------------------------
 
@@ -400,7 +375,7 @@ Result<DemoDataReport> DemoDataSynthesizer::synthesize(const DemoDataOptions& op
     const fs::path& dir = options.outputDir;
 
     // Plan: speakers, who says each clip, and the utterances espeak-ng speaks, each only once.
-    Random random(mixSeed(options.seed, 0));
+    Random random(streamSeed(options.seed, 0));
     const std::vector<Speaker> speakers = makeSpeakers(options, random);
     const std::vector<std::size_t> speakerOrder = interleavedSpeakers(speakers);
     std::vector<std::string> words = options.keywords;
@@ -470,11 +445,11 @@ Result<DemoDataReport> DemoDataSynthesizer::synthesize(const DemoDataOptions& op
          {NoiseColour::White, NoiseColour::Pink, NoiseColour::Brown, NoiseColour::MainsHum}) {
         const auto stream = 1000 + static_cast<std::uint64_t>(colour);
         noises.push_back(
-            BackgroundNoise::coloured(colour, noiseLength, mixSeed(options.seed, stream)));
+            BackgroundNoise::coloured(colour, noiseLength, streamSeed(options.seed, stream)));
     }
     auto talk =
         BackgroundNoise::babble(std::span(speech->utterances).subspan(firstTalker),
-                                speech->sampleRateHz, noiseLength, mixSeed(options.seed, 1004));
+                                speech->sampleRateHz, noiseLength, streamSeed(options.seed, 1004));
     if (!talk) return talk.error();
     noises.push_back(std::move(*talk));
     std::set<std::string> folders = {kNoiseFolder};  // no empty word folders (0 clips)
@@ -502,7 +477,7 @@ Result<DemoDataReport> DemoDataSynthesizer::synthesize(const DemoDataOptions& op
         clips.size(), options.threads,
         [&](std::size_t index, int /*worker*/) {
             const ClipPlan& plan = clips[index];
-            Random clipRandom(mixSeed(options.seed, 1'000'000 + index));
+            Random clipRandom(streamSeed(options.seed, 1'000'000 + index));
             const auto clip = renderClip(speech->utterances[plan.utterance], noises, clipRandom);
             const fs::path file = dir / words[plan.word] / clipName(plan);
             if (auto written = WavWriter::writePcm16(file, clip, kRateHz); !written) {

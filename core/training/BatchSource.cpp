@@ -3,17 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/common/Random.h"
+
 namespace perfnas {
-namespace {
-
-std::uint64_t mix(std::uint64_t x) {  // SplitMix64 finalizer
-    x += 0x9E3779B97F4A7C15ULL;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-    return x ^ (x >> 31);
-}
-
-}  // namespace
 
 InputNormalization InputNormalization::fromTraining(const FeatureSet& features) {
     const std::vector<float>& values = features.split(Split::Training).mfcc;
@@ -54,7 +46,7 @@ void BatchSource::fill(std::int64_t batchIndex, std::span<float> inputs, std::sp
     for (int b = 0; b < m_batchSize; ++b) {
         const std::uint64_t key = static_cast<std::uint64_t>(batchIndex) * static_cast<std::uint64_t>(m_batchSize) +
                                   static_cast<std::uint64_t>(b);
-        const std::size_t clip = mix(m_seed ^ mix(key)) % training.size();
+        const std::size_t clip = streamSeed(m_seed, key) % training.size();
         labels[static_cast<std::size_t>(b)] = training.labels[clip];
         std::span<float> out = inputs.subspan(static_cast<std::size_t>(b) * perClip, perClip);
         if (augment) {
