@@ -1,0 +1,211 @@
+// train_benchmark: training throughput of perfnas::Trainer in samples per second — the product's
+// own path: DatasetLoader (feature cache in a benchmark folder), ArchitectureSpec::fromFile and
+// Trainer::train with batch 25, no periodic validation and no checkpoints. Not a test: it prints
+// figures (see run_train_benchmark.sh, which compares them with train_torch.py).
+//
+// Timing: per (threads, augmentation) configuration, one untimed train() of W iterations warms
+// libtorch (oneDNN primitives, allocator, OpenMP team); then train() of W and of W + N iterations
+// are timed and samples/s = N x batch / (t(W + N) - t(W)), so per-call fixed costs (building the
+// network, the first batch, the final validation and test evaluation) cancel out. The same
+// difference of the trainer's own loop timer (TrainingResult::seconds, which excludes the final
+// evaluation) is printed as loop_samples_per_s.
+//
+//   train_benchmark [--data DIR] [--cache DIR] [--spec FILE] [--iterations N] [--warmup W]
+//                   [--threads 1,2] [--augment off,on] [--dump FILE] [--no-time]
+// Output: human-readable lines on stderr, one JSON object per configuration on stdout.
+// --dump FILE writes the training split as train_torch.py reads it: int32 count, coefficients,
+// frames, classes; float32 MFCCs normalized as the trainer does (count x coefficients x frames);
+// int64 labels (count).
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/dataset/DatasetLoader.h"
+#include "core/model/ArchitectureSpec.h"
+#include "core/training/BatchSource.h"
+#include "core/training/Trainer.h"
+
+namespace perfnas {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+struct Options {
+    fs::path dataDir = PERFNAS_SHARED_DATA_DIR "/speech_commands_subset";
+    fs::path cacheDir;  // empty: train_benchmark_cache beside the executable
+    fs::path specFile = PERFNAS_SOURCE_DIR "/resources/seeds/paper-seed.json";
+    fs::path dumpFile;
+    int iterations = 60;
+    int warmup = 5;
+    std::vector<int> threadCounts = {2};
+    std::vector<bool> augmentModes = {false};
+    bool time = true;
+};
+
+[[noreturn]] void usage(const std::string& problem) {
+    std::fprintf(stderr,
+                 "train_benchmark: %s\nusage: train_benchmark [--data DIR] [--cache DIR] [--spec FILE] "
+                 "[--iterations N] [--warmup W] [--threads 1,2] [--augment off,on] [--dump FILE] [--no-time]\n",
+                 problem.c_str());
+    std::exit(2);
+}
+
+[[noreturn]] void fail(const std::string& problem) {
+    std::fprintf(stderr, "train_benchmark: %s\n", problem.c_str());
+    std::exit(1);
+}
+
+std::vector<std::string> splitList(const std::string& list) {
+    std::vector<std::string> items;
+    for (std::size_t start = 0; start <= list.size();) {
+        const std::size_t comma = std::min(list.find(',', start), list.size());
+        items.push_back(list.substr(start, comma - start));
+        start = comma + 1;
+    }
+    return items;
+}
+
+int positive(const std::string& text, std::string_view option, int minimum) {
+    char* end = nullptr;
+    const long value = std::strtol(text.c_str(), &end, 10);
+    if (end == text.c_str() || *end != '\0' || value < minimum || value > 1'000'000) {
+        usage(std::string(option) + " takes a whole number >= " + std::to_string(minimum) + ", not '" + text + "'");
+    }
+    return static_cast<int>(value);
+}
+
+Options parseOptions(int argc, char** argv) {
+    Options options;
+    options.cacheDir = fs::absolute(argv[0]).parent_path() / "train_benchmark_cache";
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        const auto value = [&]() -> std::string {
+            if (i + 1 >= argc) usage(std::string(arg) + " needs a value");
+            return argv[++i];
+        };
+        if (arg == "--data") {
+            options.dataDir = value();
+        } else if (arg == "--cache") {
+            options.cacheDir = value();
+        } else if (arg == "--spec") {
+            options.specFile = value();
+        } else if (arg == "--dump") {
+            options.dumpFile = value();
+        } else if (arg == "--iterations") {
+            options.iterations = positive(value(), arg, 1);
+        } else if (arg == "--warmup") {
+            options.warmup = positive(value(), arg, 1);
+        } else if (arg == "--threads") {
+            options.threadCounts.clear();
+            for (const std::string& item : splitList(value())) options.threadCounts.push_back(positive(item, arg, 1));
+        } else if (arg == "--augment") {
+            options.augmentModes.clear();
+            for (const std::string& item : splitList(value())) {
+                if (item != "on" && item != "off") usage("--augment takes on, off or a list such as off,on");
+                options.augmentModes.push_back(item == "on");
+            }
+        } else if (arg == "--no-time") {
+            options.time = false;
+        } else {
+            usage("unknown argument " + std::string(arg));
+        }
+    }
+    return options;
+}
+
+LoadedDataset loadDataset(const Options& options) {
+    const DatasetOptions dataset{.root = options.dataDir};
+    auto loaded = DatasetLoader::load(dataset, LoadOptions{.cacheFolder = options.cacheDir});
+    if (!loaded) fail(loaded.error().message);
+    const FeatureSet& features = loaded->features;
+    std::fprintf(stderr, "data: %s, %zu training / %zu validation / %zu testing clips (%s, %.1f s)\n",
+                 options.dataDir.c_str(), features.split(Split::Training).size(),
+                 features.split(Split::Validation).size(), features.split(Split::Testing).size(),
+                 loaded->report.cacheHit ? "feature cache hit" : "decoded", loaded->report.seconds);
+    return std::move(*loaded);
+}
+
+void dump(const FeatureSet& features, const fs::path& file) {
+    const SplitData& training = features.split(Split::Training);
+    const InputNormalization normalization = InputNormalization::fromTraining(features);
+    std::vector<float> mfcc(training.mfcc.size());
+    for (std::size_t i = 0; i < mfcc.size(); ++i) {
+        mfcc[i] = (training.mfcc[i] - normalization.mean) / normalization.stdDev;
+    }
+    const std::vector<std::int64_t> labels(training.labels.begin(), training.labels.end());
+    const std::int32_t header[4] = {static_cast<std::int32_t>(training.size()), features.coefficients,
+                                    features.frames, static_cast<std::int32_t>(features.classNames.size())};
+    std::ofstream out(file, std::ios::binary);
+    out.write(reinterpret_cast<const char*>(header), sizeof(header));
+    out.write(reinterpret_cast<const char*>(mfcc.data()), static_cast<std::streamsize>(mfcc.size() * sizeof(float)));
+    out.write(reinterpret_cast<const char*>(labels.data()),
+              static_cast<std::streamsize>(labels.size() * sizeof(std::int64_t)));
+    if (!out) fail(file.string() + ": cannot write");
+    std::fprintf(stderr, "dumped %zu training clips (%d x %d, normalized) to %s\n", training.size(),
+                 features.coefficients, features.frames, file.c_str());
+}
+
+struct Timed {
+    double wallSeconds = 0.0;
+    TrainingResult result;
+};
+
+Timed timedTrain(const ArchitectureSpec& spec, const FeatureSet& features, const TrainingParams& params) {
+    const auto start = Clock::now();
+    auto result = Trainer::train(spec, features, params);
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    if (!result) fail("training failed: " + result.error().message);
+    if (result->outcome != TrainingOutcome::Finished) fail("training " + outcomeName(result->outcome));
+    return {seconds, std::move(*result)};
+}
+
+void measure(const Options& options, const ArchitectureSpec& spec, const FeatureSet& features, int threads,
+             bool augment) {
+    TrainingParams params{.iterations = options.warmup, .validateEvery = 0, .checkpointEvery = 0, .threads = threads};
+    params.augmentation.enabled = augment;
+    timedTrain(spec, features, params);  // warm-up, untimed
+    const Timed shortRun = timedTrain(spec, features, params);
+    params.iterations = options.warmup + options.iterations;
+    const Timed longRun = timedTrain(spec, features, params);
+
+    const double samples = static_cast<double>(options.iterations) * params.batchSize;
+    const double samplesPerSecond = samples / (longRun.wallSeconds - shortRun.wallSeconds);
+    const double loopSamplesPerSecond = samples / (longRun.result.seconds - shortRun.result.seconds);
+    std::fprintf(stderr, "ours %s %dT augment %-3s: %8.1f samples/s (loop timer %.1f; train() %.2f s for %d, %.2f s for %d)\n",
+                 spec.name.c_str(), threads, augment ? "on" : "off", samplesPerSecond, loopSamplesPerSecond,
+                 shortRun.wallSeconds, options.warmup, longRun.wallSeconds, params.iterations);
+    std::printf("{\"side\":\"ours\",\"spec\":\"%s\",\"threads\":%d,\"augment\":%s,\"batch\":%d,\"iterations\":%d,"
+                "\"warmup\":%d,\"samples_per_s\":%.2f,\"loop_samples_per_s\":%.2f,\"trainer_samples_per_s\":%.2f,"
+                "\"wall_s_short\":%.3f,\"wall_s_long\":%.3f,\"input\":\"%s\"}\n",
+                spec.name.c_str(), threads, augment ? "true" : "false", params.batchSize, options.iterations,
+                options.warmup, samplesPerSecond, loopSamplesPerSecond, longRun.result.samplesPerSecond,
+                shortRun.wallSeconds, longRun.wallSeconds,
+                augment ? "augmented waveforms, MFCCs recomputed per sample" : "cached training MFCCs");
+    std::fflush(stdout);
+}
+
+}  // namespace
+}  // namespace perfnas
+
+int main(int argc, char** argv) {
+    using namespace perfnas;
+    const Options options = parseOptions(argc, argv);
+    const LoadedDataset loaded = loadDataset(options);
+    if (!options.dumpFile.empty()) dump(loaded.features, options.dumpFile);
+    if (!options.time) return 0;
+    const auto spec = ArchitectureSpec::fromFile(options.specFile.string());
+    if (!spec) fail(spec.error().message);
+    for (const int threads : options.threadCounts) {
+        for (const bool augment : options.augmentModes) measure(options, *spec, loaded.features, threads, augment);
+    }
+    return 0;
+}
