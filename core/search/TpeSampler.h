@@ -1,0 +1,35 @@
+#pragma once
+// TpeSampler: the Tree-structured Parzen Estimator (Bergstra et al., NeurIPS 2011) with the
+// multi-objective split of MOTPE (Ozaki et al., GECCO 2020). After `startupTrials` random
+// proposals, compatible history is split into a "good" set (the best gamma(n) by non-domination
+// rank, ties on the last rank broken by hypervolume contribution; infeasible trials rank last)
+// and the rest; per dimension a Parzen estimator is fitted to each set (truncated Gaussian
+// mixture for Integer and LogUniform, smoothed category weights for Choice) and the candidate of
+// `eiCandidates` draws from the good model with the largest l(x)/g(x) is proposed. Running trials
+// join the bad set (constant liar) so parallel workers spread out. Never proposes an excluded
+// configuration.
+#include "core/search/Sampler.h"
+
+namespace perfnas {
+
+struct TpeSettings {
+    int startupTrials = 10;
+    int eiCandidates = 24;
+    double gammaFraction = 0.1;  // gamma(n) = min(ceil(gammaFraction * n), gammaMax)
+    int gammaMax = 25;
+    double priorWeight = 1.0;    // weight of the uniform prior component in each estimator
+    bool constantLiar = true;
+};
+
+class TpeSampler final : public Sampler {
+public:
+    explicit TpeSampler(TpeSettings settings = {}) : m_settings(settings) {}
+    std::string name() const override { return "tpe"; }
+    Result<Configuration> propose(const SamplingContext& context, Random& random) override;
+    const TpeSettings& settings() const { return m_settings; }
+
+private:
+    TpeSettings m_settings;
+};
+
+}  // namespace perfnas
