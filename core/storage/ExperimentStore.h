@@ -85,6 +85,9 @@ struct BenchmarkRecord {
     std::int64_t createdAt = 0;
 };
 
+// Writes: IoFailure naming the file (ReadOnly access too); NotFound updating a missing id;
+// InvalidInput for a non-finite configuration value or an id naming no stored record (phaseId
+// must name one; parentTrialId and a benchmark's trialId may be 0). Doubles round-trip exactly.
 class ExperimentStore {
 public:
     static constexpr int kSchemaVersion = 2;
@@ -94,7 +97,8 @@ public:
     static Result<std::unique_ptr<ExperimentStore>> create(const std::filesystem::path& file,
                                                            const ExperimentInfo& info);
     // NotFound for a missing file; InvalidInput for a file that is not a PerfNAS experiment or
-    // was written by a newer schema. ReadWrite migrates older schemas.
+    // was written by a newer schema. ReadWrite migrates older schemas (one transaction); ReadOnly
+    // leaves them as they are and reads what they hold (schema 1: host "", no benchmarks).
     static Result<std::unique_ptr<ExperimentStore>> open(const std::filesystem::path& file,
                                                          Access access = Access::ReadWrite);
     ~ExperimentStore();
@@ -117,8 +121,8 @@ public:
     Status updateTrial(const TrialRecord& trial);
     Result<TrialRecord> trial(int id) const;
     Result<std::vector<TrialRecord>> trials() const;  // by id
-    // Trials left Running or Queued by a process that died go back to Queued (Running ones count
-    // an attempt); returns how many.
+    // Trials left Running by a process that died go back to Queued; returns how many. attempts is
+    // unchanged: the runner counts an attempt itself (attempts + 1) when it marks a trial Running.
     Result<int> requeueInterrupted();
 
     Result<int> addBenchmark(const BenchmarkRecord& benchmark);
