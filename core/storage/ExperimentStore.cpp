@@ -1,7 +1,6 @@
 #include "core/storage/ExperimentStore.h"
 
 #include <fcntl.h>
-#include <sqlite3.h>
 #include <unistd.h>
 
 #include <array>
@@ -10,13 +9,11 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <functional>
-#include <limits>
-#include <map>
 #include <string_view>
 #include <system_error>
 
 #include "core/storage/ExperimentSchema.h"
+#include "core/storage/SqliteDatabase.h"
 
 namespace perfnas {
 namespace {
@@ -27,14 +24,15 @@ static_assert(kExperimentMigrations.size() == ExperimentStore::kSchemaVersion);
 // A reader in another process holds its snapshot only briefly; wait for it rather than fail.
 constexpr int kBusyTimeoutMs = 5000;
 
-constexpr std::array<std::string_view, 6> kTrialStateNames = {"queued",   "running",  "finished",
-                                                              "failed",   "diverged", "cancelled"};
+constexpr std::array<std::string_view, 6> kTrialStateNames = {"queued", "running",  "finished",
+                                                              "failed", "diverged", "cancelled"};
 constexpr std::array<std::string_view, 4> kPhaseKindNames = {"optimizer", "search", "refinement",
                                                              "finetune"};
 constexpr std::array<std::string_view, 3> kPhaseStateNames = {"pending", "running", "finished"};
 
 template <typename Enum, std::size_t N>
-std::optional<Enum> parseName(const std::array<std::string_view, N>& names, const std::string& name) {
+std::optional<Enum> parseName(const std::array<std::string_view, N>& names,
+                              const std::string& name) {
     for (std::size_t i = 0; i < N; ++i) {
         if (names[i] == name) return static_cast<Enum>(i);
     }
@@ -61,7 +59,8 @@ Result<std::string> configurationToJson(const std::vector<double>& values) {
 
 std::optional<std::vector<double>> configurationFromJson(std::string_view json) {
     auto skipSpace = [&json] {
-        while (!json.empty() && std::strchr(" \t\r\n", json.front()) != nullptr) json.remove_prefix(1);
+        while (!json.empty() && std::strchr(" \t\r\n", json.front()) != nullptr)
+            json.remove_prefix(1);
     };
     auto take = [&json, &skipSpace](char c) {
         skipSpace();
@@ -87,92 +86,18 @@ std::optional<std::vector<double>> configurationFromJson(std::string_view json) 
     return values;
 }
 
-// A cached prepared statement in use: bindings by name, reset when the scope ends so that the
-// statement releases its read snapshot and can be reused.
-class Statement {
-public:
-    explicit Statement(sqlite3_stmt* statement) : m_statement(statement) {}
-    ~Statement() {
-        sqlite3_reset(m_statement);
-        sqlite3_clear_bindings(m_statement);
-    }
-    Statement(const Statement&) = delete;
-    Statement& operator=(const Statement&) = delete;
-
-    void bind(const char* name, int value) { check(sqlite3_bind_int(m_statement, index(name), value)); }
-    void bind(const char* name, std::int64_t value) {
-        check(sqlite3_bind_int64(m_statement, index(name), value));
-    }
-    void bind(const char* name, double value) {
-        check(sqlite3_bind_double(m_statement, index(name), value));
-    }
-    void bind(const char* name, const std::string& value) {
-        // SQLITE_STATIC: the caller's string outlives the step that reads it.
-        check(sqlite3_bind_text64(m_statement, index(name), value.data(), value.size(), SQLITE_STATIC,
-                                  SQLITE_UTF8));
-    }
-    void bind(const char* name, std::string&& value) {  // a temporary: SQLite copies it
-        check(sqlite3_bind_text64(m_statement, index(name), value.data(), value.size(), SQLITE_TRANSIENT,
-                                  SQLITE_UTF8));
-    }
-    // Record ids of 0 mean "none": NULL, so that the foreign key holds.
-    void bindId(const char* name, int id) {
-        check(id == 0 ? sqlite3_bind_null(m_statement, index(name))
-                      : sqlite3_bind_int(m_statement, index(name), id));
-    }
-
-    // SQLITE_ROW, SQLITE_DONE or an error code (a failed bind comes out here).
-    int step() { return m_bindResult != SQLITE_OK ? m_bindResult : sqlite3_step(m_statement); }
-
-    int integer(int column) const { return sqlite3_column_int(m_statement, column); }
-    std::int64_t int64(int column) const { return sqlite3_column_int64(m_statement, column); }
-    double real(int column) const {
-        if (sqlite3_column_type(m_statement, column) == SQLITE_NULL) {
-            return std::numeric_limits<double>::quiet_NaN();
-        }
-        return sqlite3_column_double(m_statement, column);
-    }
-    std::string text(int column) const {
-        const auto* bytes = reinterpret_cast<const char*>(sqlite3_column_text(m_statement, column));
-        return bytes ? std::string(bytes, static_cast<std::size_t>(sqlite3_column_bytes(m_statement, column)))
-                     : std::string();
-    }
-
-private:
-    int index(const char* name) const {
-        const int i = sqlite3_bind_parameter_index(m_statement, name);
-        assert(i > 0 && "parameter not in the statement");
-        return i;
-    }
-    void check(int result) {
-        if (m_bindResult == SQLITE_OK) m_bindResult = result;
-    }
-
-    sqlite3_stmt* m_statement;
-    int m_bindResult = SQLITE_OK;
-};
-
-Result<std::int64_t> pragmaInteger(sqlite3* db, const char* sql) {
-    sqlite3_stmt* statement = nullptr;
-    int result = sqlite3_prepare_v2(db, sql, -1, &statement, nullptr);
-    std::int64_t value = 0;
-    if (result == SQLITE_OK) {
-        result = sqlite3_step(statement);
-        if (result == SQLITE_ROW) value = sqlite3_column_int64(statement, 0);
-    }
-    sqlite3_finalize(statement);
-    if (result != SQLITE_ROW) return makeError(ErrorCode::IoFailure, sqlite3_errmsg(db));
-    return value;
-}
-
 const std::string kTrialColumnsV2 =
-    "id, phase_id, state, configuration_json, spec_json, training_json, validation_top1, test_top1, "
-    "mfpops, params, iterations_done, seconds, started_at, finished_at, curve_json, checkpoint_path, "
+    "id, phase_id, state, configuration_json, spec_json, training_json, validation_top1, "
+    "test_top1, "
+    "mfpops, params, iterations_done, seconds, started_at, finished_at, curve_json, "
+    "checkpoint_path, "
     "error, host, parent_trial_id, attempts";
 // Version 1 files (read-only) have no host column.
 const std::string kTrialColumnsV1 =
-    "id, phase_id, state, configuration_json, spec_json, training_json, validation_top1, test_top1, "
-    "mfpops, params, iterations_done, seconds, started_at, finished_at, curve_json, checkpoint_path, "
+    "id, phase_id, state, configuration_json, spec_json, training_json, validation_top1, "
+    "test_top1, "
+    "mfpops, params, iterations_done, seconds, started_at, finished_at, curve_json, "
+    "checkpoint_path, "
     "error, '' AS host, parent_trial_id, attempts";
 
 constexpr const char* kPhaseColumns =
@@ -205,120 +130,73 @@ std::optional<PhaseState> parsePhaseState(const std::string& name) {
 struct ExperimentStore::Impl {
     fs::path file;
     Access access = Access::ReadWrite;
-    sqlite3* db = nullptr;
+    std::unique_ptr<SqliteDatabase> db;
     int schemaVersion = 0;
-    // Prepared once per connection, keyed by their SQL; mutable so that const reads can cache.
-    mutable std::map<std::string, sqlite3_stmt*, std::less<>> statements;
-
-    Impl(fs::path path, Access mode) : file(std::move(path)), access(mode) {}
-    ~Impl() {
-        for (auto& [sql, statement] : statements) sqlite3_finalize(statement);
-        // Closing the last connection checkpoints the WAL into the main file.
-        sqlite3_close_v2(db);
-    }
-    Impl(const Impl&) = delete;
-    Impl& operator=(const Impl&) = delete;
 
     std::string name() const { return file.string(); }
 
-    Error failure(const std::string& what) const { return failure(what, sqlite3_errcode(db)); }
-    Error failure(const std::string& what, int result) const {
-        // A constraint (an unknown phase or parent id) is the caller's input, not the disk.
-        const ErrorCode code = (result & 0xff) == SQLITE_CONSTRAINT ? ErrorCode::InvalidInput
-                                                                    : ErrorCode::IoFailure;
-        return makeError(code, name() + ": cannot " + what + ": " + sqlite3_errmsg(db));
-    }
-
-    Status execute(const char* sql, const std::string& what) const {
-        if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) return failure(what);
-        return Done{};
-    }
-
-    Result<sqlite3_stmt*> prepare(std::string_view sql, const std::string& what) const {
-        if (auto found = statements.find(sql); found != statements.end()) return found->second;
-        sqlite3_stmt* statement = nullptr;
-        if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
-                               &statement, nullptr) != SQLITE_OK) {
-            sqlite3_finalize(statement);
-            return failure(what);
-        }
-        statements.emplace(std::string(sql), statement);
-        return statement;
-    }
-
     Status writable(const std::string& what) const {
         if (access == Access::ReadOnly) {
-            return makeError(ErrorCode::IoFailure, name() + ": cannot " + what + ": opened read-only");
+            return makeError(ErrorCode::IoFailure,
+                             name() + ": cannot " + what + ": opened read-only");
         }
         return Done{};
     }
 
-    // Per-connection settings; journal_mode=WAL is stored in the file but setting it again is a
-    // no-op, and it turns a migrated rollback-journal file into WAL.
+    // Per-connection settings. journal_mode=WAL is stored in the file, so setting it again is a
+    // no-op; it also turns a migrated rollback-journal file into WAL.
     Status configure() const {
-        sqlite3_busy_timeout(db, kBusyTimeoutMs);
         if (access == Access::ReadOnly) return Done{};
-        sqlite3_stmt* statement = nullptr;
-        std::string mode;
-        if (sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &statement, nullptr) == SQLITE_OK &&
-            sqlite3_step(statement) == SQLITE_ROW) {
-            mode = reinterpret_cast<const char*>(sqlite3_column_text(statement, 0));
-        }
-        sqlite3_finalize(statement);
-        if (mode != "wal") {
-            return makeError(ErrorCode::IoFailure, name() + ": cannot switch to WAL journal mode: " +
-                                                       sqlite3_errmsg(db));
+        auto mode = db->queryText("PRAGMA journal_mode = WAL", "switch to WAL journal mode");
+        if (!mode) return mode.error();
+        if (*mode != "wal") {
+            return makeError(ErrorCode::IoFailure,
+                             name() + ": cannot switch to WAL journal mode (" + *mode + ")");
         }
         // FULL: a commit is on disk when it returns, not only in the OS cache (power loss too).
-        return execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON", "configure the connection");
+        return db->execute("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON",
+                           "configure the connection");
     }
 
     // Applies the steps after `from`, then stamps the file; the caller holds a write transaction.
     Status migrate(int from) const {
         for (int step = from; step < kSchemaVersion; ++step) {
             const std::string sql(kExperimentMigrations[static_cast<std::size_t>(step)]);
-            if (auto done = execute(sql.c_str(), "migrate to schema " + std::to_string(step + 1)); !done) {
+            if (auto done = db->execute(sql, "migrate to schema " + std::to_string(step + 1));
+                !done)
                 return done;
-            }
         }
-        const std::string stamp = "PRAGMA application_id = " + std::to_string(kExperimentApplicationId) +
-                                  "; PRAGMA user_version = " + std::to_string(kSchemaVersion);
-        return execute(stamp.c_str(), "write the schema version");
+        return db->execute("PRAGMA application_id = " + std::to_string(kExperimentApplicationId) +
+                               "; PRAGMA user_version = " + std::to_string(kSchemaVersion),
+                           "write the schema version");
     }
 
-    // BEGIN IMMEDIATE takes the write lock up front, so a busy file waits (busy_timeout) at the start
-    // instead of failing half-way. Rolls back unless committed.
-    class Transaction {
-    public:
-        explicit Transaction(const Impl& impl) : m_impl(impl) {}
-        ~Transaction() {
-            if (m_open) sqlite3_exec(m_impl.db, "ROLLBACK", nullptr, nullptr, nullptr);
-        }
-        Transaction(const Transaction&) = delete;
-        Transaction& operator=(const Transaction&) = delete;
-
-        Status begin(const std::string& what) {
-            if (auto done = m_impl.execute("BEGIN IMMEDIATE", what); !done) return done;
-            m_open = true;
-            return Done{};
-        }
-        Status commit(const std::string& what) {
-            if (auto done = m_impl.execute("COMMIT", what); !done) return done;
-            m_open = false;
-            return Done{};
-        }
-
-    private:
-        const Impl& m_impl;
-        bool m_open = false;
-    };
-
-    const std::string& trialColumns() const { return schemaVersion >= 2 ? kTrialColumnsV2 : kTrialColumnsV1; }
+    const std::string& trialColumns() const {
+        return schemaVersion >= 2 ? kTrialColumnsV2 : kTrialColumnsV1;
+    }
 };
 
 namespace {
 
-void bindPhase(Statement& statement, const PhaseRecord& phase) {
+// Record ids of 0 mean "none": NULL, so that the foreign key holds.
+void bindId(SqliteStatement& statement, const char* name, int id) {
+    if (id == 0) {
+        statement.bindNull(name);
+    } else {
+        statement.bind(name, id);
+    }
+}
+
+void bindExperiment(SqliteStatement& statement, const ExperimentInfo& info) {
+    statement.bind(":name", info.name);
+    statement.bind(":config_json", info.configJson);
+    statement.bind(":seed_spec_json", info.seedSpecJson);
+    statement.bind(":dataset_path", info.datasetPath);
+    statement.bind(":dataset_hash", info.datasetHash);
+    statement.bind(":created_at", info.createdAt);
+}
+
+void bindPhase(SqliteStatement& statement, const PhaseRecord& phase) {
     statement.bind(":kind", phaseKindName(phase.kind));
     statement.bind(":round", phase.round);
     statement.bind(":space_json", phase.spaceJson);
@@ -329,8 +207,9 @@ void bindPhase(Statement& statement, const PhaseRecord& phase) {
     statement.bind(":finished_at", phase.finishedAt);
 }
 
-void bindTrial(Statement& statement, const TrialRecord& trial, const std::string& configurationJson) {
-    statement.bindId(":phase_id", trial.phaseId);
+void bindTrial(SqliteStatement& statement, const TrialRecord& trial,
+               const std::string& configurationJson) {
+    bindId(statement, ":phase_id", trial.phaseId);
     statement.bind(":state", trialStateName(trial.state));
     statement.bind(":configuration_json", configurationJson);
     statement.bind(":spec_json", trial.specJson);
@@ -347,11 +226,11 @@ void bindTrial(Statement& statement, const TrialRecord& trial, const std::string
     statement.bind(":checkpoint_path", trial.checkpointPath);
     statement.bind(":error", trial.error);
     statement.bind(":host", trial.host);
-    statement.bindId(":parent_trial_id", trial.parentTrialId);
+    bindId(statement, ":parent_trial_id", trial.parentTrialId);
     statement.bind(":attempts", trial.attempts);
 }
 
-Result<PhaseRecord> readPhase(const Statement& row, const std::string& file) {
+Result<PhaseRecord> readPhase(const SqliteStatement& row, const std::string& file) {
     PhaseRecord phase;
     phase.id = row.integer(0);
     const auto kind = parsePhaseKind(row.text(1));
@@ -371,17 +250,20 @@ Result<PhaseRecord> readPhase(const Statement& row, const std::string& file) {
     return phase;
 }
 
-Result<TrialRecord> readTrial(const Statement& row, const std::string& file) {
+Result<TrialRecord> readTrial(const SqliteStatement& row, const std::string& file) {
     TrialRecord trial;
     trial.id = row.integer(0);
     const std::string where = file + ": trial " + std::to_string(trial.id);
     trial.phaseId = row.integer(1);
     const auto state = parseTrialState(row.text(2));
-    if (!state) return makeError(ErrorCode::InvalidInput, where + " has unknown state '" + row.text(2) + "'");
+    if (!state)
+        return makeError(ErrorCode::InvalidInput,
+                         where + " has unknown state '" + row.text(2) + "'");
     trial.state = *state;
     auto configuration = configurationFromJson(row.text(3));
     if (!configuration) {
-        return makeError(ErrorCode::InvalidInput, where + ": configuration is not a JSON array of numbers");
+        return makeError(ErrorCode::InvalidInput,
+                         where + ": configuration is not a JSON array of numbers");
     }
     trial.configuration = std::move(*configuration);
     trial.specJson = row.text(4);
@@ -403,7 +285,7 @@ Result<TrialRecord> readTrial(const Statement& row, const std::string& file) {
     return trial;
 }
 
-BenchmarkRecord readBenchmark(const Statement& row) {
+BenchmarkRecord readBenchmark(const SqliteStatement& row) {
     BenchmarkRecord benchmark;
     benchmark.id = row.integer(0);
     benchmark.trialId = row.integer(1);
@@ -440,40 +322,37 @@ Result<std::unique_ptr<ExperimentStore>> ExperimentStore::create(const fs::path&
         const int error = errno;
         if (error == EEXIST) return makeError(ErrorCode::IoFailure, name + ": already exists");
         if (error == ENOENT) {
-            return makeError(ErrorCode::IoFailure,
-                             name + ": cannot create: folder " + file.parent_path().string() + " does not exist");
+            return makeError(ErrorCode::IoFailure, name + ": cannot create: folder " +
+                                                       file.parent_path().string() +
+                                                       " does not exist");
         }
         return makeError(ErrorCode::IoFailure, name + ": cannot create: " + std::strerror(error));
     }
     ::close(fd);
 
-    auto impl = std::make_unique<Impl>(file, Access::ReadWrite);
+    auto impl = std::make_unique<Impl>(Impl{.file = file});
     // An empty file is a valid empty database; from here on a failure removes what was created.
     auto build = [&]() -> Status {
-        if (sqlite3_open_v2(name.c_str(), &impl->db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
-            return makeError(ErrorCode::IoFailure, name + ": cannot open: " +
-                                                       (impl->db ? sqlite3_errmsg(impl->db) : "out of memory"));
-        }
+        auto db = SqliteDatabase::open(file, SQLITE_OPEN_READWRITE, kBusyTimeoutMs);
+        if (!db) return db.error();
+        impl->db = std::move(*db);
         if (auto done = impl->configure(); !done) return done;
-        Impl::Transaction transaction(*impl);
+        SqliteTransaction transaction(*impl->db);
         if (auto done = transaction.begin("create the schema"); !done) return done;
         if (auto done = impl->migrate(0); !done) return done;
-        auto insert = impl->prepare(
-            "INSERT INTO experiment (id, name, config_json, seed_spec_json, dataset_path, dataset_hash, "
-            "created_at) VALUES (1, :name, :config_json, :seed_spec_json, :dataset_path, :dataset_hash, "
+        auto insert = impl->db->prepare(
+            "INSERT INTO experiment (id, name, config_json, seed_spec_json, dataset_path, "
+            "dataset_hash, "
+            "created_at) VALUES (1, :name, :config_json, :seed_spec_json, :dataset_path, "
+            ":dataset_hash, "
             ":created_at)",
             "store the experiment");
         if (!insert) return insert.error();
         {
-            Statement statement(*insert);
-            statement.bind(":name", info.name);
-            statement.bind(":config_json", info.configJson);
-            statement.bind(":seed_spec_json", info.seedSpecJson);
-            statement.bind(":dataset_path", info.datasetPath);
-            statement.bind(":dataset_hash", info.datasetHash);
-            statement.bind(":created_at", info.createdAt);
+            SqliteStatement statement(*insert);
+            bindExperiment(statement, info);
             if (const int result = statement.step(); result != SQLITE_DONE) {
-                return impl->failure("store the experiment", result);
+                return impl->db->failure("store the experiment", result);
             }
         }
         return transaction.commit("create the schema");
@@ -487,45 +366,43 @@ Result<std::unique_ptr<ExperimentStore>> ExperimentStore::create(const fs::path&
     return std::unique_ptr<ExperimentStore>(new ExperimentStore(std::move(impl)));
 }
 
-Result<std::unique_ptr<ExperimentStore>> ExperimentStore::open(const fs::path& file, Access access) {
+Result<std::unique_ptr<ExperimentStore>> ExperimentStore::open(const fs::path& file,
+                                                               Access access) {
     const std::string name = file.string();
     std::error_code statError;
-    if (!fs::exists(file, statError)) {
+    if (!fs::exists(file, statError))
         return makeError(ErrorCode::NotFound, name + ": no such experiment file");
-    }
-    auto impl = std::make_unique<Impl>(file, access);
-    const int flags = access == Access::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-    if (sqlite3_open_v2(name.c_str(), &impl->db, flags, nullptr) != SQLITE_OK) {
-        return makeError(ErrorCode::IoFailure, name + ": cannot open: " +
-                                                   (impl->db ? sqlite3_errmsg(impl->db) : "out of memory"));
-    }
-    sqlite3_busy_timeout(impl->db, kBusyTimeoutMs);
+    auto db = SqliteDatabase::open(
+        file, access == Access::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE,
+        kBusyTimeoutMs);
+    if (!db) return db.error();
+    auto impl = std::make_unique<Impl>(Impl{.file = file, .access = access, .db = std::move(*db)});
 
     // Identify the file before changing anything in it: a foreign database keeps its journal mode.
-    const Error foreign = makeError(ErrorCode::InvalidInput, name + " is not a PerfNAS experiment file");
-    auto applicationId = pragmaInteger(impl->db, "PRAGMA application_id");
-    if (!applicationId) {
-        if (sqlite3_errcode(impl->db) == SQLITE_NOTADB) return foreign;
-        return makeError(ErrorCode::IoFailure, name + ": cannot read: " + applicationId.error().message);
-    }
-    auto version = pragmaInteger(impl->db, "PRAGMA user_version");
-    if (!version) return makeError(ErrorCode::IoFailure, name + ": cannot read: " + version.error().message);
+    const Error foreign =
+        makeError(ErrorCode::InvalidInput, name + " is not a PerfNAS experiment file");
+    auto applicationId = impl->db->queryInteger("PRAGMA application_id", "read the file");
+    if (!applicationId)
+        return impl->db->errorCode() == SQLITE_NOTADB ? foreign : applicationId.error();
+    auto version = impl->db->queryInteger("PRAGMA user_version", "read the file");
+    if (!version) return version.error();
     if (*applicationId != kExperimentApplicationId || *version < 1) return foreign;
     if (*version > kSchemaVersion) {
-        return makeError(ErrorCode::InvalidInput, name + " was written by a newer PerfNAS (schema " +
-                                                      std::to_string(*version) + "; this build reads up to " +
-                                                      std::to_string(kSchemaVersion) + ")");
+        return makeError(ErrorCode::InvalidInput,
+                         name + " was written by a newer PerfNAS (schema " +
+                             std::to_string(*version) + "; this build reads up to " +
+                             std::to_string(kSchemaVersion) + ")");
     }
     if (auto done = impl->configure(); !done) return done.error();
     impl->schemaVersion = static_cast<int>(*version);
 
     // ReadOnly leaves an older file as it is and reads what it holds (version-aware queries).
     if (access == Access::ReadWrite && impl->schemaVersion < kSchemaVersion) {
-        Impl::Transaction transaction(*impl);
+        SqliteTransaction transaction(*impl->db);
         if (auto done = transaction.begin("migrate"); !done) return done.error();
         // Another process may have migrated between the check above and the write lock.
-        auto current = pragmaInteger(impl->db, "PRAGMA user_version");
-        if (!current) return makeError(ErrorCode::IoFailure, name + ": cannot read: " + current.error().message);
+        auto current = impl->db->queryInteger("PRAGMA user_version", "migrate");
+        if (!current) return current.error();
         if (auto done = impl->migrate(static_cast<int>(*current)); !done) return done.error();
         if (auto done = transaction.commit("migrate"); !done) return done.error();
         impl->schemaVersion = kSchemaVersion;
@@ -538,26 +415,22 @@ const fs::path& ExperimentStore::file() const { return m_impl->file; }
 int ExperimentStore::schemaVersion() const { return m_impl->schemaVersion; }
 
 Result<std::int64_t> ExperimentStore::dataVersion() const {
-    auto prepared = m_impl->prepare("PRAGMA data_version", "read the data version");
-    if (!prepared) return prepared.error();
-    Statement statement(*prepared);
-    if (const int result = statement.step(); result != SQLITE_ROW) {
-        return m_impl->failure("read the data version", result);
-    }
-    return statement.int64(0);
+    return m_impl->db->queryInteger("PRAGMA data_version", "read the data version");
 }
 
 Result<ExperimentInfo> ExperimentStore::experiment() const {
     const std::string what = "read the experiment";
-    auto prepared = m_impl->prepare(
-        "SELECT name, config_json, seed_spec_json, dataset_path, dataset_hash, created_at FROM experiment "
+    auto prepared = m_impl->db->prepare(
+        "SELECT name, config_json, seed_spec_json, dataset_path, dataset_hash, created_at FROM "
+        "experiment "
         "WHERE id = 1",
         what);
     if (!prepared) return prepared.error();
-    Statement statement(*prepared);
+    SqliteStatement statement(*prepared);
     const int result = statement.step();
-    if (result == SQLITE_DONE) return makeError(ErrorCode::InvalidInput, m_impl->name() + ": no experiment row");
-    if (result != SQLITE_ROW) return m_impl->failure(what, result);
+    if (result == SQLITE_DONE)
+        return makeError(ErrorCode::InvalidInput, m_impl->name() + ": no experiment row");
+    if (result != SQLITE_ROW) return m_impl->db->failure(what, result);
     return ExperimentInfo{.name = statement.text(0),
                           .configJson = statement.text(1),
                           .seedSpecJson = statement.text(2),
@@ -569,20 +442,18 @@ Result<ExperimentInfo> ExperimentStore::experiment() const {
 Status ExperimentStore::updateExperiment(const ExperimentInfo& info) {
     const std::string what = "update the experiment";
     if (auto done = m_impl->writable(what); !done) return done;
-    auto prepared = m_impl->prepare(
-        "UPDATE experiment SET name = :name, config_json = :config_json, seed_spec_json = :seed_spec_json, "
-        "dataset_path = :dataset_path, dataset_hash = :dataset_hash, created_at = :created_at WHERE id = 1",
+    auto prepared = m_impl->db->prepare(
+        "UPDATE experiment SET name = :name, config_json = :config_json, seed_spec_json = "
+        ":seed_spec_json, "
+        "dataset_path = :dataset_path, dataset_hash = :dataset_hash, created_at = :created_at "
+        "WHERE id = 1",
         what);
     if (!prepared) return prepared.error();
-    Statement statement(*prepared);
-    statement.bind(":name", info.name);
-    statement.bind(":config_json", info.configJson);
-    statement.bind(":seed_spec_json", info.seedSpecJson);
-    statement.bind(":dataset_path", info.datasetPath);
-    statement.bind(":dataset_hash", info.datasetHash);
-    statement.bind(":created_at", info.createdAt);
-    if (const int result = statement.step(); result != SQLITE_DONE) return m_impl->failure(what, result);
-    if (sqlite3_changes(m_impl->db) == 0) {
+    SqliteStatement statement(*prepared);
+    bindExperiment(statement, info);
+    if (const int result = statement.step(); result != SQLITE_DONE)
+        return m_impl->db->failure(what, result);
+    if (m_impl->db->changes() == 0) {
         return makeError(ErrorCode::InvalidInput, m_impl->name() + ": no experiment row");
     }
     return Done{};
@@ -591,42 +462,49 @@ Status ExperimentStore::updateExperiment(const ExperimentInfo& info) {
 Result<int> ExperimentStore::addPhase(const PhaseRecord& phase) {
     const std::string what = "add a phase";
     if (auto done = m_impl->writable(what); !done) return done.error();
-    auto prepared = m_impl->prepare(
-        "INSERT INTO phases (kind, round, space_json, trial_budget, max_minutes, state, started_at, "
-        "finished_at) VALUES (:kind, :round, :space_json, :trial_budget, :max_minutes, :state, :started_at, "
+    auto prepared = m_impl->db->prepare(
+        "INSERT INTO phases (kind, round, space_json, trial_budget, max_minutes, state, "
+        "started_at, "
+        "finished_at) VALUES (:kind, :round, :space_json, :trial_budget, :max_minutes, :state, "
+        ":started_at, "
         ":finished_at)",
         what);
     if (!prepared) return prepared.error();
-    Statement statement(*prepared);
+    SqliteStatement statement(*prepared);
     bindPhase(statement, phase);
-    if (const int result = statement.step(); result != SQLITE_DONE) return m_impl->failure(what, result);
-    return static_cast<int>(sqlite3_last_insert_rowid(m_impl->db));
+    if (const int result = statement.step(); result != SQLITE_DONE)
+        return m_impl->db->failure(what, result);
+    return m_impl->db->lastInsertId();
 }
 
 Status ExperimentStore::updatePhase(const PhaseRecord& phase) {
     const std::string what = "update phase " + std::to_string(phase.id);
     if (auto done = m_impl->writable(what); !done) return done;
-    auto prepared = m_impl->prepare(
+    auto prepared = m_impl->db->prepare(
         "UPDATE phases SET kind = :kind, round = :round, space_json = :space_json, trial_budget = "
-        ":trial_budget, max_minutes = :max_minutes, state = :state, started_at = :started_at, finished_at = "
+        ":trial_budget, max_minutes = :max_minutes, state = :state, started_at = :started_at, "
+        "finished_at = "
         ":finished_at WHERE id = :id",
         "update a phase");
     if (!prepared) return prepared.error();
-    Statement statement(*prepared);
+    SqliteStatement statement(*prepared);
     bindPhase(statement, phase);
     statement.bind(":id", phase.id);
-    if (const int result = statement.step(); result != SQLITE_DONE) return m_impl->failure(what, result);
-    if (sqlite3_changes(m_impl->db) == 0) {
-        return makeError(ErrorCode::NotFound, m_impl->name() + ": no phase " + std::to_string(phase.id));
+    if (const int result = statement.step(); result != SQLITE_DONE)
+        return m_impl->db->failure(what, result);
+    if (m_impl->db->changes() == 0) {
+        return makeError(ErrorCode::NotFound,
+                         m_impl->name() + ": no phase " + std::to_string(phase.id));
     }
     return Done{};
 }
 
 Result<std::vector<PhaseRecord>> ExperimentStore::phases() const {
     const std::string what = "read the phases";
-    auto prepared = m_impl->prepare(std::string("SELECT ") + kPhaseColumns + " FROM phases ORDER BY id", what);
+    auto prepared = m_impl->db->prepare(
+        std::string("SELECT ") + kPhaseColumns + " FROM phases ORDER BY id", what);
     if (!prepared) return prepared.error();
-    Statement statement(*prepared);
+    SqliteStatement statement(*prepared);
     std::vector<PhaseRecord> phases;
     int result = SQLITE_ROW;
     while ((result = statement.step()) == SQLITE_ROW) {
@@ -634,7 +512,7 @@ Result<std::vector<PhaseRecord>> ExperimentStore::phases() const {
         if (!phase) return phase.error();
         phases.push_back(std::move(*phase));
     }
-    if (result != SQLITE_DONE) return m_impl->failure(what, result);
+    if (result != SQLITE_DONE) return m_impl->db->failure(what, result);
     return phases;
 }
 
@@ -646,19 +524,23 @@ Result<int> ExperimentStore::addTrial(const TrialRecord& trial) {
         return makeError(ErrorCode::InvalidInput, m_impl->name() + ": cannot " + what + ": " +
                                                       configuration.error().message);
     }
-    auto prepared = m_impl->prepare(
-        "INSERT INTO trials (phase_id, state, configuration_json, spec_json, training_json, validation_top1, "
+    auto prepared = m_impl->db->prepare(
+        "INSERT INTO trials (phase_id, state, configuration_json, spec_json, training_json, "
+        "validation_top1, "
         "test_top1, mfpops, params, iterations_done, seconds, started_at, finished_at, curve_json, "
         "checkpoint_path, error, host, parent_trial_id, attempts) VALUES (:phase_id, :state, "
-        ":configuration_json, :spec_json, :training_json, :validation_top1, :test_top1, :mfpops, :params, "
-        ":iterations_done, :seconds, :started_at, :finished_at, :curve_json, :checkpoint_path, :error, :host, "
+        ":configuration_json, :spec_json, :training_json, :validation_top1, :test_top1, :mfpops, "
+        ":params, "
+        ":iterations_done, :seconds, :started_at, :finished_at, :curve_json, :checkpoint_path, "
+        ":error, :host, "
         ":parent_trial_id, :attempts)",
         what);
     if (!prepared) return prepared.error();
-    Statement statement(*prepared);
+    SqliteStatement statement(*prepared);
     bindTrial(statement, trial, *configuration);
-    if (const int result = statement.step(); result != SQLITE_DONE) return m_impl->failure(what, result);
-    return static_cast<int>(sqlite3_last_insert_rowid(m_impl->db));
+    if (const int result = statement.step(); result != SQLITE_DONE)
+        return m_impl->db->failure(what, result);
+    return m_impl->db->lastInsertId();
 }
 
 Status ExperimentStore::updateTrial(const TrialRecord& trial) {
@@ -669,45 +551,52 @@ Status ExperimentStore::updateTrial(const TrialRecord& trial) {
         return makeError(ErrorCode::InvalidInput, m_impl->name() + ": cannot " + what + ": " +
                                                       configuration.error().message);
     }
-    auto prepared = m_impl->prepare(
-        "UPDATE trials SET phase_id = :phase_id, state = :state, configuration_json = :configuration_json, "
-        "spec_json = :spec_json, training_json = :training_json, validation_top1 = :validation_top1, "
-        "test_top1 = :test_top1, mfpops = :mfpops, params = :params, iterations_done = :iterations_done, "
-        "seconds = :seconds, started_at = :started_at, finished_at = :finished_at, curve_json = :curve_json, "
+    auto prepared = m_impl->db->prepare(
+        "UPDATE trials SET phase_id = :phase_id, state = :state, configuration_json = "
+        ":configuration_json, "
+        "spec_json = :spec_json, training_json = :training_json, validation_top1 = "
+        ":validation_top1, "
+        "test_top1 = :test_top1, mfpops = :mfpops, params = :params, iterations_done = "
+        ":iterations_done, "
+        "seconds = :seconds, started_at = :started_at, finished_at = :finished_at, curve_json = "
+        ":curve_json, "
         "checkpoint_path = :checkpoint_path, error = :error, host = :host, parent_trial_id = "
         ":parent_trial_id, attempts = :attempts WHERE id = :id",
         "update a trial");
     if (!prepared) return prepared.error();
-    Statement statement(*prepared);
+    SqliteStatement statement(*prepared);
     bindTrial(statement, trial, *configuration);
     statement.bind(":id", trial.id);
-    if (const int result = statement.step(); result != SQLITE_DONE) return m_impl->failure(what, result);
-    if (sqlite3_changes(m_impl->db) == 0) {
-        return makeError(ErrorCode::NotFound, m_impl->name() + ": no trial " + std::to_string(trial.id));
+    if (const int result = statement.step(); result != SQLITE_DONE)
+        return m_impl->db->failure(what, result);
+    if (m_impl->db->changes() == 0) {
+        return makeError(ErrorCode::NotFound,
+                         m_impl->name() + ": no trial " + std::to_string(trial.id));
     }
     return Done{};
 }
 
 Result<TrialRecord> ExperimentStore::trial(int id) const {
     const std::string what = "read trial " + std::to_string(id);
-    auto prepared =
-        m_impl->prepare("SELECT " + m_impl->trialColumns() + " FROM trials WHERE id = :id", "read a trial");
+    auto prepared = m_impl->db->prepare(
+        "SELECT " + m_impl->trialColumns() + " FROM trials WHERE id = :id", "read a trial");
     if (!prepared) return prepared.error();
-    Statement statement(*prepared);
+    SqliteStatement statement(*prepared);
     statement.bind(":id", id);
     const int result = statement.step();
     if (result == SQLITE_DONE) {
         return makeError(ErrorCode::NotFound, m_impl->name() + ": no trial " + std::to_string(id));
     }
-    if (result != SQLITE_ROW) return m_impl->failure(what, result);
+    if (result != SQLITE_ROW) return m_impl->db->failure(what, result);
     return readTrial(statement, m_impl->name());
 }
 
 Result<std::vector<TrialRecord>> ExperimentStore::trials() const {
     const std::string what = "read the trials";
-    auto prepared = m_impl->prepare("SELECT " + m_impl->trialColumns() + " FROM trials ORDER BY id", what);
+    auto prepared =
+        m_impl->db->prepare("SELECT " + m_impl->trialColumns() + " FROM trials ORDER BY id", what);
     if (!prepared) return prepared.error();
-    Statement statement(*prepared);
+    SqliteStatement statement(*prepared);
     std::vector<TrialRecord> trials;
     int result = SQLITE_ROW;
     while ((result = statement.step()) == SQLITE_ROW) {
@@ -715,7 +604,7 @@ Result<std::vector<TrialRecord>> ExperimentStore::trials() const {
         if (!trial) return trial.error();
         trials.push_back(std::move(*trial));
     }
-    if (result != SQLITE_DONE) return m_impl->failure(what, result);
+    if (result != SQLITE_DONE) return m_impl->db->failure(what, result);
     return trials;
 }
 
@@ -723,24 +612,28 @@ Result<int> ExperimentStore::requeueInterrupted() {
     const std::string what = "requeue interrupted trials";
     if (auto done = m_impl->writable(what); !done) return done.error();
     // attempts stays: the runner counted the attempt when it marked the trial Running.
-    auto prepared = m_impl->prepare("UPDATE trials SET state = 'queued' WHERE state = 'running'", what);
+    auto prepared =
+        m_impl->db->prepare("UPDATE trials SET state = 'queued' WHERE state = 'running'", what);
     if (!prepared) return prepared.error();
-    Statement statement(*prepared);
-    if (const int result = statement.step(); result != SQLITE_DONE) return m_impl->failure(what, result);
-    return sqlite3_changes(m_impl->db);
+    SqliteStatement statement(*prepared);
+    if (const int result = statement.step(); result != SQLITE_DONE)
+        return m_impl->db->failure(what, result);
+    return m_impl->db->changes();
 }
 
 Result<int> ExperimentStore::addBenchmark(const BenchmarkRecord& benchmark) {
     const std::string what = "add a benchmark";
     if (auto done = m_impl->writable(what); !done) return done.error();
-    auto prepared = m_impl->prepare(
-        "INSERT INTO benchmarks (trial_id, target, runs, median_ms, p90_ms, mean_ms, coefficient_of_variation, "
-        "error, details_json, created_at) VALUES (:trial_id, :target, :runs, :median_ms, :p90_ms, :mean_ms, "
+    auto prepared = m_impl->db->prepare(
+        "INSERT INTO benchmarks (trial_id, target, runs, median_ms, p90_ms, mean_ms, "
+        "coefficient_of_variation, "
+        "error, details_json, created_at) VALUES (:trial_id, :target, :runs, :median_ms, :p90_ms, "
+        ":mean_ms, "
         ":coefficient_of_variation, :error, :details_json, :created_at)",
         what);
     if (!prepared) return prepared.error();
-    Statement statement(*prepared);
-    statement.bindId(":trial_id", benchmark.trialId);
+    SqliteStatement statement(*prepared);
+    bindId(statement, ":trial_id", benchmark.trialId);
     statement.bind(":target", benchmark.target);
     statement.bind(":runs", benchmark.runs);
     statement.bind(":median_ms", benchmark.medianMs);
@@ -750,22 +643,24 @@ Result<int> ExperimentStore::addBenchmark(const BenchmarkRecord& benchmark) {
     statement.bind(":error", benchmark.error);
     statement.bind(":details_json", benchmark.detailsJson);
     statement.bind(":created_at", benchmark.createdAt);
-    if (const int result = statement.step(); result != SQLITE_DONE) return m_impl->failure(what, result);
-    return static_cast<int>(sqlite3_last_insert_rowid(m_impl->db));
+    if (const int result = statement.step(); result != SQLITE_DONE)
+        return m_impl->db->failure(what, result);
+    return m_impl->db->lastInsertId();
 }
 
 Result<std::vector<BenchmarkRecord>> ExperimentStore::benchmarks() const {
     // Version 1 files (read-only) have no benchmarks table.
     if (m_impl->schemaVersion < 2) return std::vector<BenchmarkRecord>{};
     const std::string what = "read the benchmarks";
-    auto prepared =
-        m_impl->prepare(std::string("SELECT ") + kBenchmarkColumns + " FROM benchmarks ORDER BY id", what);
+    auto prepared = m_impl->db->prepare(
+        std::string("SELECT ") + kBenchmarkColumns + " FROM benchmarks ORDER BY id", what);
     if (!prepared) return prepared.error();
-    Statement statement(*prepared);
+    SqliteStatement statement(*prepared);
     std::vector<BenchmarkRecord> benchmarks;
     int result = SQLITE_ROW;
-    while ((result = statement.step()) == SQLITE_ROW) benchmarks.push_back(readBenchmark(statement));
-    if (result != SQLITE_DONE) return m_impl->failure(what, result);
+    while ((result = statement.step()) == SQLITE_ROW)
+        benchmarks.push_back(readBenchmark(statement));
+    if (result != SQLITE_DONE) return m_impl->db->failure(what, result);
     return benchmarks;
 }
 

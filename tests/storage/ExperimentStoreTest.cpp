@@ -30,7 +30,8 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Exact equality: the store must give back the very bits it was given (NaN reads back as NaN).
 bool same(double a, double b) {
-    return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b) || (std::isnan(a) && std::isnan(b));
+    return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b) ||
+           (std::isnan(a) && std::isnan(b));
 }
 bool same(const std::vector<double>& a, const std::vector<double>& b) {
     if (a.size() != b.size()) return false;
@@ -43,7 +44,9 @@ bool same(const std::vector<double>& a, const std::vector<double>& b) {
 // Raw SQLite on a file, for building files the store did not write (foreign, older, newer).
 void execRaw(const fs::path& file, const std::string& sql) {
     sqlite3* db = nullptr;
-    QCOMPARE(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr), SQLITE_OK);
+    QCOMPARE(
+        sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr),
+        SQLITE_OK);
     char* message = nullptr;
     const int result = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
     const std::string text = message ? message : "";
@@ -57,7 +60,8 @@ std::string pragmaRaw(const fs::path& file, const std::string& pragma) {
     sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
     sqlite3_stmt* statement = nullptr;
     std::string value;
-    if (sqlite3_prepare_v2(db, ("PRAGMA " + pragma).c_str(), -1, &statement, nullptr) == SQLITE_OK &&
+    if (sqlite3_prepare_v2(db, ("PRAGMA " + pragma).c_str(), -1, &statement, nullptr) ==
+            SQLITE_OK &&
         sqlite3_step(statement) == SQLITE_ROW) {
         value = reinterpret_cast<const char*>(sqlite3_column_text(statement, 0));
     }
@@ -87,25 +91,26 @@ PhaseRecord samplePhase() {
 }
 
 TrialRecord sampleTrial(int phaseId) {
-    return {.phaseId = phaseId,
-            .state = TrialState::Finished,
-            .configuration = {4, 10, 0.1, 1.0 / 3.0, 5e-324, -2.5e300, 100},
-            .specJson = R"({"name": "candidate", "units": [{"kh": 4, "kw": 10, "filters": 100}]})",
-            .trainingJson = R"({"iterations": 8000, "lr": 0.001})",
-            .validationTop1 = 0.9132653061224489,
-            .testTop1 = 0.9,
-            .mfpops = 613.184,
-            .params = 454'000'000'000,
-            .iterationsDone = 8000,
-            .seconds = 312.25,
-            .startedAt = 1'700'000'200,
-            .finishedAt = 1'700'000'512,
-            .curveJson = R"([{"iteration": 100, "train_loss": 2.1, "val_loss": 2.2, "val_top1": 0.2}])",
-            .checkpointPath = "checkpoints/trial-1",
-            .error = "",
-            .host = "node17 (slurm 4242)",
-            .parentTrialId = 0,
-            .attempts = 1};
+    return {
+        .phaseId = phaseId,
+        .state = TrialState::Finished,
+        .configuration = {4, 10, 0.1, 1.0 / 3.0, 5e-324, -2.5e300, 100},
+        .specJson = R"({"name": "candidate", "units": [{"kh": 4, "kw": 10, "filters": 100}]})",
+        .trainingJson = R"({"iterations": 8000, "lr": 0.001})",
+        .validationTop1 = 0.9132653061224489,
+        .testTop1 = 0.9,
+        .mfpops = 613.184,
+        .params = 454'000'000'000,
+        .iterationsDone = 8000,
+        .seconds = 312.25,
+        .startedAt = 1'700'000'200,
+        .finishedAt = 1'700'000'512,
+        .curveJson = R"([{"iteration": 100, "train_loss": 2.1, "val_loss": 2.2, "val_top1": 0.2}])",
+        .checkpointPath = "checkpoints/trial-1",
+        .error = "",
+        .host = "node17 (slurm 4242)",
+        .parentTrialId = 0,
+        .attempts = 1};
 }
 
 BenchmarkRecord sampleBenchmark(int trialId) {
@@ -179,16 +184,16 @@ void verifySame(const BenchmarkRecord& actual, const BenchmarkRecord& expected) 
     QCOMPARE(actual.createdAt, expected.createdAt);
 }
 
-#define VERIFY_SAME(actual, expected)                   \
-    do {                                                \
-        verifySame((actual), (expected));               \
-        if (QTest::currentTestFailed()) return;         \
+#define VERIFY_SAME(actual, expected)           \
+    do {                                        \
+        verifySame((actual), (expected));       \
+        if (QTest::currentTestFailed()) return; \
     } while (false)
 
-#define VERIFY_OK(result)                                                              \
-    do {                                                                               \
-        const auto& result_ = (result);                                                \
-        QVERIFY2(result_.ok(), result_.ok() ? "" : result_.error().message.c_str());   \
+#define VERIFY_OK(result)                                                            \
+    do {                                                                             \
+        const auto& result_ = (result);                                              \
+        QVERIFY2(result_.ok(), result_.ok() ? "" : result_.error().message.c_str()); \
     } while (false)
 
 // Evaluates `result` once; the message must contain every further argument.
@@ -214,18 +219,21 @@ private:
 
 private Q_SLOTS:
     void namesRoundTrip() {
-        for (auto state : {TrialState::Queued, TrialState::Running, TrialState::Finished, TrialState::Failed,
-                           TrialState::Diverged, TrialState::Cancelled}) {
-            QCOMPARE(perfnas::parseTrialState(perfnas::trialStateName(state)), std::optional(state));
+        for (auto state : {TrialState::Queued, TrialState::Running, TrialState::Finished,
+                           TrialState::Failed, TrialState::Diverged, TrialState::Cancelled}) {
+            QCOMPARE(perfnas::parseTrialState(perfnas::trialStateName(state)),
+                     std::optional(state));
         }
         QCOMPARE(perfnas::trialStateName(TrialState::Cancelled), std::string("cancelled"));
         QVERIFY(!perfnas::parseTrialState("Finished").has_value());
-        for (auto kind : {PhaseKind::Optimizer, PhaseKind::Search, PhaseKind::Refinement, PhaseKind::Finetune}) {
+        for (auto kind : {PhaseKind::Optimizer, PhaseKind::Search, PhaseKind::Refinement,
+                          PhaseKind::Finetune}) {
             QCOMPARE(perfnas::parsePhaseKind(perfnas::phaseKindName(kind)), std::optional(kind));
         }
         QCOMPARE(perfnas::phaseKindName(PhaseKind::Finetune), std::string("finetune"));
         for (auto state : {PhaseState::Pending, PhaseState::Running, PhaseState::Finished}) {
-            QCOMPARE(perfnas::parsePhaseState(perfnas::phaseStateName(state)), std::optional(state));
+            QCOMPARE(perfnas::parsePhaseState(perfnas::phaseStateName(state)),
+                     std::optional(state));
         }
         QVERIFY(!perfnas::parsePhaseState("done").has_value());
     }
@@ -238,7 +246,8 @@ private Q_SLOTS:
         QCOMPARE(store.file(), file);
         QCOMPARE(store.schemaVersion(), ExperimentStore::kSchemaVersion);
 
-        PhaseRecord search{.kind = PhaseKind::Search, .trialBudget = 40, .state = PhaseState::Finished};
+        PhaseRecord search{
+            .kind = PhaseKind::Search, .trialBudget = 40, .state = PhaseState::Finished};
         PhaseRecord refinement = samplePhase();
         auto searchId = store.addPhase(search);
         auto refinementId = store.addPhase(refinement);
@@ -311,7 +320,8 @@ private Q_SLOTS:
             auto one = reader->trial(diverged.id);
             VERIFY_OK(one);
             VERIFY_SAME(*one, diverged);
-            VERIFY_ERROR(reader->trial(999), ErrorCode::NotFound, "999", QString::fromStdString(file.string()));
+            VERIFY_ERROR(reader->trial(999), ErrorCode::NotFound, "999",
+                         QString::fromStdString(file.string()));
 
             auto benchmarks = reader->benchmarks();
             VERIFY_OK(benchmarks);
@@ -372,9 +382,11 @@ private Q_SLOTS:
         const int phaseId = *(*store)->addPhase(PhaseRecord{});
         VERIFY_ERROR((*store)->addTrial(TrialRecord{.phaseId = phaseId, .parentTrialId = 99}),
                      ErrorCode::InvalidInput, name);
-        VERIFY_ERROR((*store)->addTrial(TrialRecord{.phaseId = phaseId, .configuration = {1.0, kNaN}}),
-                     ErrorCode::InvalidInput, name, "configuration value 1");
-        VERIFY_ERROR((*store)->addBenchmark(BenchmarkRecord{.trialId = 5}), ErrorCode::InvalidInput, name);
+        VERIFY_ERROR(
+            (*store)->addTrial(TrialRecord{.phaseId = phaseId, .configuration = {1.0, kNaN}}),
+            ErrorCode::InvalidInput, name, "configuration value 1");
+        VERIFY_ERROR((*store)->addBenchmark(BenchmarkRecord{.trialId = 5}), ErrorCode::InvalidInput,
+                     name);
         QVERIFY((*store)->trials()->empty());
         QVERIFY((*store)->addTrial(TrialRecord{.phaseId = phaseId}).ok());
     }
@@ -385,12 +397,16 @@ private Q_SLOTS:
             auto store = ExperimentStore::create(file, sampleInfo());
             VERIFY_OK(store);
             const int phaseId = *(*store)->addPhase(PhaseRecord{});
-            for (auto [state, attempts] : std::vector<std::pair<TrialState, int>>{{TrialState::Queued, 0},
-                                                                                  {TrialState::Running, 1},
-                                                                                  {TrialState::Finished, 1},
-                                                                                  {TrialState::Running, 2},
-                                                                                  {TrialState::Failed, 1}}) {
-                QVERIFY((*store)->addTrial(TrialRecord{.phaseId = phaseId, .state = state, .attempts = attempts}).ok());
+            for (auto [state, attempts] :
+                 std::vector<std::pair<TrialState, int>>{{TrialState::Queued, 0},
+                                                         {TrialState::Running, 1},
+                                                         {TrialState::Finished, 1},
+                                                         {TrialState::Running, 2},
+                                                         {TrialState::Failed, 1}}) {
+                QVERIFY((*store)
+                            ->addTrial(TrialRecord{
+                                .phaseId = phaseId, .state = state, .attempts = attempts})
+                            .ok());
             }
         }
         auto store = ExperimentStore::open(file);  // as a resumed process would
@@ -400,9 +416,11 @@ private Q_SLOTS:
         QCOMPARE(*requeued, 2);
         auto trials = (*store)->trials();
         VERIFY_OK(trials);
-        const std::vector<TrialState> states = {TrialState::Queued, TrialState::Queued, TrialState::Finished,
-                                                TrialState::Queued, TrialState::Failed};
-        const std::vector<int> attempts = {0, 1, 1, 2, 1};  // counted when started, not when requeued
+        const std::vector<TrialState> states = {TrialState::Queued, TrialState::Queued,
+                                                TrialState::Finished, TrialState::Queued,
+                                                TrialState::Failed};
+        const std::vector<int> attempts = {0, 1, 1, 2,
+                                           1};  // counted when started, not when requeued
         for (std::size_t i = 0; i < states.size(); ++i) {
             QVERIFY(trials->at(i).state == states[i]);
             QCOMPARE(trials->at(i).attempts, attempts[i]);
@@ -440,22 +458,26 @@ private Q_SLOTS:
         QTest::addColumn<QString>("setupSql");  // empty: a text file
         QTest::newRow("text file") << QString();
         QTest::newRow("other application's database")
-            << "PRAGMA application_id = 1234; CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('x');";
+            << "PRAGMA application_id = 1234; CREATE TABLE notes (body TEXT); INSERT INTO notes "
+               "VALUES ('x');";
         QTest::newRow("plain sqlite database") << "CREATE TABLE trials (id INTEGER);";
         QTest::newRow("empty sqlite database") << "PRAGMA user_version = 0;";
     }
     void foreignFilesAreRefused() {
         QFETCH(QString, setupSql);
-        const fs::path file = path(QStringLiteral("foreign-%1.db").arg(QTest::currentDataTag()).replace(' ', '-'));
+        const fs::path file =
+            path(QStringLiteral("foreign-%1.db").arg(QTest::currentDataTag()).replace(' ', '-'));
         if (setupSql.isEmpty()) {
             std::ofstream(file) << "name,top1\nseed,0.93\n" << std::string(4096, 'x');
         } else {
             execRaw(file, setupSql.toStdString());
             if (QTest::currentTestFailed()) return;
         }
-        for (auto access : {ExperimentStore::Access::ReadWrite, ExperimentStore::Access::ReadOnly}) {
-            VERIFY_ERROR(ExperimentStore::open(file, access), ErrorCode::InvalidInput,
-                         QString::fromStdString(file.string()) + " is not a PerfNAS experiment file");
+        for (auto access :
+             {ExperimentStore::Access::ReadWrite, ExperimentStore::Access::ReadOnly}) {
+            VERIFY_ERROR(
+                ExperimentStore::open(file, access), ErrorCode::InvalidInput,
+                QString::fromStdString(file.string()) + " is not a PerfNAS experiment file");
         }
         // Refusing must not have changed the file (no WAL switch, no schema).
         if (!setupSql.isEmpty()) QCOMPARE(pragmaRaw(file, "journal_mode"), std::string("delete"));
@@ -466,17 +488,20 @@ private Q_SLOTS:
         QVERIFY(ExperimentStore::create(file, sampleInfo()).ok());
         execRaw(file, "PRAGMA user_version = 99");
         if (QTest::currentTestFailed()) return;
-        for (auto access : {ExperimentStore::Access::ReadWrite, ExperimentStore::Access::ReadOnly}) {
-            VERIFY_ERROR(ExperimentStore::open(file, access), ErrorCode::InvalidInput,
-                         QString::fromStdString(file.string()) +
-                             " was written by a newer PerfNAS (schema 99; this build reads up to 2)");
+        for (auto access :
+             {ExperimentStore::Access::ReadWrite, ExperimentStore::Access::ReadOnly}) {
+            VERIFY_ERROR(
+                ExperimentStore::open(file, access), ErrorCode::InvalidInput,
+                QString::fromStdString(file.string()) +
+                    " was written by a newer PerfNAS (schema 99; this build reads up to 2)");
         }
         QCOMPARE(pragmaRaw(file, "user_version"), std::string("99"));
     }
 
     void missingFileIsNotFound() {
         const fs::path file = path("missing.sqlite");
-        for (auto access : {ExperimentStore::Access::ReadWrite, ExperimentStore::Access::ReadOnly}) {
+        for (auto access :
+             {ExperimentStore::Access::ReadWrite, ExperimentStore::Access::ReadOnly}) {
             VERIFY_ERROR(ExperimentStore::open(file, access), ErrorCode::NotFound,
                          QString::fromStdString(file.string()));
         }
@@ -487,19 +512,25 @@ private Q_SLOTS:
     // access reads it as it is; read-write access migrates it and keeps every trial.
     void version1FileIsMigrated() {
         const fs::path file = path("v1.sqlite");
-        execRaw(file, std::string(perfnas::kExperimentMigrations[0]) +
-                          "PRAGMA application_id = " + std::to_string(perfnas::kExperimentApplicationId) +
-                          "; PRAGMA user_version = 1;"
-                          "INSERT INTO experiment VALUES (1, 'old', '{}', '{\"units\": []}', '/data', 'h1', 1600000000);"
-                          "INSERT INTO phases (kind, round, space_json, trial_budget, max_minutes, state, started_at,"
-                          " finished_at) VALUES ('search', 0, '{}', 10, 0.0, 'finished', 1600000001, 1600000002);"
-                          "INSERT INTO trials (phase_id, state, configuration_json, spec_json, training_json,"
-                          " validation_top1, test_top1, mfpops, params, iterations_done, seconds, started_at,"
-                          " finished_at, curve_json, checkpoint_path, error, parent_trial_id, attempts) VALUES"
-                          " (1, 'finished', '[4,10,100]', '{}', '{}', 0.75, 0.5, 613.184, 454000, 8000, 30.5,"
-                          " 1600000003, 1600000004, '[]', 'ck/1', '', NULL, 1),"
-                          " (1, 'running', '[3, 3, 0.5]', '{}', '{}', 0, 0, 12.5, 900, 10, 1, 1600000005, 0,"
-                          " '[]', '', '', 1, 1);");
+        execRaw(
+            file,
+            std::string(perfnas::kExperimentMigrations[0]) +
+                "PRAGMA application_id = " + std::to_string(perfnas::kExperimentApplicationId) +
+                "; PRAGMA user_version = 1;"
+                "INSERT INTO experiment VALUES (1, 'old', '{}', '{\"units\": []}', '/data', 'h1', "
+                "1600000000);"
+                "INSERT INTO phases (kind, round, space_json, trial_budget, max_minutes, state, "
+                "started_at,"
+                " finished_at) VALUES ('search', 0, '{}', 10, 0.0, 'finished', 1600000001, "
+                "1600000002);"
+                "INSERT INTO trials (phase_id, state, configuration_json, spec_json, training_json,"
+                " validation_top1, test_top1, mfpops, params, iterations_done, seconds, started_at,"
+                " finished_at, curve_json, checkpoint_path, error, parent_trial_id, attempts) "
+                "VALUES"
+                " (1, 'finished', '[4,10,100]', '{}', '{}', 0.75, 0.5, 613.184, 454000, 8000, 30.5,"
+                " 1600000003, 1600000004, '[]', 'ck/1', '', NULL, 1),"
+                " (1, 'running', '[3, 3, 0.5]', '{}', '{}', 0, 0, 12.5, 900, 10, 1, 1600000005, 0,"
+                " '[]', '', '', 1, 1);");
         if (QTest::currentTestFailed()) return;
 
         auto checkTrials = [](const ExperimentStore& store) {
@@ -533,7 +564,8 @@ private Q_SLOTS:
             if (QTest::currentTestFailed()) return;
             QVERIFY((*reader)->benchmarks().ok());
             QVERIFY((*reader)->benchmarks()->empty());
-            VERIFY_ERROR((*reader)->addTrial(TrialRecord{.phaseId = 1}), ErrorCode::IoFailure, "read-only");
+            VERIFY_ERROR((*reader)->addTrial(TrialRecord{.phaseId = 1}), ErrorCode::IoFailure,
+                         "read-only");
         }
         QCOMPARE(pragmaRaw(file, "user_version"), std::string("1"));
 
@@ -598,7 +630,9 @@ private Q_SLOTS:
         VERIFY_OK(before);
         QCOMPARE(*(*reader)->dataVersion(), *before);  // nothing committed in between
 
-        QVERIFY((*writer)->addTrial(TrialRecord{.phaseId = phaseId, .state = TrialState::Running}).ok());
+        QVERIFY((*writer)
+                    ->addTrial(TrialRecord{.phaseId = phaseId, .state = TrialState::Running})
+                    .ok());
         auto after = (*reader)->dataVersion();
         VERIFY_OK(after);
         QVERIFY(*after != *before);
@@ -633,7 +667,8 @@ private Q_SLOTS:
             trial.state = TrialState::Finished;
             if (!(*store)->updateTrial(trial).ok()) _exit(1);
             // A second trial left Running, as the killed runner would leave it.
-            if (!(*store)->addTrial(TrialRecord{.phaseId = phaseId, .state = TrialState::Running, .attempts = 1})) {
+            if (!(*store)->addTrial(
+                    TrialRecord{.phaseId = phaseId, .state = TrialState::Running, .attempts = 1})) {
                 _exit(1);
             }
             raise(SIGKILL);
@@ -641,7 +676,8 @@ private Q_SLOTS:
         }
         int status = 0;
         QCOMPARE(waitpid(child, &status, 0), child);
-        QVERIFY2(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "the child did not get as far as SIGKILL");
+        QVERIFY2(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+                 "the child did not get as far as SIGKILL");
         // The commits are still only in the WAL: nothing closed or checkpointed the file.
         const fs::path wal = file.string() + "-wal";
         QVERIFY(fs::exists(wal) && fs::file_size(wal) > 0);
