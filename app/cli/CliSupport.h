@@ -3,10 +3,12 @@
 // 2 for bad usage or bad input, 1 for other failures; errors go to stderr naming what and why.
 
 #include <CLI/CLI.hpp>
+#include <iosfwd>
 #include <nlohmann/json_fwd.hpp>
 
 #include "core/common/Result.h"
 #include "core/dataset/DatasetLoader.h"
+#include "core/search/ExperimentSummary.h"
 
 namespace perfnas::cli {
 
@@ -48,6 +50,10 @@ void addDatasetArguments(CLI::App& command, DatasetArguments& arguments, const s
 // Loads with progress on stderr (unless quiet).
 Result<LoadedDataset> loadDataset(DatasetArguments& arguments, bool quiet);
 
+// `perfnas status`'s JSON document (design.md) and its human-readable form.
+nlohmann::json statusJson(const ExperimentSummary& summary);
+void printStatus(const ExperimentSummary& summary, std::ostream& out);
+
 // Each command registers its subcommand and sets `exitCode` when it runs.
 void addMfccCommand(CLI::App& app, int& exitCode);
 void addTrainCommand(CLI::App& app, int& exitCode);
@@ -55,5 +61,10 @@ void addEvaluateCommand(CLI::App& app, int& exitCode);
 void addCostCommand(CLI::App& app, int& exitCode);
 void addDatasetCommand(CLI::App& app, int& exitCode);
 void addDemoDataCommand(CLI::App& app, int& exitCode);
+void addSearchCommand(CLI::App& app, int& exitCode);
+void addStatusCommand(CLI::App& app, int& exitCode);
+void addFreezeCommand(CLI::App& app, int& exitCode);
+void addFinetuneCommand(CLI::App& app, int& exitCode);
+void addTrialCommand(CLI::App& app, int& exitCode);
 
 }  // namespace perfnas::cli

@@ -15,24 +15,12 @@ namespace {
 CancelToken* g_interrupt = nullptr;  // Ctrl-C cancels the run; the checkpoint so far is kept.
 
 nlohmann::json resultJson(const TrainingResult& result, const ArchitectureSpec& spec) {
-    nlohmann::json curve = nlohmann::json::array();
-    for (const CurvePoint& point : result.curve) {
-        curve.push_back({{"iteration", point.iteration}, {"training_loss", point.trainingLoss},
-                         {"validation_loss", point.validationLoss}, {"validation_top1", point.validationTop1}});
-    }
+    nlohmann::json document = nlohmann::json::parse(result.toJson());
     const ModelCost cost = CostModel::evaluate(spec);
-    return {{"state", outcomeName(result.outcome)},
-            {"iterations", result.iterationsDone},
-            {"diverged_at", result.divergedAtIteration},
-            {"validation_top1", result.validationTop1},
-            {"test_top1", result.testTop1},
-            {"mfpops", cost.mfpops()},
-            {"params", cost.params},
-            {"architecture", spec.notation()},
-            {"seconds", result.seconds},
-            {"samples_per_second", result.samplesPerSecond},
-            {"checkpoint", result.checkpointFolder.string()},
-            {"curve", curve}};
+    document["mfpops"] = cost.mfpops();
+    document["params"] = cost.params;
+    document["architecture"] = spec.notation();
+    return document;
 }
 
 }  // namespace

@@ -17,6 +17,11 @@ int main(int argc, char** argv) {
     perfnas::cli::addCostCommand(app, exitCode);
     perfnas::cli::addTrainCommand(app, exitCode);
     perfnas::cli::addEvaluateCommand(app, exitCode);
+    perfnas::cli::addSearchCommand(app, exitCode);
+    perfnas::cli::addStatusCommand(app, exitCode);
+    perfnas::cli::addFreezeCommand(app, exitCode);
+    perfnas::cli::addFinetuneCommand(app, exitCode);
+    perfnas::cli::addTrialCommand(app, exitCode);
 
     // CLI11 would call an unknown command an unexpected argument; name it instead.
     const auto commands = app.get_subcommands([](const CLI::App*) { return true; });

@@ -3,9 +3,11 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <sstream>
@@ -20,17 +22,21 @@ namespace {
 // Part of every cache key: bump it whenever the stored feature values change (e.g. a new FFT).
 constexpr int kLoaderFormatVersion = 2;
 
+std::string hexString(const unsigned char* bytes, unsigned int length) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string hex;
+    for (unsigned int i = 0; i < length; ++i) {
+        hex += kHex[bytes[i] >> 4];
+        hex += kHex[bytes[i] & 15];
+    }
+    return hex;
+}
+
 std::string sha1Hex(const std::string& text) {
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int length = 0;
     EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha1(), nullptr);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string hex;
-    for (unsigned int i = 0; i < length; ++i) {
-        hex += kHex[digest[i] >> 4];
-        hex += kHex[digest[i] & 15];
-    }
-    return hex;
+    return hexString(digest.data(), length);
 }
 
 std::int16_t toPcm16(float sample) {
@@ -77,6 +83,22 @@ std::string DatasetLoader::cacheKey(const DatasetIndex& index, const DatasetOpti
     }
     for (const SkippedFile& skipped : index.skipped) text << "skip " << skipped.file << '\n';
     return sha1Hex(text.str());
+}
+
+std::string DatasetLoader::contentDigest(const FeatureSet& features) {
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+    EVP_DigestInit_ex(context.get(), EVP_sha1(), nullptr);
+    for (const std::string& name : features.classNames) EVP_DigestUpdate(context.get(), name.c_str(), name.size() + 1);
+    for (const SplitData& split : features.splits) {
+        const std::uint64_t count = split.size();
+        EVP_DigestUpdate(context.get(), &count, sizeof count);
+        EVP_DigestUpdate(context.get(), split.labels.data(), split.labels.size() * sizeof(std::int32_t));
+        EVP_DigestUpdate(context.get(), split.mfcc.data(), split.mfcc.size() * sizeof(float));
+    }
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(context.get(), digest.data(), &length);
+    return hexString(digest.data(), length);
 }
 
 Result<LoadedDataset> DatasetLoader::load(const DatasetOptions& dataset, const LoadOptions& options,

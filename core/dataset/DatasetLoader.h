@@ -45,6 +45,9 @@ public:
     // path, size and modification time (a changed, added or removed file changes it).
     static std::string cacheKey(const DatasetIndex& index, const DatasetOptions& dataset,
                                 const LoadOptions& options);
+    // A digest of what training sees (class names, every split's labels and MFCC values): the
+    // dataset identity an experiment records, independent of where the files live.
+    static std::string contentDigest(const FeatureSet& features);
 };
 
 }  // namespace perfnas

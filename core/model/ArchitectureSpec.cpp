@@ -101,6 +101,13 @@ Result<ArchitectureSpec> ArchitectureSpec::fromFile(const std::string& path) {
     return spec;
 }
 
+ArchitectureSpec ArchitectureSpec::paperSeed() {
+    ArchitectureSpec seed{.name = "paper-seed", .inputHeight = 40, .inputWidth = 32, .classes = 10};
+    seed.units.push_back({.kh = 4, .kw = 10, .filters = 100, .stride = {1, 2}});
+    for (int i = 0; i < 5; ++i) seed.units.push_back({.kh = 3, .kw = 3, .filters = 100});
+    return seed;
+}
+
 Status ArchitectureSpec::validate() const {
     auto invalid = [](const std::string& message) { return makeError(ErrorCode::InvalidInput, message); };
     if (inputHeight < 1 || inputWidth < 1) return invalid("input: height and width must be at least 1");

@@ -30,6 +30,10 @@ struct ArchitectureSpec {
 
     bool operator==(const ArchitectureSpec&) const = default;
 
+    // The paper's seed as shipped in resources/seeds/paper-seed.json: 6 units of 100 filters,
+    // unit 1 4x10 with stride (1, 2), units 2-6 3x3; 40x32 input, 10 classes.
+    static ArchitectureSpec paperSeed();
+
     static Result<ArchitectureSpec> fromJson(const std::string& text);
     static Result<ArchitectureSpec> fromFile(const std::string& path);
     std::string toJson() const;

@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
 
+#include "core/common/Result.h"
 #include "core/dataset/Augmenter.h"
 
 namespace perfnas {
@@ -28,6 +30,12 @@ struct TrainingParams {
     }
 
     double learningRateAt(int iteration) const;
+
+    // {"iterations", "batch_size", "learning_rate", "decay_factor", "decay_every", "validate_every",
+    //  "checkpoint_every", "seed", "threads", "augmentation": {...}, "checkpoint_folder"}; missing
+    // keys keep their defaults, unknown keys are errors.
+    std::string toJson() const;
+    static Result<TrainingParams> fromJson(const std::string& text);
 };
 
 }  // namespace perfnas

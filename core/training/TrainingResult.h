@@ -3,8 +3,11 @@
 // learning curve, speed, and where its checkpoint is.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "core/common/Result.h"
 
 namespace perfnas {
 
@@ -35,8 +38,17 @@ struct TrainingResult {
     double seconds = 0.0;
     double samplesPerSecond = 0.0;
     std::filesystem::path checkpointFolder;
+
+    // {"state", "iterations", "diverged_at", "validation_top1", "test_top1", "seconds",
+    //  "samples_per_second", "checkpoint", "curve": [...]}: what a trial worker writes back.
+    std::string toJson() const;
+    static Result<TrainingResult> fromJson(const std::string& text);
 };
 
+// [{"iteration", "training_loss", "validation_loss", "validation_top1"}, ...]
+std::string curveToJson(const std::vector<CurvePoint>& curve);
+
 std::string outcomeName(TrainingOutcome outcome);  // "finished", "diverged", "cancelled"
+std::optional<TrainingOutcome> parseOutcome(const std::string& name);
 
 }  // namespace perfnas

@@ -1,0 +1,68 @@
+#pragma once
+// ExperimentConfig: everything an experiment needs, from its JSON file (comments allowed; see
+// resources/examples/): dataset, seed architecture, search space, objectives and constraints,
+// sampler, training budgets, phase stop rules, refinement policy and execution. Unknown keys are
+// errors naming their path. toJson() gives the normalized form stored in the experiment file
+// (seed and space inline, paths absolute), from which fromJson() rebuilds the same config.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "core/common/Result.h"
+#include "core/dataset/DatasetOptions.h"
+#include "core/model/ArchitectureSpec.h"
+#include "core/search/SearchSpace.h"
+#include "core/search/TpeSampler.h"
+#include "core/training/TrainingParams.h"
+
+namespace perfnas {
+
+enum class CostMetric { Mfpops, Params };  // measured latency: TODO(#6)
+std::string costMetricName(CostMetric metric);  // "mfpops", "params"
+
+struct ExperimentConfig {
+    std::string name = "experiment";
+    DatasetOptions dataset;             // dataset.root may be empty in a file: then --data is required
+    std::filesystem::path cacheFolder;  // feature cache; empty: the default
+    ArchitectureSpec seed = ArchitectureSpec::paperSeed();
+    SearchSpace space = SearchSpace::paperDefault(ArchitectureSpec::paperSeed());
+
+    CostMetric cost = CostMetric::Mfpops;
+    std::optional<double> maxMfpops;  // proposals above it are never trained
+    std::optional<double> minTop1;    // trials below it are infeasible for the sampler
+
+    std::string sampler = "tpe";  // "tpe" or "random"
+    TpeSettings tpe;
+
+    TrainingParams training;                                 // per search trial
+    TrainingParams finetune = TrainingParams::fullBudget();  // total budget after fine-tuning
+
+    // Phase 0 (optional): optimizer parameters for the seed, single objective (validation TOP-1).
+    std::optional<OptimizerSpace> optimizerSpace;
+    int optimizerTrials = 10;
+
+    int searchTrials = 100;        // per search phase
+    double searchMaxMinutes = 0.0; // per phase; 0: no wall-clock limit
+    bool trainSeed = true;         // the seed is the first trial of the first search phase
+
+    int refinementTrials = 0;          // per refinement phase; 0: searchTrials
+    int autoRefinementRounds = 0;      // refinement phases started without asking
+    double autoMinimumShare = 0.8;     // freeze suggestions at or above this share
+
+    std::string backend = "inprocess";
+    int workers = 1;           // trials in parallel
+    int threadsPerTrial = 0;   // 0: hardware threads / workers
+    std::uint64_t randomSeed = 1;
+
+    // `baseFolder` resolves relative paths (the config file's folder).
+    static Result<ExperimentConfig> fromJson(const std::string& text, const std::filesystem::path& baseFolder,
+                                             const std::string& where = "experiment config");
+    static Result<ExperimentConfig> fromFile(const std::filesystem::path& file);
+    std::string toJson() const;
+    // Cross-field checks (space against seed, positive budgets, workers); messages name the field.
+    Status validate() const;
+    int effectiveThreadsPerTrial() const;
+};
+
+}  // namespace perfnas

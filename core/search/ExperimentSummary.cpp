@@ -1,0 +1,131 @@
+#include "core/search/ExperimentSummary.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/model/CostModel.h"
+
+namespace perfnas {
+namespace {
+
+bool isArchitecturePhase(PhaseKind kind) { return kind == PhaseKind::Search || kind == PhaseKind::Refinement; }
+
+Point2 pointOf(const ExperimentSummary& summary, const TrialRecord& trial) {
+    return {.x = 1.0 - trial.validationTop1, .y = std::log10(std::max(summary.costOf(trial), 1e-12))};
+}
+
+}  // namespace
+
+const PhaseRecord* ExperimentSummary::phase(int phaseId) const {
+    for (const PhaseRecord& record : phases) {
+        if (record.id == phaseId) return &record;
+    }
+    return nullptr;
+}
+
+const TrialRecord* ExperimentSummary::trial(int trialId) const {
+    auto found = std::lower_bound(trials.begin(), trials.end(), trialId,
+                                  [](const TrialRecord& record, int id) { return record.id < id; });
+    return found != trials.end() && found->id == trialId ? &*found : nullptr;
+}
+
+double ExperimentSummary::costOf(const TrialRecord& record) const {
+    return config.cost == CostMetric::Params ? static_cast<double>(record.params) : record.mfpops;
+}
+
+double ExperimentSummary::seedCost() const {
+    const ModelCost cost = CostModel::evaluate(config.seed);
+    return config.cost == CostMetric::Params ? static_cast<double>(cost.params) : cost.mfpops();
+}
+
+bool ExperimentSummary::isCandidate(const TrialRecord& record) const {
+    const PhaseRecord* owner = phase(record.phaseId);
+    return record.state == TrialState::Finished && owner && isArchitecturePhase(owner->kind);
+}
+
+Point2 ExperimentSummary::reference() const {
+    return {.x = 1.0 - 1.0 / std::max(1, config.seed.classes), .y = std::log10(seedCost())};
+}
+
+Result<ExperimentSummary> ExperimentSummary::load(const ExperimentStore& store) {
+    auto info = store.experiment();
+    if (!info) return info.error();
+    auto phases = store.phases();
+    if (!phases) return phases.error();
+    auto trials = store.trials();
+    if (!trials) return trials.error();
+    return compute(std::move(*info), std::move(*phases), std::move(*trials));
+}
+
+Result<ExperimentSummary> ExperimentSummary::compute(ExperimentInfo info, std::vector<PhaseRecord> phases,
+                                                     std::vector<TrialRecord> trials) {
+    ExperimentSummary summary;
+    auto config = ExperimentConfig::fromJson(info.configJson, {}, "the experiment's stored config");
+    if (!config) return config.error();
+    summary.config = std::move(*config);
+    summary.info = std::move(info);
+    summary.phases = std::move(phases);
+    summary.trials = std::move(trials);
+    std::sort(summary.trials.begin(), summary.trials.end(),
+              [](const TrialRecord& a, const TrialRecord& b) { return a.id < b.id; });
+
+    // The space of each architecture phase, for the suggestions' "free when sampled".
+    summary.currentSpace = summary.config.space;
+    std::vector<std::pair<int, SearchSpace>> phaseSpaces;
+    for (const PhaseRecord& record : summary.phases) {
+        if (!isArchitecturePhase(record.kind)) continue;
+        auto space = SearchSpace::fromJson(record.spaceJson, summary.config.seed);
+        if (!space) {
+            return makeError(ErrorCode::InvalidInput,
+                             "phase " + std::to_string(record.id) + " of the experiment: " + space.error().message);
+        }
+        phaseSpaces.emplace_back(record.id, *space);
+        summary.currentSpace = *space;
+    }
+
+    const Configuration seedConfiguration = summary.config.space.configurationOf(summary.config.seed);
+    std::vector<const TrialRecord*> candidates;
+    std::vector<ObjectiveVector> objectives;
+    for (const TrialRecord& record : summary.trials) {
+        if (!summary.isCandidate(record)) continue;
+        candidates.push_back(&record);
+        objectives.push_back({1.0 - record.validationTop1, summary.costOf(record)});
+        if (summary.seedTrialId == 0 && record.configuration == seedConfiguration) summary.seedTrialId = record.id;
+    }
+    std::vector<Point2> frontierPoints;
+    std::vector<RefinementCandidate> paretoCandidates;
+    for (std::size_t index : paretoFront(objectives)) {
+        const TrialRecord& record = *candidates[index];
+        summary.frontier.push_back(record.id);
+        frontierPoints.push_back(pointOf(summary, record));
+        RefinementCandidate candidate{.configuration = record.configuration};
+        for (const auto& [phaseId, space] : phaseSpaces) {
+            if (phaseId != record.phaseId) continue;
+            for (const Dimension& dimension : space.parameterSpace().dimensions) {
+                candidate.freeWhenSampled.push_back(!dimension.domain.isFrozen());
+            }
+        }
+        paretoCandidates.push_back(std::move(candidate));
+    }
+    std::sort(summary.frontier.begin(), summary.frontier.end(), [&summary](int a, int b) {
+        const double costA = summary.costOf(*summary.trial(a));
+        const double costB = summary.costOf(*summary.trial(b));
+        return costA != costB ? costA < costB : a < b;
+    });
+    summary.hypervolume = hypervolume2d(frontierPoints, summary.reference());
+    summary.suggestions = Refinement::suggest(summary.currentSpace, paretoCandidates);
+    return summary;
+}
+
+std::vector<double> hypervolumeHistory(const ExperimentSummary& summary) {
+    std::vector<double> history;
+    std::vector<Point2> points;
+    for (const TrialRecord& record : summary.trials) {
+        if (!summary.isCandidate(record)) continue;
+        points.push_back(pointOf(summary, record));
+        history.push_back(hypervolume2d(points, summary.reference()));
+    }
+    return history;
+}
+
+}  // namespace perfnas
