@@ -174,8 +174,8 @@ Status ExperimentRunner::runPhase(PhaseRecord phase, RunReport& report) {
 
         Configuration configuration;
         const Configuration seedConfiguration = space.configurationOf(config.seed);
+        // The seed is the baseline even when the space excludes it (then the sampler ignores it).
         const bool enqueueSeed = !optimizer && phase.kind == PhaseKind::Search && config.trainSeed &&
-                                 parameters.contains(seedConfiguration) &&
                                  std::find(excluded.begin(), excluded.end(), seedConfiguration) == excluded.end();
         if (enqueueSeed) {
             configuration = seedConfiguration;
@@ -204,8 +204,8 @@ Status ExperimentRunner::runPhase(PhaseRecord phase, RunReport& report) {
             training.learningRate = configuration[0];
             training.batchSize = static_cast<int>(configuration[1]);
             training.iterations = static_cast<int>(configuration[2]);
-        } else {
-            spec = space.architecture(configuration, config.seed.name);
+        } else if (!enqueueSeed) {
+            spec = space.architecture(configuration, "trial");
         }
         const ModelCost cost = CostModel::evaluate(spec);
         TrialRecord trial{.phaseId = phase.id,

@@ -98,14 +98,16 @@ Result<ExperimentSummary> ExperimentSummary::compute(ExperimentInfo info, std::v
         const TrialRecord& record = *candidates[index];
         summary.frontier.push_back(record.id);
         frontierPoints.push_back(pointOf(summary, record));
-        RefinementCandidate candidate{.configuration = record.configuration};
+        // Only sampled candidates vote: the seed baseline may lie outside the space.
         for (const auto& [phaseId, space] : phaseSpaces) {
-            if (phaseId != record.phaseId) continue;
-            for (const Dimension& dimension : space.parameterSpace().dimensions) {
+            const ParameterSpace parameters = space.parameterSpace();
+            if (phaseId != record.phaseId || !parameters.contains(record.configuration)) continue;
+            RefinementCandidate candidate{.configuration = record.configuration};
+            for (const Dimension& dimension : parameters.dimensions) {
                 candidate.freeWhenSampled.push_back(!dimension.domain.isFrozen());
             }
+            paretoCandidates.push_back(std::move(candidate));
         }
-        paretoCandidates.push_back(std::move(candidate));
     }
     std::sort(summary.frontier.begin(), summary.frontier.end(), [&summary](int a, int b) {
         const double costA = summary.costOf(*summary.trial(a));

@@ -9,29 +9,15 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "tests/support/CliRunner.h"
 #include "tests/support/DatasetFixture.h"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run runCli(const QStringList& arguments, const QString& cacheDir = {}) {
-    QProcess process;
-    if (!cacheDir.isEmpty()) {
-        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-        environment.insert("PERFNAS_CACHE_DIR", cacheDir);
-        process.setProcessEnvironment(environment);
-    }
-    process.start(PERFNAS_CLI_PATH, arguments);
-    if (!process.waitForFinished(120000)) return {};
-    return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
-}
+using perfnas::test::Run;
+using perfnas::test::runCli;
 
 std::size_t wavFilesIn(const fs::path& folder) {
     std::size_t count = 0;

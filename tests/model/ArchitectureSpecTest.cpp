@@ -40,6 +40,12 @@ private Q_SLOTS:
         QCOMPARE(cost.peakActivationBytes, std::int64_t{2 * 100 * 40 * 16 * 4});
     }
 
+    void builtInPaperSeedMatchesTheShippedFile() {
+        auto shipped = ArchitectureSpec::fromFile(PERFNAS_SOURCE_DIR "/resources/seeds/paper-seed.json");
+        QVERIFY(shipped);
+        QVERIFY(*shipped == ArchitectureSpec::paperSeed());
+    }
+
     void tableTwoKws1() {
         const ModelCost cost = CostModel::evaluate(kws1());
         // 40*1*640*19 + 30*40*640*19 + 30*30*640*3 + 50*30*640*51 + 2*(50*50*640*51)

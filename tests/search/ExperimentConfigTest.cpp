@@ -1,0 +1,80 @@
+// ExperimentConfig: the shipped example configs parse, the stored (normalized) form rebuilds the
+// same config, and mistakes are reported with the path of the field.
+#include <QtTest>
+
+#include "core/search/ExperimentConfig.h"
+
+using namespace perfnas;
+
+class ExperimentConfigTest : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void shippedExamplesParse_data() {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<int>("trials");
+        QTest::addColumn<int>("iterations");
+        QTest::newRow("demo") << "demo-experiment.json" << 12 << 60;
+        QTest::newRow("paper") << "paper-experiment.json" << 100 << 8000;
+    }
+    void shippedExamplesParse() {
+        QFETCH(QString, file);
+        QFETCH(int, trials);
+        QFETCH(int, iterations);
+        auto config = ExperimentConfig::fromFile(std::string(PERFNAS_SOURCE_DIR "/resources/examples/") + file.toStdString());
+        QVERIFY2(config, config ? "" : config.error().message.c_str());
+        QCOMPARE(config->searchTrials, trials);
+        QCOMPARE(config->training.iterations, iterations);
+        QVERIFY(config->seed == ArchitectureSpec::paperSeed());
+    }
+
+    void storedFormRebuildsTheSameConfig() {
+        auto config = ExperimentConfig::fromFile(PERFNAS_SOURCE_DIR "/resources/examples/paper-experiment.json");
+        QVERIFY(config);
+        config->maxMfpops = 250.0;
+        config->minTop1 = 0.9;
+        config->dataset.root = "/data/speech";
+        auto rebuilt = ExperimentConfig::fromJson(config->toJson(), {});
+        QVERIFY2(rebuilt, rebuilt ? "" : rebuilt.error().message.c_str());
+        QCOMPARE(rebuilt->toJson(), config->toJson());
+        QVERIFY(rebuilt->optimizerSpace.has_value());
+        QCOMPARE(*rebuilt->maxMfpops, 250.0);
+        QCOMPARE(rebuilt->finetune.iterations, 40000);
+        QCOMPARE(rebuilt->finetune.decayFactor, 0.3);
+    }
+
+    void defaultsAreThePapers() {
+        auto config = ExperimentConfig::fromJson("{}", {});
+        QVERIFY(config);
+        QCOMPARE(config->training.iterations, 8000);
+        QCOMPARE(config->training.learningRate, 1e-3);
+        QCOMPARE(config->training.batchSize, 25);
+        QCOMPARE(config->finetune.iterations, 40000);
+        QCOMPARE(config->finetune.learningRate, 5e-4);
+        QCOMPARE(config->sampler, std::string("tpe"));
+    }
+
+    void mistakesNameTheField_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("mentions");
+        QTest::newRow("sampler kind") << R"({"sampler": {"kind": "grid"}})" << "sampler.kind";
+        QTest::newRow("workers") << R"({"execution": {"workers": 0}})" << "execution.workers";
+        QTest::newRow("backend") << R"({"execution": {"backend": "kubernetes"}})" << "kubernetes";
+        QTest::newRow("cost") << R"({"objective": {"cost": "joules"}})" << "objective.cost";
+        QTest::newRow("augmentation") << R"({"training": {"augmentation": {"volume": 1}}})" << "volume";
+        QTest::newRow("negative lr") << R"({"training": {"learning_rate": -1}})" << "learning_rate";
+        QTest::newRow("seed file") << R"({"seed_architecture": "/no/such/seed.json"})" << "/no/such/seed.json";
+        QTest::newRow("min share") << R"({"refinement": {"min_share": 2}})" << "min_share";
+        QTest::newRow("optimizer lr") << R"({"optimizer_search": {"lr": [0.1]}})" << "optimizer_search.lr";
+    }
+    void mistakesNameTheField() {
+        QFETCH(QString, text);
+        QFETCH(QString, mentions);
+        auto config = ExperimentConfig::fromJson(text.toStdString(), {});
+        QVERIFY(!config);
+        QVERIFY2(QString::fromStdString(config.error().message).contains(mentions), config.error().message.c_str());
+    }
+};
+
+QTEST_GUILESS_MAIN(ExperimentConfigTest)
+#include "ExperimentConfigTest.moc"

@@ -1,0 +1,396 @@
+// ExperimentRunner + ExperimentPlanner on a real SQLite file, with a deterministic executor standing
+// in for training so that the orchestration (budgets, failures, resume, stop, pause, refinement,
+// fine-tuning, parallel workers) is checked in milliseconds. Real training through the same runner
+// is covered by tests/cli/SearchCliTest.
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <atomic>
+#include <cmath>
+#include <filesystem>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "core/model/CostModel.h"
+#include "core/search/ExperimentPlanner.h"
+#include "core/search/ExperimentRunner.h"
+
+using namespace perfnas;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Accuracy grows with cost, with a kink so the frontier is not trivial; unit 2 with 7 filters
+// fails, unit 2 with 9 filters diverges. Optionally blocks until cancelled or released.
+class DeterministicExecutor final : public TrialExecutor {
+public:
+    std::string name() const override { return "deterministic"; }
+    TrialReport run(const TrialRequest& request, const TrainingProgressCallback& progress,
+                    const CancelToken& cancel) override {
+        {
+            std::lock_guard lock(mutex);
+            requests.push_back(request);
+            ++running;
+            maxRunning = std::max(maxRunning, running.load());
+        }
+        while (block && !cancel.cancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        if (progress) progress({.iteration = 1, .iterations = request.training.iterations});
+        TrialReport report{.trialId = request.trialId, .host = name()};
+        const double mfpops = CostModel::evaluate(request.spec).mfpops();
+        report.training.iterationsDone = request.training.iterations;
+        report.training.validationTop1 = 0.3 + 0.6 * (1.0 - std::exp(-mfpops / 40.0)) -
+                                         0.01 * std::abs(request.spec.units[0].kh - 3);
+        report.training.testTop1 = report.training.validationTop1 - 0.01;
+        report.training.checkpointFolder = request.training.checkpointFolder;
+        if (cancel.cancelled()) report.training.outcome = TrainingOutcome::Cancelled;
+        else if (request.spec.units[1].filters == 7) report.failure = makeError(ErrorCode::Internal, "worker crashed");
+        else if (request.spec.units[1].filters == 9) {
+            report.training.outcome = TrainingOutcome::Diverged;
+            report.training.divergedAtIteration = 3;
+        }
+        std::lock_guard lock(mutex);
+        --running;
+        return report;
+    }
+
+    std::mutex mutex;
+    std::vector<TrialRequest> requests;
+    std::atomic<int> running{0};
+    int maxRunning = 0;
+    std::atomic<bool> block{false};
+};
+
+// Records events; checks that every reported trial is already committed (read by a second connection).
+class RecordingObserver final : public ExperimentObserver {
+public:
+    explicit RecordingObserver(fs::path file) : m_file(std::move(file)) {}
+    void trialStarted(const TrialRecord& trial) override { started.push_back(trial.id); }
+    void trialFinished(const TrialRecord& trial) override {
+        finished.push_back(trial.id);
+        auto reader = ExperimentStore::open(m_file, ExperimentStore::Access::ReadOnly);
+        if (reader && (*reader)->trial(trial.id) && (*reader)->trial(trial.id)->state == TrialState::Finished) {
+            ++committedBeforeReported;
+        }
+    }
+    void trialFailed(const TrialRecord& trial) override { failed.push_back(trial.id); }
+    void phaseChanged(const PhaseRecord& phase) override { phases.push_back(phase); }
+    void frontierChanged(const ExperimentSummary&) override { ++frontierChanges; }
+
+    std::vector<int> started, finished, failed;
+    std::vector<PhaseRecord> phases;
+    int frontierChanges = 0;
+    int committedBeforeReported = 0;
+
+private:
+    fs::path m_file;
+};
+
+ExperimentConfig smallConfig(int trials) {
+    ExperimentConfig config;
+    config.name = "runner-test";
+    config.dataset.root = "/not/used/by/the/deterministic/executor";
+    for (UnitSpace& unit : config.space.units) unit[UnitParameter::Filters] = Domain::integer(4, 16, 1);
+    config.space.units[0][UnitParameter::Filters] = Domain::integer(4, 100, 4);  // the seed's 100 is allowed
+    for (std::size_t u = 1; u < config.space.units.size(); ++u) {
+        config.space.units[u][UnitParameter::Filters] = Domain::choice({4, 7, 8, 9, 12, 16, 100});
+    }
+    config.searchTrials = trials;
+    config.tpe.startupTrials = 4;
+    config.training.iterations = 10;
+    config.finetune.iterations = 30;
+    return config;
+}
+
+std::vector<TrialRecord> trialsOf(ExperimentStore& store) { return *store.trials(); }
+
+}  // namespace
+
+class ExperimentRunnerTest : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void runsTheBudgetAndCommitsBeforeReporting() {
+        QTemporaryDir folder;
+        const fs::path file = fs::path(folder.path().toStdString()) / "exp.sqlite";
+        auto store = ExperimentPlanner::create(file, smallConfig(10), "digest");
+        QVERIFY2(store, store ? "" : store.error().message.c_str());
+        DeterministicExecutor executor;
+        RecordingObserver observer(file);
+        ExperimentRunner runner(**store, executor, &observer);
+        auto report = runner.run();
+        QVERIFY2(report, report ? "" : report.error().message.c_str());
+
+        const auto trials = trialsOf(**store);
+        QCOMPARE(static_cast<int>(trials.size()), 10);
+        const ExperimentConfig config = smallConfig(10);
+        QCOMPARE(trials.front().configuration, config.space.configurationOf(config.seed));  // the seed runs first
+        std::set<Configuration> distinct;
+        for (const TrialRecord& trial : trials) {
+            distinct.insert(trial.configuration);
+            QVERIFY(trial.state != TrialState::Queued && trial.state != TrialState::Running);
+            QCOMPARE(trial.attempts, 1);
+            QVERIFY(trial.checkpointPath.starts_with("exp-checkpoints/trial-"));
+        }
+        QCOMPARE(distinct.size(), trials.size());
+        QCOMPARE(static_cast<int>(observer.finished.size() + observer.failed.size()), 10);
+        QCOMPARE(observer.committedBeforeReported, static_cast<int>(observer.finished.size()));
+        QVERIFY(observer.frontierChanges >= 1);
+
+        auto summary = ExperimentSummary::load(**store);
+        QVERIFY(summary);
+        QCOMPARE(summary->phases.size(), std::size_t{1});
+        QCOMPARE(summary->phases[0].state, PhaseState::Finished);
+        QCOMPARE(summary->seedTrialId, trials.front().id);
+        QVERIFY(!summary->frontier.empty());
+        QVERIFY(summary->hypervolume > 0.0);
+        // Trials got distinct training seeds and the configured per-trial budget.
+        std::set<std::uint64_t> seeds;
+        for (const TrialRequest& request : executor.requests) {
+            seeds.insert(request.training.seed);
+            QCOMPARE(request.training.iterations, 10);
+        }
+        QCOMPARE(seeds.size(), executor.requests.size());
+    }
+
+    void failedAndDivergedTrialsAreRecordedAndTheSearchGoesOn() {
+        QTemporaryDir folder;
+        const fs::path file = fs::path(folder.path().toStdString()) / "exp.sqlite";
+        ExperimentConfig config = smallConfig(6);
+        config.trainSeed = false;
+        config.space.units[1][UnitParameter::Filters] = Domain::choice({7, 9});  // every trial fails or diverges
+        auto store = ExperimentPlanner::create(file, config, "digest");
+        QVERIFY(store);
+        DeterministicExecutor executor;
+        ExperimentRunner runner(**store, executor);
+        auto report = runner.run();
+        QVERIFY2(report, report ? "" : report.error().message.c_str());
+        int failed = 0;
+        int diverged = 0;
+        for (const TrialRecord& trial : trialsOf(**store)) {
+            if (trial.state == TrialState::Failed) {
+                ++failed;
+                QCOMPARE(QString::fromStdString(trial.error), QString("worker crashed"));
+            } else if (trial.state == TrialState::Diverged) {
+                ++diverged;
+                QVERIFY2(trial.error.find("iteration 3") != std::string::npos, trial.error.c_str());
+            }
+        }
+        QCOMPARE(failed + diverged, 6);
+        QVERIFY(failed > 0 && diverged > 0);
+        QCOMPARE(report->trialsFailed, 6);
+    }
+
+    void interruptedTrialsRerunFirst() {
+        QTemporaryDir folder;
+        const fs::path file = fs::path(folder.path().toStdString()) / "exp.sqlite";
+        const ExperimentConfig config = smallConfig(3);
+        auto store = ExperimentPlanner::create(file, config, "digest");
+        QVERIFY(store);
+        // What a killed process leaves: a finished trial and one still marked running.
+        const auto phaseId = (*store)->phases()->front().id;
+        const ArchitectureSpec seed = config.seed;
+        TrialRecord finished{.phaseId = phaseId, .state = TrialState::Finished,
+                             .configuration = config.space.configurationOf(seed), .specJson = seed.toJson(),
+                             .trainingJson = config.training.toJson(), .validationTop1 = 0.8, .mfpops = 613.184,
+                             .attempts = 1};
+        QVERIFY((*store)->addTrial(finished));
+        ArchitectureSpec small = seed;
+        for (ConvUnit& unit : small.units) unit.filters = 8;
+        TrialRecord running{.phaseId = phaseId, .state = TrialState::Running,
+                            .configuration = config.space.configurationOf(small), .specJson = small.toJson(),
+                            .trainingJson = config.training.toJson(), .attempts = 1};
+        const int runningId = *(*store)->addTrial(running);
+
+        DeterministicExecutor executor;
+        ExperimentRunner runner(**store, executor);
+        QVERIFY(runner.run());
+        QCOMPARE(executor.requests.front().trialId, runningId);  // rerun before any new proposal
+        const auto trials = trialsOf(**store);
+        QCOMPARE(static_cast<int>(trials.size()), 3);
+        QCOMPARE(trials[0].validationTop1, 0.8);  // the finished trial is untouched
+        QCOMPARE(trials[1].state, TrialState::Finished);
+        QCOMPARE(trials[1].attempts, 2);
+    }
+
+    void stopQueuesRunningTrialsAgain() {
+        QTemporaryDir folder;
+        const fs::path file = fs::path(folder.path().toStdString()) / "exp.sqlite";
+        auto store = ExperimentPlanner::create(file, smallConfig(2), "digest");
+        QVERIFY(store);
+        DeterministicExecutor executor;
+        executor.block = true;
+        ExperimentRunner runner(**store, executor);
+        Result<RunReport> report = makeError(ErrorCode::Internal, "not run");
+        std::thread thread([&] { report = runner.run(); });
+        QTRY_VERIFY_WITH_TIMEOUT(executor.running == 1, 5000);
+        const auto started = std::chrono::steady_clock::now();
+        runner.stop();
+        thread.join();
+        QVERIFY(std::chrono::steady_clock::now() - started < std::chrono::seconds(1));
+        QVERIFY(report);
+        QVERIFY(report->stopped);
+        auto trials = trialsOf(**store);
+        QCOMPARE(trials.size(), std::size_t{1});
+        QCOMPARE(trials[0].state, TrialState::Queued);
+        QCOMPARE((*store)->phases()->front().state, PhaseState::Running);
+
+        executor.block = false;
+        ExperimentRunner again(**store, executor);
+        QVERIFY(again.run());
+        trials = trialsOf(**store);
+        QCOMPARE(trials.size(), std::size_t{2});
+        QCOMPARE(trials[0].state, TrialState::Finished);
+        QCOMPARE(trials[0].attempts, 2);
+    }
+
+    void pauseHoldsNewTrialsUntilResume() {
+        QTemporaryDir folder;
+        const fs::path file = fs::path(folder.path().toStdString()) / "exp.sqlite";
+        auto store = ExperimentPlanner::create(file, smallConfig(3), "digest");
+        QVERIFY(store);
+        DeterministicExecutor executor;
+        ExperimentRunner runner(**store, executor);
+        runner.pause();
+        std::thread thread([&] { (void)runner.run(); });
+        std::this_thread::sleep_for(std::chrono::milliseconds(400));
+        QCOMPARE(executor.requests.size(), std::size_t{0});
+        runner.resume();
+        thread.join();
+        QCOMPARE(executor.requests.size(), std::size_t{3});
+    }
+
+    void parallelWorkersGetDistinctProposals() {
+        QTemporaryDir folder;
+        const fs::path file = fs::path(folder.path().toStdString()) / "exp.sqlite";
+        ExperimentConfig config = smallConfig(12);
+        config.workers = 2;
+        config.tpe.startupTrials = 2;
+        auto store = ExperimentPlanner::create(file, config, "digest");
+        QVERIFY(store);
+        DeterministicExecutor executor;
+        ExperimentRunner runner(**store, executor);
+        QVERIFY(runner.run());
+        const auto trials = trialsOf(**store);
+        QCOMPARE(trials.size(), std::size_t{12});
+        std::set<Configuration> distinct;
+        for (const TrialRecord& trial : trials) distinct.insert(trial.configuration);
+        QCOMPARE(distinct.size(), trials.size());
+        QCOMPARE(executor.requests.front().training.threads, config.effectiveThreadsPerTrial());
+    }
+
+    void maxMfpopsKeepsExpensiveProposalsOut() {
+        QTemporaryDir folder;
+        const fs::path file = fs::path(folder.path().toStdString()) / "exp.sqlite";
+        ExperimentConfig config = smallConfig(8);
+        config.maxMfpops = 5.0;
+        auto store = ExperimentPlanner::create(file, config, "digest");
+        QVERIFY(store);
+        DeterministicExecutor executor;
+        ExperimentRunner runner(**store, executor);
+        QVERIFY(runner.run());
+        const auto trials = trialsOf(**store);
+        QCOMPARE(trials.size(), std::size_t{8});
+        for (std::size_t i = 1; i < trials.size(); ++i) QVERIFY2(trials[i].mfpops <= 5.0, std::to_string(trials[i].mfpops).c_str());
+    }
+
+    void freezeStartsARefinementPhaseInTheReducedSpace() {
+        QTemporaryDir folder;
+        const fs::path file = fs::path(folder.path().toStdString()) / "exp.sqlite";
+        ExperimentConfig config = smallConfig(8);
+        config.refinementTrials = 4;
+        auto store = ExperimentPlanner::create(file, config, "digest");
+        QVERIFY(store);
+        DeterministicExecutor executor;
+        QVERIFY(ExperimentRunner(**store, executor).run());
+        const auto before = ExperimentSummary::load(**store);
+        QVERIFY(before && !before->suggestions.empty());
+
+        auto already = ExperimentPlanner::freeze(**store, {{.unit = 0, .parameter = UnitParameter::Kh, .value = 99}});
+        QVERIFY(!already);
+        QVERIFY2(already.error().message.find("kh") != std::string::npos, already.error().message.c_str());
+
+        auto phase = ExperimentPlanner::freeze(**store, {{.unit = 0, .parameter = UnitParameter::Kh, .value = 3}});
+        QVERIFY2(phase, phase ? "" : phase.error().message.c_str());
+        QCOMPARE(phase->kind, PhaseKind::Refinement);
+        QCOMPARE(phase->round, 1);
+        // A second freeze before the phase starts joins it.
+        auto merged = ExperimentPlanner::freeze(**store, {{.unit = 1, .parameter = UnitParameter::Kw, .value = 2}});
+        QVERIFY(merged);
+        QCOMPARE(merged->id, phase->id);
+        auto twice = ExperimentPlanner::freeze(**store, {{.unit = 0, .parameter = UnitParameter::Kh, .value = 3}});
+        QVERIFY(!twice);
+        QVERIFY2(twice.error().message.find("already frozen") != std::string::npos, twice.error().message.c_str());
+
+        QVERIFY(ExperimentRunner(**store, executor).run());
+        const auto after = ExperimentSummary::load(**store);
+        QVERIFY(after);
+        QCOMPARE(after->phases.size(), std::size_t{2});
+        int refined = 0;
+        for (const TrialRecord& trial : after->trials) {
+            if (trial.phaseId != phase->id) continue;
+            ++refined;
+            QCOMPARE(trial.configuration[SearchSpace::dimensionIndex(0, UnitParameter::Kh)], 3.0);
+            QCOMPARE(trial.configuration[SearchSpace::dimensionIndex(1, UnitParameter::Kw)], 2.0);
+        }
+        QCOMPARE(refined, 4);
+        QVERIFY(after->hypervolume >= before->hypervolume);  // earlier candidates stay on the frontier
+        for (const Suggestion& suggestion : after->suggestions) {
+            QVERIFY(!(suggestion.unit == 0 && suggestion.parameter == UnitParameter::Kh));
+        }
+    }
+
+    void automaticRefinementRounds() {
+        QTemporaryDir folder;
+        const fs::path file = fs::path(folder.path().toStdString()) / "exp.sqlite";
+        ExperimentConfig config = smallConfig(8);
+        config.autoRefinementRounds = 1;
+        config.autoMinimumShare = 0.5;
+        config.refinementTrials = 3;
+        auto store = ExperimentPlanner::create(file, config, "digest");
+        QVERIFY(store);
+        DeterministicExecutor executor;
+        QVERIFY(ExperimentRunner(**store, executor).run());
+        const auto phases = *(*store)->phases();
+        QCOMPARE(phases.size(), std::size_t{2});
+        QCOMPARE(phases[1].kind, PhaseKind::Refinement);
+        QCOMPARE(phases[1].state, PhaseState::Finished);
+        QVERIFY(phases[1].spaceJson.find("frozen") != std::string::npos);
+    }
+
+    void finetuneContinuesEveryFrontierModel() {
+        QTemporaryDir folder;
+        const fs::path file = fs::path(folder.path().toStdString()) / "exp.sqlite";
+        auto store = ExperimentPlanner::create(file, smallConfig(6), "digest");
+        QVERIFY(store);
+        DeterministicExecutor executor;
+        QVERIFY(ExperimentRunner(**store, executor).run());
+        const auto searched = ExperimentSummary::load(**store);
+        QVERIFY(searched);
+
+        auto phase = ExperimentPlanner::planFinetune(**store);
+        QVERIFY2(phase, phase ? "" : phase.error().message.c_str());
+        executor.requests.clear();
+        QVERIFY(ExperimentRunner(**store, executor).run());
+        QCOMPARE(executor.requests.size(), searched->frontier.size());
+        for (const TrialRequest& request : executor.requests) {
+            QCOMPARE(request.training.iterations, 30);
+            QVERIFY(request.resumeFrom.string().find("exp-checkpoints/trial-") != std::string::npos);
+        }
+        const auto tuned = ExperimentSummary::load(**store);
+        std::set<int> parents;
+        for (const TrialRecord& trial : tuned->trials) {
+            if (trial.phaseId == phase->id) {
+                QCOMPARE(trial.state, TrialState::Finished);
+                parents.insert(trial.parentTrialId);
+            }
+        }
+        QCOMPARE(parents, std::set<int>(searched->frontier.begin(), searched->frontier.end()));
+        QCOMPARE(tuned->frontier, searched->frontier);  // fine-tuned results are shown apart
+        QVERIFY(!ExperimentPlanner::planFinetune(**store));  // nothing left to fine-tune
+    }
+};
+
+QTEST_GUILESS_MAIN(ExperimentRunnerTest)
+#include "ExperimentRunnerTest.moc"
