@@ -13,7 +13,7 @@ build_packages=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libqt6svg6-dev
 )
 test_packages=(xvfb xauth)
-bench_packages=(python3-torch python3-torchaudio python3-numpy espeak-ng sox)
+bench_packages=(python3-torch python3-torchaudio python3-numpy python3-optuna espeak-ng sox)
 
 wanted=("${build_packages[@]}" "${test_packages[@]}")
 [[ "${1:-}" == "--bench" ]] && wanted+=("${bench_packages[@]}")
