@@ -41,7 +41,8 @@ public:
         const double mfpops = CostModel::evaluate(request.spec).mfpops();
         report.training.iterationsDone = request.training.iterations;
         report.training.validationTop1 = 0.3 + 0.6 * (1.0 - std::exp(-mfpops / 40.0)) -
-                                         0.01 * std::abs(request.spec.units[0].kh - 3);
+                                         0.01 * std::abs(request.spec.units[0].kh - 3) -
+                                         0.05 * std::abs(std::log10(request.training.learningRate) + 2.5);
         report.training.testTop1 = report.training.validationTop1 - 0.01;
         report.training.checkpointFolder = request.training.checkpointFolder;
         if (cancel.cancelled()) report.training.outcome = TrainingOutcome::Cancelled;
@@ -357,6 +358,44 @@ private Q_SLOTS:
         QCOMPARE(phases[1].kind, PhaseKind::Refinement);
         QCOMPARE(phases[1].state, PhaseState::Finished);
         QVERIFY(phases[1].spaceJson.find("frozen") != std::string::npos);
+    }
+
+    void optimizerPhaseTunesTheSeedThenTheSearchUsesTheBest() {
+        QTemporaryDir folder;
+        const fs::path file = fs::path(folder.path().toStdString()) / "exp.sqlite";
+        ExperimentConfig config = smallConfig(3);
+        config.optimizerSpace = OptimizerSpace{};
+        config.optimizerTrials = 5;
+        auto store = ExperimentPlanner::create(file, config, "digest");
+        QVERIFY(store);
+        DeterministicExecutor executor;
+        QVERIFY(ExperimentRunner(**store, executor).run());
+        const auto summary = ExperimentSummary::load(**store);
+        QVERIFY(summary);
+        QCOMPARE(summary->phases.size(), std::size_t{2});
+        QCOMPARE(summary->phases[0].kind, PhaseKind::Optimizer);
+        QCOMPARE(summary->phases[1].kind, PhaseKind::Search);
+        const TrialRecord* best = nullptr;
+        for (const TrialRecord& trial : summary->trials) {
+            if (trial.phaseId != summary->phases[0].id) continue;
+            QCOMPARE(*ArchitectureSpec::fromJson(trial.specJson), config.seed);  // phase 0 trains the seed
+            QVERIFY(config.optimizerSpace->parameterSpace().contains(trial.configuration));
+            if (!best || trial.validationTop1 > best->validationTop1) best = &trial;
+        }
+        QVERIFY(best);
+        const TrainingParams tuned = *TrainingParams::fromJson(best->trainingJson);
+        int searched = 0;
+        for (const TrialRecord& trial : summary->trials) {
+            if (trial.phaseId != summary->phases[1].id) continue;
+            ++searched;
+            const TrainingParams used = *TrainingParams::fromJson(trial.trainingJson);
+            QCOMPARE(used.learningRate, tuned.learningRate);
+            QCOMPARE(used.batchSize, tuned.batchSize);
+            QCOMPARE(used.iterations, tuned.iterations);
+        }
+        QCOMPARE(searched, 3);
+        // Phase-0 trials are not architecture candidates.
+        for (int id : summary->frontier) QCOMPARE(summary->trial(id)->phaseId, summary->phases[1].id);
     }
 
     void finetuneContinuesEveryFrontierModel() {
