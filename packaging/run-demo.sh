@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
 # The README's run command: set up a fresh Debian 12 machine, build, and run the main job on the
-# embedded default, the synthesized demo dataset: synthesize it, show it, train a small Table II
-# model (kws12) on it and evaluate that checkpoint.
-# TODO(#4, #5): start the studio when a display exists, else a headless demo search.
+# embedded default, the synthesized demo dataset: synthesize it, then the method end to end with
+# small budgets (resources/examples/demo-experiment.json): search (12 trials), freeze the best-shared
+# suggestion, search the reduced space (refinement, 6 trials), fine-tune the Pareto models, status.
+# Re-running resumes the same experiment file and skips what is done.
+# TODO(#5): start the studio when a display exists.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packaging/build.sh
 build_dir=${PERFNAS_BUILD_DIR:-build}
 data_home=${XDG_DATA_HOME:-$HOME/.local/share}/perfnas
 demo_dir=${PERFNAS_DEMO_DIR:-$data_home/demo-data}
-checkpoint=$data_home/demo-kws12
+experiment=$data_home/demo.sqlite
 
 perfnas="$build_dir/app/perfnas"
-"$perfnas" demo-data --out "$demo_dir"
+[[ -f "$demo_dir/validation_list.txt" ]] || "$perfnas" demo-data --out "$demo_dir"
 "$perfnas" dataset "$demo_dir"
-"$perfnas" cost resources/examples/kws12.json
-"$perfnas" train --data "$demo_dir" --spec resources/examples/kws12.json --out "$checkpoint" \
-  --iterations 1500 --lr 3e-3
-"$perfnas" evaluate --checkpoint "$checkpoint" --data "$demo_dir" --split testing
+"$perfnas" search --config resources/examples/demo-experiment.json --data "$demo_dir" --db "$experiment"
+# Refine once: freeze the suggestions most Pareto models share (if the frontier agrees on any).
+if [[ "$("$perfnas" status --db "$experiment" --json | grep -c '"kind": "refinement"')" == 0 ]]; then
+  "$perfnas" freeze --db "$experiment" --auto --min-share 0.6 && \
+    "$perfnas" search --db "$experiment"
+fi
+"$perfnas" finetune --db "$experiment"
+"$perfnas" status --db "$experiment"

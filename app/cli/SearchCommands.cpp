@@ -368,6 +368,11 @@ void addFinetuneCommand(CLI::App& app, int& exitCode) {
         const bool open = !summary->phases.empty() && summary->phases.back().kind == PhaseKind::Finetune &&
                           summary->phases.back().state != PhaseState::Finished;
         if (!open) {
+            auto candidates = ExperimentPlanner::finetuneCandidates(**store, options->iterations);
+            if (candidates && candidates->empty() && !summary->frontier.empty()) {
+                std::cout << "every Pareto model is fine-tuned already; nothing to do\n";
+                return;
+            }
             auto phase = ExperimentPlanner::planFinetune(**store, options->iterations);
             if (!phase) {
                 exitCode = reportError(phase.error());

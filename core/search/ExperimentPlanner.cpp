@@ -117,23 +117,43 @@ Result<PhaseRecord> ExperimentPlanner::freezeAutomatically(ExperimentStore& stor
     return freeze(store, freezes);
 }
 
+namespace {
+
+TrainingParams finetuneParams(const ExperimentSummary& summary, int iterations) {
+    TrainingParams params = summary.config.finetune;
+    if (iterations > 0) params.iterations = iterations;
+    return params;
+}
+
+std::vector<int> notFinetuned(const ExperimentSummary& summary, const TrainingParams& params) {
+    std::vector<int> parents;
+    for (int id : summary.frontier) {
+        const bool done = std::any_of(summary.trials.begin(), summary.trials.end(), [&](const TrialRecord& t) {
+            const PhaseRecord* owner = summary.phase(t.phaseId);
+            return t.parentTrialId == id && owner && owner->kind == PhaseKind::Finetune &&
+                   t.state == TrialState::Finished && t.iterationsDone >= params.iterations;
+        });
+        if (!done) parents.push_back(id);
+    }
+    return parents;
+}
+
+}  // namespace
+
+Result<std::vector<int>> ExperimentPlanner::finetuneCandidates(const ExperimentStore& store, int iterations) {
+    auto summary = ExperimentSummary::load(store);
+    if (!summary) return summary.error();
+    return notFinetuned(*summary, finetuneParams(*summary, iterations));
+}
+
 Result<PhaseRecord> ExperimentPlanner::planFinetune(ExperimentStore& store, int iterations) {
     auto summary = ExperimentSummary::load(store);
     if (!summary) return summary.error();
     if (summary->frontier.empty()) {
         return makeError(ErrorCode::InvalidInput, "the experiment has no finished search trial to fine-tune yet");
     }
-    TrainingParams params = summary->config.finetune;
-    if (iterations > 0) params.iterations = iterations;
-    std::vector<int> parents;
-    for (int id : summary->frontier) {
-        const bool done = std::any_of(summary->trials.begin(), summary->trials.end(), [&](const TrialRecord& t) {
-            const PhaseRecord* owner = summary->phase(t.phaseId);
-            return t.parentTrialId == id && owner && owner->kind == PhaseKind::Finetune &&
-                   t.state == TrialState::Finished && t.iterationsDone >= params.iterations;
-        });
-        if (!done) parents.push_back(id);
-    }
+    const TrainingParams params = finetuneParams(*summary, iterations);
+    const std::vector<int> parents = notFinetuned(*summary, params);
     if (parents.empty()) {
         return makeError(ErrorCode::InvalidInput, "every frontier model is already fine-tuned to " +
                                                       std::to_string(params.iterations) + " iterations");

@@ -428,6 +428,8 @@ private Q_SLOTS:
         QCOMPARE(parents, std::set<int>(searched->frontier.begin(), searched->frontier.end()));
         QCOMPARE(tuned->frontier, searched->frontier);  // fine-tuned results are shown apart
         QVERIFY(!ExperimentPlanner::planFinetune(**store));  // nothing left to fine-tune
+        QVERIFY(ExperimentPlanner::finetuneCandidates(**store)->empty());
+        QCOMPARE(ExperimentPlanner::finetuneCandidates(**store, 1000)->size(), searched->frontier.size());
     }
 };
 
