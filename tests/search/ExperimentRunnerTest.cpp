@@ -36,6 +36,7 @@ public:
             maxRunning = std::max(maxRunning, running.load());
         }
         while (block && !cancel.cancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
         if (progress) progress({.iteration = 1, .iterations = request.training.iterations});
         TrialReport report{.trialId = request.trialId, .host = name()};
         const double mfpops = CostModel::evaluate(request.spec).mfpops();
@@ -61,6 +62,7 @@ public:
     std::atomic<int> running{0};
     int maxRunning = 0;
     std::atomic<bool> block{false};
+    int delayMs = 0;
 };
 
 // Records events; checks that every reported trial is already committed (read by a second connection).
@@ -279,6 +281,25 @@ private Q_SLOTS:
         for (const TrialRecord& trial : trials) distinct.insert(trial.configuration);
         QCOMPARE(distinct.size(), trials.size());
         QCOMPARE(executor.requests.front().training.threads, config.effectiveThreadsPerTrial());
+    }
+
+    void wallClockLimitEndsThePhase() {
+        QTemporaryDir folder;
+        const fs::path file = fs::path(folder.path().toStdString()) / "exp.sqlite";
+        ExperimentConfig config = smallConfig(50);
+        config.searchMaxMinutes = 0.5 / 60.0;  // half a second
+        auto store = ExperimentPlanner::create(file, config, "digest");
+        QVERIFY(store);
+        DeterministicExecutor executor;
+        executor.delayMs = 100;
+        QVERIFY(ExperimentRunner(**store, executor).run());
+        const auto trials = trialsOf(**store);
+        QVERIFY2(trials.size() >= 3 && trials.size() <= 8, std::to_string(trials.size()).c_str());
+        QCOMPARE((*store)->phases()->front().state, PhaseState::Finished);
+        for (const TrialRecord& trial : trials) {  // running trials finish; none is cut off or left queued
+            QVERIFY(trial.state != TrialState::Queued && trial.state != TrialState::Running &&
+                    trial.state != TrialState::Cancelled);
+        }
     }
 
     void maxMfpopsKeepsExpensiveProposalsOut() {
