@@ -1,0 +1,40 @@
+#include "ui/common/TrialText.h"
+
+#include <cmath>
+
+#include "core/model/ArchitectureSpec.h"
+
+namespace perfnas::ui {
+
+QString phaseLabel(const PhaseRecord& phase) {
+    switch (phase.kind) {
+        case PhaseKind::Optimizer: return QStringLiteral("optimizer");
+        case PhaseKind::Search: return QStringLiteral("search");
+        case PhaseKind::Refinement: return QStringLiteral("refinement %1").arg(phase.round);
+        case PhaseKind::Finetune: return QStringLiteral("fine-tune");
+    }
+    return {};
+}
+
+QString stateLabel(TrialState state) { return QString::fromStdString(trialStateName(state)); }
+
+QString trialNotation(const TrialRecord& trial) {
+    auto spec = ArchitectureSpec::fromJson(trial.specJson);
+    if (!spec) return {};
+    QString text = QString::fromStdString(spec->notation());
+    // Table II writes kh×kw; core's ASCII "x" only between digits.
+    for (qsizetype i = 1; i + 1 < text.size(); ++i) {
+        if (text[i] == 'x' && text[i - 1].isDigit() && text[i + 1].isDigit()) text[i] = QChar(0x00D7);
+    }
+    return text;
+}
+
+QString formatDuration(double seconds) {
+    if (!std::isfinite(seconds) || seconds < 0) return QStringLiteral("–");
+    const auto total = static_cast<long long>(std::llround(seconds));
+    if (total < 60) return QStringLiteral("%1 s").arg(total);
+    if (total < 3600) return QStringLiteral("%1 min %2 s").arg(total / 60).arg(total % 60);
+    return QStringLiteral("%1 h %2 min").arg(total / 3600).arg(total % 3600 / 60);
+}
+
+}  // namespace perfnas::ui

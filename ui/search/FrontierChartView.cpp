@@ -1,0 +1,268 @@
+#include "ui/search/FrontierChartView.h"
+
+#include <QAreaSeries>
+#include <QLegendMarker>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QPainter>
+#include <QScatterSeries>
+#include <QToolTip>
+#include <QValueAxis>
+#include <algorithm>
+#include <cmath>
+
+#include "ui/common/TrialText.h"
+
+namespace perfnas::ui {
+namespace {
+
+// Distinct, colour-blind-friendly hues (Okabe-Ito), cycled per phase.
+const QColor kPhaseColours[] = {QColor(0, 114, 178), QColor(230, 159, 0), QColor(0, 158, 115),
+                                QColor(204, 121, 167), QColor(86, 180, 233), QColor(213, 94, 0),
+                                QColor(240, 228, 66)};
+
+QImage crossImage(const QColor& colour) {
+    QImage image(16, 16, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::transparent);
+    QPainter painter(&image);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(QPen(colour, 2.5));
+    painter.drawLine(QPointF(3, 3), QPointF(13, 13));
+    painter.drawLine(QPointF(3, 13), QPointF(13, 3));
+    return image;
+}
+
+void hideFromLegend(QChart* chart, QAbstractSeries* series) {
+    for (QLegendMarker* marker : chart->legend()->markers(series)) marker->setVisible(false);
+}
+
+}  // namespace
+
+FrontierChartView::FrontierChartView(QWidget* parent) : QChartView(parent) {
+    setObjectName("frontierChart");
+    setRenderHint(QPainter::Antialiasing);
+    auto* chart = new QChart;
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->setTitle(tr("Validation TOP-1 against cost"));
+    setChart(chart);
+
+    m_x = new QLogValueAxis;
+    m_x->setBase(10);
+    m_x->setLabelFormat("%g");
+    m_x->setMinorTickCount(8);
+    m_x->setTitleText(tr("MFPOPS (log scale)"));
+    m_y = new QValueAxis;
+    m_y->setTitleText(tr("Validation TOP-1 (%)"));
+    m_y->setLabelFormat("%.0f");
+    chart->addAxis(m_x, Qt::AlignBottom);
+    chart->addAxis(m_y, Qt::AlignLeft);
+
+    m_bandUpper = new QLineSeries(this);
+    m_bandLower = new QLineSeries(this);
+    m_band = new QAreaSeries(m_bandUpper, m_bandLower);
+    m_band->setName(tr("within 1 point of the seed"));
+    m_band->setPen(Qt::NoPen);
+    m_band->setBrush(QColor(128, 128, 128, 50));
+    chart->addSeries(m_band);
+    m_band->attachAxis(m_x);
+    m_band->attachAxis(m_y);
+
+    m_frontierLine = new QLineSeries;
+    m_frontierLine->setName(tr("Pareto frontier"));
+    m_frontierLine->setPen(QPen(QColor(200, 30, 30), 1.5));
+    chart->addSeries(m_frontierLine);
+    m_frontierLine->attachAxis(m_x);
+    m_frontierLine->attachAxis(m_y);
+
+    m_finetune = addScatter(tr("fine-tuned"));
+    m_finetune->setMarkerShape(QScatterSeries::MarkerShapeStar);
+    m_finetune->setMarkerSize(14);
+    m_finetune->setColor(QColor(120, 60, 170));
+    m_frontier = addScatter(tr("frontier"));
+    m_frontier->setLightMarker(crossImage(QColor(200, 30, 30)));
+    m_frontier->setMarkerSize(12);
+    m_seed = addScatter(tr("seed"));
+    m_seed->setMarkerShape(QScatterSeries::MarkerShapeRotatedRectangle);
+    m_seed->setMarkerSize(16);
+    m_seed->setColor(QColor(40, 40, 40));
+    m_selection = new QScatterSeries;
+    m_selection->setMarkerSize(22);
+    m_selection->setBrush(Qt::NoBrush);
+    m_selection->setPen(QPen(palette().color(QPalette::Highlight), 2.5));
+    chart->addSeries(m_selection);
+    m_selection->attachAxis(m_x);
+    m_selection->attachAxis(m_y);
+    hideFromLegend(chart, m_selection);
+    hideFromLegend(chart, m_frontierLine);
+    m_x->setRange(1, 1000);
+    m_y->setRange(0, 100);
+}
+
+QScatterSeries* FrontierChartView::addScatter(const QString& name) {
+    auto* series = new QScatterSeries;
+    series->setName(name);
+    series->setMarkerSize(8);
+    series->setBorderColor(Qt::transparent);
+    chart()->addSeries(series);
+    series->attachAxis(m_x);
+    series->attachAxis(m_y);
+    m_plotted[series].series = series;
+    connectHover(series);
+    return series;
+}
+
+void FrontierChartView::connectHover(QScatterSeries* series) {
+    connect(series, &QScatterSeries::hovered, this, [this, series](const QPointF& point, bool entered) {
+        if (!entered) return QToolTip::hideText();
+        if (const int id = trialAt(series, point)) QToolTip::showText(QCursor::pos(), tooltipFor(id), this);
+    });
+    connect(series, &QScatterSeries::clicked, this, [this, series](const QPointF& point) {
+        if (const int id = trialAt(series, point)) {
+            setSelectedTrial(id);
+            Q_EMIT trialClicked(id);
+        }
+    });
+}
+
+QScatterSeries* FrontierChartView::phaseSeries(int phaseId) const {
+    const auto found = m_phaseSeries.find(phaseId);
+    return found == m_phaseSeries.end() ? nullptr : found->second;
+}
+
+std::vector<int> FrontierChartView::trialIdsOf(const QXYSeries* series) const {
+    const auto found = m_plotted.find(series);
+    return found == m_plotted.end() ? std::vector<int>{} : found->second.ids;
+}
+
+int FrontierChartView::trialAt(const QXYSeries* series, const QPointF& point) const {
+    const auto found = m_plotted.find(series);
+    if (found == m_plotted.end()) return 0;
+    const QList<QPointF> points = series->points();
+    // The hovered point is one of the series' own points; take the nearest to be safe.
+    int best = -1;
+    double bestDistance = 0;
+    for (int i = 0; i < points.size(); ++i) {
+        const double distance = std::abs(std::log10(points[i].x() / point.x())) * 100 + std::abs(points[i].y() - point.y());
+        if (best < 0 || distance < bestDistance) {
+            best = i;
+            bestDistance = distance;
+        }
+    }
+    return best < 0 || best >= static_cast<int>(found->second.ids.size()) ? 0 : found->second.ids[static_cast<std::size_t>(best)];
+}
+
+QString FrontierChartView::tooltipFor(int trialId) const {
+    const TrialRecord* trial = m_summary ? m_summary->trial(trialId) : nullptr;
+    if (!trial) return {};
+    const PhaseRecord* phase = m_summary->phase(trial->phaseId);
+    QString text = tr("Trial %1 (%2)").arg(trial->id).arg(phase ? phaseLabel(*phase) : QString());
+    if (trial->id == m_summary->seedTrialId) text += tr(" — seed");
+    text += "\n" + trialNotation(*trial);
+    text += tr("\nvalidation TOP-1 %1 %").arg(100.0 * trial->validationTop1, 0, 'f', 2);
+    if (trial->testTop1 > 0) text += tr(", test TOP-1 %1 %").arg(100.0 * trial->testTop1, 0, 'f', 2);
+    text += tr("\n%1 MFPOPS, %2 parameters").arg(trial->mfpops, 0, 'f', 2).arg(trial->params);
+    return text;
+}
+
+void FrontierChartView::fill(Plotted& plotted, const std::vector<const TrialRecord*>& trials) {
+    QList<QPointF> points;
+    points.reserve(static_cast<qsizetype>(trials.size()));
+    plotted.ids.clear();
+    for (const TrialRecord* trial : trials) {
+        points.append(QPointF(m_summary->costOf(*trial), yOf(*trial)));
+        plotted.ids.push_back(trial->id);
+    }
+    plotted.series->replace(points);
+}
+
+void FrontierChartView::setSummary(const SummaryPtr& summary) {
+    m_summary = summary;
+    if (!m_summary) return;
+    const ExperimentSummary& data = *m_summary;
+    const bool params = data.config.cost == CostMetric::Params;
+    m_x->setTitleText(params ? tr("Parameters (log scale)") : tr("MFPOPS (log scale)"));
+
+    std::map<int, std::vector<const TrialRecord*>> byPhase;
+    std::vector<const TrialRecord*> finetuned;
+    double minX = 0, maxX = 0, minY = 100, maxY = 0;
+    bool any = false;
+    for (const TrialRecord& trial : data.trials) {
+        if (trial.state != TrialState::Finished) continue;
+        const double cost = data.costOf(trial);
+        if (!(cost > 0)) continue;  // a log axis cannot show it
+        const PhaseRecord* phase = data.phase(trial.phaseId);
+        if (phase && phase->kind == PhaseKind::Finetune) finetuned.push_back(&trial);
+        else byPhase[trial.phaseId].push_back(&trial);
+        minX = any ? std::min(minX, cost) : cost;
+        maxX = any ? std::max(maxX, cost) : cost;
+        minY = std::min(minY, yOf(trial));
+        maxY = std::max(maxY, yOf(trial));
+        any = true;
+    }
+    // One series per phase, created once and kept so live updates only replace points.
+    for (const PhaseRecord& phase : data.phases) {
+        if (phase.kind == PhaseKind::Finetune || m_phaseSeries.contains(phase.id)) continue;
+        QScatterSeries* series = addScatter(phaseLabel(phase));
+        series->setColor(kPhaseColours[m_phaseSeries.size() % std::size(kPhaseColours)]);
+        m_phaseSeries[phase.id] = series;
+        // Series draw in the order they were added: re-add the frontier, seed and selection on top.
+        for (QXYSeries* top : std::initializer_list<QXYSeries*>{m_finetune, m_frontierLine, m_frontier, m_seed, m_selection}) {
+            chart()->removeSeries(top);
+            chart()->addSeries(top);
+            top->attachAxis(m_x);
+            top->attachAxis(m_y);
+        }
+        hideFromLegend(chart(), m_selection);
+        hideFromLegend(chart(), m_frontierLine);
+    }
+    for (auto& [phaseId, series] : m_phaseSeries) fill(m_plotted[series], byPhase[phaseId]);
+    fill(m_plotted[m_finetune], finetuned);
+
+    std::vector<const TrialRecord*> frontier;
+    for (int id : data.frontier) {
+        if (const TrialRecord* trial = data.trial(id); trial && data.costOf(*trial) > 0) frontier.push_back(trial);
+    }
+    fill(m_plotted[m_frontier], frontier);
+    QList<QPointF> steps;
+    for (std::size_t i = 0; i < frontier.size(); ++i) {
+        const QPointF point(data.costOf(*frontier[i]), yOf(*frontier[i]));
+        if (i > 0) steps.append(QPointF(point.x(), steps.back().y()));  // flat until the next cost
+        steps.append(point);
+    }
+    m_frontierLine->replace(steps);
+
+    const TrialRecord* seed = data.seedTrialId ? data.trial(data.seedTrialId) : nullptr;
+    fill(m_plotted[m_seed], seed ? std::vector<const TrialRecord*>{seed} : std::vector<const TrialRecord*>{});
+    if (!any) {
+        m_bandUpper->clear();
+        m_bandLower->clear();
+        return;
+    }
+    const double left = minX / 1.5;
+    const double right = maxX * 1.5;
+    m_x->setRange(left, right);
+    if (seed) {
+        const double accuracy = yOf(*seed);
+        m_bandUpper->replace({QPointF(left, accuracy + 1), QPointF(right, accuracy + 1)});
+        m_bandLower->replace({QPointF(left, accuracy - 1), QPointF(right, accuracy - 1)});
+        minY = std::min(minY, accuracy - 1);
+        maxY = std::max(maxY, accuracy + 1);
+    } else {
+        m_bandUpper->clear();
+        m_bandLower->clear();
+    }
+    m_y->setRange(std::max(0.0, std::floor(minY - 2)), std::min(100.0, std::ceil(maxY + 2)));
+    setSelectedTrial(m_selectedTrial);
+}
+
+void FrontierChartView::setSelectedTrial(int trialId) {
+    m_selectedTrial = trialId;
+    const TrialRecord* trial = m_summary && trialId ? m_summary->trial(trialId) : nullptr;
+    if (!trial || trial->state != TrialState::Finished || !(m_summary->costOf(*trial) > 0)) {
+        m_selection->clear();
+        return;
+    }
+    m_selection->replace({QPointF(m_summary->costOf(*trial), yOf(*trial))});
+}
+
+}  // namespace perfnas::ui

@@ -1,0 +1,70 @@
+#pragma once
+// FrontierChartView: validation TOP-1 (%) against cost (log scale) for every finished trial, one
+// colour per phase; the Pareto frontier as a step line with crosses; the seed as a marked point
+// with a band within 1 point of its accuracy (the paper's Fig. 3); fine-tuned results as stars
+// (Fig. 4). Hover shows a trial in Table II notation; a click emits trialClicked. GUI thread.
+#include <QChartView>
+#include <map>
+#include <vector>
+
+#include "ui/common/CoreMetaTypes.h"
+
+class QAreaSeries;
+class QLineSeries;
+class QLogValueAxis;
+class QScatterSeries;
+class QValueAxis;
+class QXYSeries;
+
+namespace perfnas::ui {
+
+class FrontierChartView : public QChartView {
+    Q_OBJECT
+public:
+    explicit FrontierChartView(QWidget* parent = nullptr);
+
+    void setSummary(const SummaryPtr& summary);
+    void setSelectedTrial(int trialId);  // 0: none
+
+    // The plotted series, for tests and screenshots.
+    QScatterSeries* frontierSeries() const { return m_frontier; }
+    QLineSeries* frontierStepLine() const { return m_frontierLine; }
+    QScatterSeries* seedSeries() const { return m_seed; }
+    QScatterSeries* finetuneSeries() const { return m_finetune; }
+    QAreaSeries* seedBand() const { return m_band; }
+    QScatterSeries* phaseSeries(int phaseId) const;
+    // Trial ids in the order of a series' points (frontier, seed, fine-tune or a phase's series).
+    std::vector<int> trialIdsOf(const QXYSeries* series) const;
+    QString tooltipFor(int trialId) const;
+
+Q_SIGNALS:
+    void trialClicked(int trialId);
+
+private:
+    struct Plotted {
+        QXYSeries* series = nullptr;
+        std::vector<int> ids;
+    };
+    QScatterSeries* addScatter(const QString& name);
+    void fill(Plotted& plotted, const std::vector<const TrialRecord*>& trials);
+    int trialAt(const QXYSeries* series, const QPointF& point) const;
+    void connectHover(QScatterSeries* series);
+    double yOf(const TrialRecord& trial) const { return 100.0 * trial.validationTop1; }
+
+    SummaryPtr m_summary;
+    QLogValueAxis* m_x;
+    QValueAxis* m_y;
+    QScatterSeries* m_frontier;
+    QLineSeries* m_frontierLine;
+    QScatterSeries* m_seed;
+    QScatterSeries* m_finetune;
+    QScatterSeries* m_selection;
+    QAreaSeries* m_band;
+    QLineSeries* m_bandUpper;
+    QLineSeries* m_bandLower;
+    std::map<int, QScatterSeries*> m_phaseSeries;  // by phase id
+    std::map<const QXYSeries*, Plotted> m_plotted;
+    int m_selectedTrial = 0;
+};
+
+}  // namespace perfnas::ui

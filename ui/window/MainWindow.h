@@ -1,0 +1,108 @@
+#pragma once
+// MainWindow: the studio. Without an experiment it shows the start page; with one, the frontier
+// chart over the trial table, and docks for the trial detail, refinement and search space. Views
+// follow an ExperimentWatcher (read-only, so a file a CLI search writes shows live); runs, freezes
+// and fine-tuning go through an ExperimentSession created on demand. Layout and recent files are
+// remembered with QSettings. Errors are non-blocking dialogs. GUI thread.
+#include <QMainWindow>
+#include <filesystem>
+#include <memory>
+
+#include "ui/common/CoreMetaTypes.h"
+#include "ui/search/ExperimentSession.h"
+
+class QAction;
+class QDockWidget;
+class QLabel;
+class QSplitter;
+class QStackedWidget;
+class QTimer;
+
+namespace perfnas::ui {
+
+class DemoDataJob;
+class ExperimentWatcher;
+class FrontierChartView;
+class RefinementPanel;
+class SearchSpaceView;
+class StartPage;
+class TrialDetailPanel;
+class TrialTablePanel;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    void openExperiment(const QString& file);
+    void closeExperiment();
+    // Creates `file` for `config` and runs it (the new-experiment and demo paths).
+    void createExperiment(const std::filesystem::path& file, const ExperimentConfig& config);
+    void openDemoExperiment();
+
+    // Parts, for tests and screenshots.
+    const SummaryPtr& summary() const { return m_summary; }
+    ExperimentSession* session() const { return m_session.get(); }
+    FrontierChartView* chartView() const { return m_chart; }
+    TrialTablePanel* trialTable() const { return m_table; }
+    TrialDetailPanel* trialDetail() const { return m_detail; }
+    RefinementPanel* refinementPanel() const { return m_refinement; }
+    SearchSpaceView* searchSpaceView() const { return m_space; }
+    StartPage* startPage() const { return m_start; }
+    QString statusText() const;
+
+Q_SIGNALS:
+    void summaryShown();  // the views show a new summary
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildActions();
+    void buildExperimentView();
+    void restoreLayout();
+    void saveLayout();
+    void watch(const std::filesystem::path& file);
+    void showSummary(const SummaryPtr& summary);
+    void selectTrial(int trialId);
+    ExperimentSession* ensureSession();
+    void sessionStateChanged(ExperimentSession::State state);
+    void runFinished(const RunOutcome& outcome);
+    void startRun();
+    void updateActions();
+    void updateStatus();
+    void newExperiment();
+    void openExperimentDialog();
+
+    QStackedWidget* m_pages;
+    StartPage* m_start;
+    QWidget* m_experimentPage;
+    QSplitter* m_splitter;
+    FrontierChartView* m_chart;
+    TrialTablePanel* m_table;
+    TrialDetailPanel* m_detail;
+    RefinementPanel* m_refinement;
+    SearchSpaceView* m_space;
+    QList<QDockWidget*> m_docks;
+    QLabel* m_statusLabel;
+    QLabel* m_stateLabel;
+    QLabel* m_progressLabel;
+    QTimer* m_statusTimer;
+    QAction* m_runAction = nullptr;
+    QAction* m_pauseAction = nullptr;
+    QAction* m_stopAction = nullptr;
+    QAction* m_finetuneAction = nullptr;
+    QAction* m_closeAction = nullptr;
+
+    std::filesystem::path m_file;
+    std::unique_ptr<ExperimentWatcher> m_watcher;
+    std::unique_ptr<ExperimentSession> m_session;
+    DemoDataJob* m_demoJob;
+    SummaryPtr m_summary;
+    bool m_loadedOnce = false;
+    int m_selectedTrial = 0;
+    std::vector<TrialRecord> m_runFailures;  // failed or diverged in the current run: one dialog at its end
+};
+
+}  // namespace perfnas::ui
