@@ -73,6 +73,14 @@ Result<LoadedDataset> loadDataset(DatasetArguments& arguments, bool quiet) {
     return DatasetLoader::load(arguments.dataset, load, progress);
 }
 
+Result<OpenedExperiment> openExperiment(const std::string& file, ExperimentStore::Access access) {
+    auto store = ExperimentStore::open(file, access);
+    if (!store) return store.error();
+    auto summary = ExperimentSummary::load(**store);
+    if (!summary) return makeError(summary.error().code, file + ": " + summary.error().message);
+    return OpenedExperiment{std::move(*store), std::move(*summary)};
+}
+
 void printJson(const nlohmann::json& document) { std::cout << document.dump(2) << '\n'; }
 
 }  // namespace perfnas::cli

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <iosfwd>
+#include <memory>
 #include <nlohmann/json_fwd.hpp>
 
 #include "core/common/Result.h"
@@ -49,6 +50,14 @@ struct DatasetArguments {
 void addDatasetArguments(CLI::App& command, DatasetArguments& arguments, const std::string& dataOption);
 // Loads with progress on stderr (unless quiet).
 Result<LoadedDataset> loadDataset(DatasetArguments& arguments, bool quiet);
+
+// An experiment file and what it holds now; errors name the file.
+struct OpenedExperiment {
+    std::unique_ptr<ExperimentStore> store;
+    ExperimentSummary summary;
+};
+Result<OpenedExperiment> openExperiment(const std::string& file,
+                                        ExperimentStore::Access access = ExperimentStore::Access::ReadWrite);
 
 // `perfnas status`'s JSON document (design.md) and its human-readable form.
 nlohmann::json statusJson(const ExperimentSummary& summary);

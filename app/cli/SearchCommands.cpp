@@ -223,18 +223,13 @@ void addSearchCommand(CLI::App& app, int& exitCode) {
         const fs::path file = options->db;
         std::unique_ptr<ExperimentStore> store;
         if (fs::exists(file)) {
-            auto opened = ExperimentStore::open(file);
+            auto opened = openExperiment(file.string());
             if (!opened) {
                 exitCode = reportError(opened.error());
                 return;
             }
-            store = std::move(*opened);
-            auto summary = ExperimentSummary::load(*store);
-            if (!summary) {
-                exitCode = reportError(summary.error());
-                return;
-            }
-            if (auto status = updateStoredConfig(*store, *summary, options->overrides); !status) {
+            store = std::move(opened->store);
+            if (auto status = updateStoredConfig(*store, opened->summary, options->overrides); !status) {
                 exitCode = reportError(status.error());
                 return;
             }
@@ -299,29 +294,25 @@ void addFreezeCommand(CLI::App& app, int& exitCode) {
             exitCode = reportError(makeError(ErrorCode::InvalidInput, "give either --auto or --unit U --param P --value V"));
             return;
         }
-        auto store = ExperimentStore::open(options->db);
-        if (!store) {
-            exitCode = reportError(store.error());
+        auto opened = openExperiment(options->db);
+        if (!opened) {
+            exitCode = reportError(opened.error());
             return;
         }
+        ExperimentStore& store = *opened->store;
         Result<PhaseRecord> phase = makeError(ErrorCode::Internal, "not run");
         if (options->automatic) {
-            auto summary = ExperimentSummary::load(**store);
-            if (!summary) {
-                exitCode = reportError(summary.error());
-                return;
-            }
-            const double share = options->minimumShare > 0 ? options->minimumShare : summary->config.autoMinimumShare;
-            phase = ExperimentPlanner::freezeAutomatically(**store, share);
+            const double share = options->minimumShare > 0 ? options->minimumShare : opened->summary.config.autoMinimumShare;
+            phase = ExperimentPlanner::freezeAutomatically(store, share);
         } else {
             phase = ExperimentPlanner::freeze(
-                **store, {{.unit = options->unit - 1, .parameter = *parseUnitParameter(options->parameter), .value = options->value}});
+                store, {{.unit = options->unit - 1, .parameter = *parseUnitParameter(options->parameter), .value = options->value}});
         }
         if (!phase) {
             exitCode = reportError(phase.error());
             return;
         }
-        auto space = ExperimentSummary::load(**store);
+        auto space = ExperimentSummary::load(store);
         std::cout << "refinement " << phase->round << " planned (phase " << phase->id << "); frozen:";
         if (space) {
             for (std::size_t unit = 0; unit < space->currentSpace.units.size(); ++unit) {
@@ -350,36 +341,33 @@ void addFinetuneCommand(CLI::App& app, int& exitCode) {
         ->check(CLI::PositiveNumber);
     addRunOptions(*command, options->overrides);
     command->callback([options, &exitCode] {
-        auto store = ExperimentStore::open(options->db);
-        if (!store) {
-            exitCode = reportError(store.error());
+        auto opened = openExperiment(options->db);
+        if (!opened) {
+            exitCode = reportError(opened.error());
             return;
         }
-        auto summary = ExperimentSummary::load(**store);
-        if (!summary) {
-            exitCode = reportError(summary.error());
-            return;
-        }
-        if (auto status = updateStoredConfig(**store, *summary, options->overrides); !status) {
+        ExperimentStore& store = *opened->store;
+        const ExperimentSummary& summary = opened->summary;
+        if (auto status = updateStoredConfig(store, summary, options->overrides); !status) {
             exitCode = reportError(status.error());
             return;
         }
         // A fine-tuning phase left unfinished by an earlier run is resumed, not planned again.
-        const bool open = !summary->phases.empty() && summary->phases.back().kind == PhaseKind::Finetune &&
-                          summary->phases.back().state != PhaseState::Finished;
+        const bool open = !summary.phases.empty() && summary.phases.back().kind == PhaseKind::Finetune &&
+                          summary.phases.back().state != PhaseState::Finished;
         if (!open) {
-            auto candidates = ExperimentPlanner::finetuneCandidates(**store, options->iterations);
-            if (candidates && candidates->empty() && !summary->frontier.empty()) {
+            auto candidates = ExperimentPlanner::finetuneCandidates(store, options->iterations);
+            if (candidates && candidates->empty() && !summary.frontier.empty()) {
                 std::cout << "every Pareto model is fine-tuned already; nothing to do\n";
                 return;
             }
-            auto phase = ExperimentPlanner::planFinetune(**store, options->iterations);
+            auto phase = ExperimentPlanner::planFinetune(store, options->iterations);
             if (!phase) {
                 exitCode = reportError(phase.error());
                 return;
             }
         }
-        exitCode = runExperiment(**store, options->overrides.json);
+        exitCode = runExperiment(store, options->overrides.json);
     });
 }
 

@@ -163,18 +163,13 @@ void addStatusCommand(CLI::App& app, int& exitCode) {
     command->add_option("--db", options->db, "Experiment file")->required();
     command->add_flag("--json", options->json, "Print one JSON document");
     command->callback([options, &exitCode] {
-        auto store = ExperimentStore::open(options->db, ExperimentStore::Access::ReadOnly);
-        if (!store) {
-            exitCode = reportError(store.error());
+        auto opened = openExperiment(options->db, ExperimentStore::Access::ReadOnly);
+        if (!opened) {
+            exitCode = reportError(opened.error());
             return;
         }
-        auto summary = ExperimentSummary::load(**store);
-        if (!summary) {
-            exitCode = reportError(summary.error());
-            return;
-        }
-        if (options->json) printJson(statusJson(*summary));
-        else printStatus(*summary, std::cout);
+        if (options->json) printJson(statusJson(opened->summary));
+        else printStatus(opened->summary, std::cout);
     });
 }
 

@@ -108,6 +108,18 @@ ExperimentConfig smallConfig(int trials) {
 
 std::vector<TrialRecord> trialsOf(ExperimentStore& store) { return *store.trials(); }
 
+// A new experiment file in a temporary folder.
+struct TestExperiment {
+    explicit TestExperiment(const ExperimentConfig& config)
+        : file(fs::path(folder.path().toStdString()) / "exp.sqlite"),
+          store(ExperimentPlanner::create(file, config, "digest")) {
+        if (!store) qFatal("cannot create %s: %s", file.c_str(), store.error().message.c_str());
+    }
+    QTemporaryDir folder;
+    fs::path file;
+    Result<std::unique_ptr<ExperimentStore>> store;
+};
+
 }  // namespace
 
 class ExperimentRunnerTest : public QObject {
@@ -115,10 +127,9 @@ class ExperimentRunnerTest : public QObject {
 
 private Q_SLOTS:
     void runsTheBudgetAndCommitsBeforeReporting() {
-        QTemporaryDir folder;
-        const fs::path file = fs::path(folder.path().toStdString()) / "exp.sqlite";
-        auto store = ExperimentPlanner::create(file, smallConfig(10), "digest");
-        QVERIFY2(store, store ? "" : store.error().message.c_str());
+        TestExperiment experiment(smallConfig(10));
+        auto& store = experiment.store;
+        const fs::path& file = experiment.file;
         DeterministicExecutor executor;
         RecordingObserver observer(file);
         ExperimentRunner runner(**store, executor, &observer);
@@ -158,13 +169,11 @@ private Q_SLOTS:
     }
 
     void failedAndDivergedTrialsAreRecordedAndTheSearchGoesOn() {
-        QTemporaryDir folder;
-        const fs::path file = fs::path(folder.path().toStdString()) / "exp.sqlite";
         ExperimentConfig config = smallConfig(6);
         config.trainSeed = false;
         config.space.units[1][UnitParameter::Filters] = Domain::choice({7, 9});  // every trial fails or diverges
-        auto store = ExperimentPlanner::create(file, config, "digest");
-        QVERIFY(store);
+        TestExperiment experiment(config);
+        auto& store = experiment.store;
         DeterministicExecutor executor;
         ExperimentRunner runner(**store, executor);
         auto report = runner.run();
@@ -186,11 +195,9 @@ private Q_SLOTS:
     }
 
     void interruptedTrialsRerunFirst() {
-        QTemporaryDir folder;
-        const fs::path file = fs::path(folder.path().toStdString()) / "exp.sqlite";
         const ExperimentConfig config = smallConfig(3);
-        auto store = ExperimentPlanner::create(file, config, "digest");
-        QVERIFY(store);
+        TestExperiment experiment(config);
+        auto& store = experiment.store;
         // What a killed process leaves: a finished trial and one still marked running.
         const auto phaseId = (*store)->phases()->front().id;
         const ArchitectureSpec seed = config.seed;
@@ -218,10 +225,8 @@ private Q_SLOTS:
     }
 
     void stopQueuesRunningTrialsAgain() {
-        QTemporaryDir folder;
-        const fs::path file = fs::path(folder.path().toStdString()) / "exp.sqlite";
-        auto store = ExperimentPlanner::create(file, smallConfig(2), "digest");
-        QVERIFY(store);
+        TestExperiment experiment(smallConfig(2));
+        auto& store = experiment.store;
         DeterministicExecutor executor;
         executor.block = true;
         ExperimentRunner runner(**store, executor);
@@ -249,10 +254,8 @@ private Q_SLOTS:
     }
 
     void pauseHoldsNewTrialsUntilResume() {
-        QTemporaryDir folder;
-        const fs::path file = fs::path(folder.path().toStdString()) / "exp.sqlite";
-        auto store = ExperimentPlanner::create(file, smallConfig(3), "digest");
-        QVERIFY(store);
+        TestExperiment experiment(smallConfig(3));
+        auto& store = experiment.store;
         DeterministicExecutor executor;
         ExperimentRunner runner(**store, executor);
         runner.pause();
@@ -265,13 +268,11 @@ private Q_SLOTS:
     }
 
     void parallelWorkersGetDistinctProposals() {
-        QTemporaryDir folder;
-        const fs::path file = fs::path(folder.path().toStdString()) / "exp.sqlite";
         ExperimentConfig config = smallConfig(12);
         config.workers = 2;
         config.tpe.startupTrials = 2;
-        auto store = ExperimentPlanner::create(file, config, "digest");
-        QVERIFY(store);
+        TestExperiment experiment(config);
+        auto& store = experiment.store;
         DeterministicExecutor executor;
         ExperimentRunner runner(**store, executor);
         QVERIFY(runner.run());
@@ -284,12 +285,10 @@ private Q_SLOTS:
     }
 
     void wallClockLimitEndsThePhase() {
-        QTemporaryDir folder;
-        const fs::path file = fs::path(folder.path().toStdString()) / "exp.sqlite";
         ExperimentConfig config = smallConfig(50);
         config.searchMaxMinutes = 0.5 / 60.0;  // half a second
-        auto store = ExperimentPlanner::create(file, config, "digest");
-        QVERIFY(store);
+        TestExperiment experiment(config);
+        auto& store = experiment.store;
         DeterministicExecutor executor;
         executor.delayMs = 100;
         QVERIFY(ExperimentRunner(**store, executor).run());
@@ -303,12 +302,10 @@ private Q_SLOTS:
     }
 
     void maxMfpopsKeepsExpensiveProposalsOut() {
-        QTemporaryDir folder;
-        const fs::path file = fs::path(folder.path().toStdString()) / "exp.sqlite";
         ExperimentConfig config = smallConfig(8);
         config.maxMfpops = 5.0;
-        auto store = ExperimentPlanner::create(file, config, "digest");
-        QVERIFY(store);
+        TestExperiment experiment(config);
+        auto& store = experiment.store;
         DeterministicExecutor executor;
         ExperimentRunner runner(**store, executor);
         QVERIFY(runner.run());
@@ -318,12 +315,10 @@ private Q_SLOTS:
     }
 
     void freezeStartsARefinementPhaseInTheReducedSpace() {
-        QTemporaryDir folder;
-        const fs::path file = fs::path(folder.path().toStdString()) / "exp.sqlite";
         ExperimentConfig config = smallConfig(8);
         config.refinementTrials = 4;
-        auto store = ExperimentPlanner::create(file, config, "digest");
-        QVERIFY(store);
+        TestExperiment experiment(config);
+        auto& store = experiment.store;
         DeterministicExecutor executor;
         QVERIFY(ExperimentRunner(**store, executor).run());
         const auto before = ExperimentSummary::load(**store);
@@ -364,14 +359,12 @@ private Q_SLOTS:
     }
 
     void automaticRefinementRounds() {
-        QTemporaryDir folder;
-        const fs::path file = fs::path(folder.path().toStdString()) / "exp.sqlite";
         ExperimentConfig config = smallConfig(8);
         config.autoRefinementRounds = 1;
         config.autoMinimumShare = 0.5;
         config.refinementTrials = 3;
-        auto store = ExperimentPlanner::create(file, config, "digest");
-        QVERIFY(store);
+        TestExperiment experiment(config);
+        auto& store = experiment.store;
         DeterministicExecutor executor;
         QVERIFY(ExperimentRunner(**store, executor).run());
         const auto phases = *(*store)->phases();
@@ -382,13 +375,11 @@ private Q_SLOTS:
     }
 
     void optimizerPhaseTunesTheSeedThenTheSearchUsesTheBest() {
-        QTemporaryDir folder;
-        const fs::path file = fs::path(folder.path().toStdString()) / "exp.sqlite";
         ExperimentConfig config = smallConfig(3);
         config.optimizerSpace = OptimizerSpace{};
         config.optimizerTrials = 5;
-        auto store = ExperimentPlanner::create(file, config, "digest");
-        QVERIFY(store);
+        TestExperiment experiment(config);
+        auto& store = experiment.store;
         DeterministicExecutor executor;
         QVERIFY(ExperimentRunner(**store, executor).run());
         const auto summary = ExperimentSummary::load(**store);
@@ -420,10 +411,8 @@ private Q_SLOTS:
     }
 
     void finetuneContinuesEveryFrontierModel() {
-        QTemporaryDir folder;
-        const fs::path file = fs::path(folder.path().toStdString()) / "exp.sqlite";
-        auto store = ExperimentPlanner::create(file, smallConfig(6), "digest");
-        QVERIFY(store);
+        TestExperiment experiment(smallConfig(6));
+        auto& store = experiment.store;
         DeterministicExecutor executor;
         QVERIFY(ExperimentRunner(**store, executor).run());
         const auto searched = ExperimentSummary::load(**store);
