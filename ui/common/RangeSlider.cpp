@@ -132,7 +132,7 @@ void RangeSlider::mouseReleaseEvent(QMouseEvent* event) {
 
 void RangeSlider::keyPressEvent(QKeyEvent* event) {
     const int current = m_active == Handle::Lower ? m_lower : m_upper;
-    const int page = m_step * std::max(1, (m_maximum - m_minimum) / m_step / 10);
+    const int page = m_step * std::max(1, ((m_maximum - m_minimum) / m_step + 9) / 10);  // a tenth of the range
     int target = current;
     switch (event->key()) {
         case Qt::Key_Left:

@@ -1,0 +1,104 @@
+// TrialTableModel + TrialFilterModel on a real experiment file (ExperimentPlanner + ExperimentStore
+// records): one row per trial, numeric sorting, filters by phase, state and Pareto membership,
+// failed trials with their reason, and live updates that append rows without a reset.
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <set>
+
+#include "tests/ui/SyntheticExperiment.h"
+#include "ui/search/TrialFilterModel.h"
+#include "ui/search/TrialTableModel.h"
+
+using namespace perfnas;
+using namespace perfnas::ui;
+
+class TrialTableModelTest : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(m_folder.isValid());
+        const auto file = std::filesystem::path(m_folder.path().toStdString()) / "table.sqlite";
+        auto store = test::makeSyntheticExperiment(file, test::smallSearchConfig("/data/unused", 60), {.finetune = true});
+        auto summary = ExperimentSummary::load(*store);
+        QVERIFY2(summary, summary ? "" : summary.error().message.c_str());
+        m_summary = std::make_shared<const ExperimentSummary>(*summary);
+        QVERIFY(m_summary->frontier.size() >= 2);
+    }
+
+    void oneRowPerTrialWithReasons() {
+        TrialTableModel model;
+        model.setSummary(m_summary);
+        QCOMPARE(model.rowCount(), static_cast<int>(m_summary->trials.size()));
+        const int failedRow = model.rowOfTrial(18);  // index 17: failed
+        QCOMPARE(model.index(failedRow, TrialTableModel::State).data().toString(), QString("failed"));
+        QCOMPARE(model.index(failedRow, TrialTableModel::Reason).data().toString(), QString("worker crashed: out of memory"));
+        QCOMPARE(model.index(model.rowOfTrial(24), TrialTableModel::State).data().toString(), QString("diverged"));
+        // Table II notation of the seed.
+        QCOMPARE(model.index(model.rowOfTrial(1), TrialTableModel::Architecture).data().toString().left(12), QString("{4×10, 100} "));
+    }
+
+    void sortsNumbersAsNumbers() {
+        TrialTableModel model;
+        model.setSummary(m_summary);
+        TrialFilterModel filter;
+        filter.setSourceModel(&model);
+        filter.sort(TrialTableModel::Cost, Qt::DescendingOrder);
+        double previous = std::numeric_limits<double>::infinity();
+        for (int row = 0; row < filter.rowCount(); ++row) {
+            const double cost = filter.index(row, TrialTableModel::Cost).data(TrialTableModel::SortRole).toDouble();
+            QVERIFY(cost <= previous);
+            previous = cost;
+        }
+        QCOMPARE(filter.index(0, TrialTableModel::Id).data().toInt(), 1);  // the 613 MFPOPS seed is the most expensive
+        filter.sort(TrialTableModel::ValidationTop1, Qt::DescendingOrder);
+        const double best = filter.index(0, TrialTableModel::ValidationTop1).data(TrialTableModel::SortRole).toDouble();
+        for (const TrialRecord& trial : m_summary->trials) QVERIFY(trial.validationTop1 <= best || trial.state != TrialState::Finished);
+    }
+
+    void filtersByStatePhaseAndPareto() {
+        TrialTableModel model;
+        model.setSummary(m_summary);
+        TrialFilterModel filter;
+        filter.setSourceModel(&model);
+        filter.setStateFilter(TrialState::Failed);
+        QCOMPARE(filter.rowCount(), 3);  // trials at index 17, 34, 51
+        for (int row = 0; row < filter.rowCount(); ++row) {
+            QVERIFY(!filter.index(row, TrialTableModel::Reason).data().toString().isEmpty());
+        }
+        filter.setStateFilter(std::nullopt);
+        filter.setParetoOnly(true);
+        QCOMPARE(filter.rowCount(), static_cast<int>(m_summary->frontier.size()));
+        std::set<int> shown;
+        for (int row = 0; row < filter.rowCount(); ++row) shown.insert(filter.index(row, 0).data(TrialTableModel::TrialIdRole).toInt());
+        QCOMPARE(shown, std::set<int>(m_summary->frontier.begin(), m_summary->frontier.end()));
+        filter.setParetoOnly(false);
+        const PhaseRecord& finetune = m_summary->phases.back();
+        QCOMPARE(finetune.kind, PhaseKind::Finetune);
+        filter.setPhaseFilter(finetune.id);
+        QCOMPARE(filter.rowCount(), static_cast<int>(m_summary->frontier.size()));
+        QCOMPARE(filter.index(0, TrialTableModel::Phase).data().toString(), QString("fine-tune"));
+    }
+
+    void liveUpdatesAppendRows() {
+        TrialTableModel model;
+        auto partial = std::make_shared<ExperimentSummary>(*m_summary);
+        partial->trials.resize(10);
+        model.setSummary(partial);
+        QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        model.setSummary(m_summary);
+        QCOMPARE(reset.count(), 0);
+        QCOMPARE(inserted.count(), 1);
+        QCOMPARE(inserted.front().at(1).toInt(), 10);
+        QCOMPARE(model.rowCount(), static_cast<int>(m_summary->trials.size()));
+    }
+
+private:
+    QTemporaryDir m_folder;
+    SummaryPtr m_summary;
+};
+
+QTEST_MAIN(TrialTableModelTest)
+#include "TrialTableModelTest.moc"
