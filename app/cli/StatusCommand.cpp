@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <span>
 #include <nlohmann/json.hpp>
 
 #include "app/cli/CliSupport.h"
@@ -145,12 +146,14 @@ void printStatus(const ExperimentSummary& summary, std::ostream& out) {
     std::snprintf(line, sizeof line, "hypervolume %.4f (reference: error %.3f, log10 %s %.3f)\n", summary.hypervolume,
                   summary.reference().x, costName, summary.reference().y);
     out << line;
-    if (!summary.suggestions.empty()) out << "suggestions (freeze with perfnas freeze):\n";
-    for (const Suggestion& suggestion : summary.suggestions) {
+    if (!summary.suggestions.empty()) out << "suggestions (freeze with perfnas freeze; all in --json):\n";
+    constexpr std::size_t kShown = 8;
+    for (const Suggestion& suggestion : std::span(summary.suggestions).first(std::min(kShown, summary.suggestions.size()))) {
         std::snprintf(line, sizeof line, "  unit %d %-7s = %-4d share %5.1f%% (%d Pareto models)\n", suggestion.unit + 1,
                       parameterName(suggestion.parameter).c_str(), suggestion.value, 100 * suggestion.share, suggestion.support);
         out << line;
     }
+    if (summary.suggestions.size() > kShown) out << "  ... " << summary.suggestions.size() - kShown << " more\n";
 }
 
 void addStatusCommand(CLI::App& app, int& exitCode) {
