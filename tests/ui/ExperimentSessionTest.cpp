@@ -69,7 +69,9 @@ private Q_SLOTS:
         for (const QList<QVariant>& arguments : progress) ++perTrial[arguments.at(0).toInt()];
         auto store = ExperimentStore::open(file, ExperimentStore::Access::ReadOnly);
         QVERIFY(store);
-        for (const TrialRecord& trial : *(*store)->trials()) {
+        auto trials = (*store)->trials();
+        QVERIFY(trials);
+        for (const TrialRecord& trial : trials.value()) {
             QVERIFY2(trial.state == TrialState::Finished, trial.error.c_str());
             QVERIFY(perTrial[trial.id] >= 1);
             QVERIFY2(perTrial[trial.id] <= static_cast<int>(trial.seconds * 10) + 3,
@@ -111,7 +113,9 @@ private Q_SLOTS:
         QTRY_COMPARE(session.state(), State::Idle);
         auto store = ExperimentStore::open(file, ExperimentStore::Access::ReadOnly);
         QVERIFY(store);
-        for (const TrialRecord& trial : *(*store)->trials()) {
+        auto trials = (*store)->trials();
+        QVERIFY(trials);
+        for (const TrialRecord& trial : trials.value()) {
             QVERIFY2(trial.state != TrialState::Running, "an interrupted trial must be queued again");
         }
     }
@@ -130,6 +134,10 @@ private Q_SLOTS:
         }
         QVERIFY2(clock.elapsed() < 3000, qPrintable(QString("%1 ms").arg(clock.elapsed())));
     }
+
+private:
+    QTemporaryDir m_folder;
+    fs::path m_root;
 };
 
 QTEST_MAIN(ExperimentSessionTest)

@@ -76,7 +76,7 @@ private Q_SLOTS:
 
     void showsTrialsAsAnotherProcessWritesThem() {
         const fs::path file = m_root / "live.sqlite";
-        auto store = test::makeSyntheticExperiment(file, test::smallSearchConfig("/data/unused", 10), {.failures = false});
+        auto store = test::makeSyntheticExperiment(file, test::smallSearchConfig("/data/unused", 10), {.trials = 10, .failures = false});
         MainWindow window;
         window.openExperiment(QString::fromStdString(file.string()));
         QTRY_COMPARE_WITH_TIMEOUT(window.trialTable()->model()->rowCount(), 10, 10000);
@@ -129,7 +129,9 @@ private Q_SLOTS:
         auto frozenInStore = [&] {
             auto reader = ExperimentStore::open(file, ExperimentStore::Access::ReadOnly);
             if (!reader) return false;
-            for (const PhaseRecord& phase : *(*reader)->phases()) {
+            auto phases = (*reader)->phases();
+            if (!phases) return false;
+            for (const PhaseRecord& phase : phases.value()) {
                 if (phase.kind != PhaseKind::Refinement) continue;
                 auto space = SearchSpace::fromJson(phase.spaceJson, config.seed);
                 const Domain& domain = space->units[static_cast<std::size_t>(suggestion.unit)][suggestion.parameter];

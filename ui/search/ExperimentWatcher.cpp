@@ -19,11 +19,11 @@ ExperimentWatcher::ExperimentWatcher(std::filesystem::path file, int intervalMs,
     qRegisterMetaType<perfnas::ui::SummaryPtr>();
     m_thread.setObjectName("ExperimentWatcher");
     m_worker = new QObject;
+    auto* timer = new QTimer(m_worker);  // before moveToThread: children move with their parent
+    timer->setInterval(intervalMs);
     m_worker->moveToThread(&m_thread);
     auto state = std::make_shared<PollState>();
     state->file = m_file;
-    auto* timer = new QTimer(m_worker);
-    timer->setInterval(intervalMs);
 
     // Runs on the polling thread: reopen after failures, reload only when the file changed.
     auto poll = [this, state] {
