@@ -125,9 +125,14 @@ TrainingParams finetuneParams(const ExperimentSummary& summary, int iterations) 
     return params;
 }
 
+// The frontier and the seed: the baseline is fine-tuned too, so that comparisons use equal budgets.
 std::vector<int> notFinetuned(const ExperimentSummary& summary, const TrainingParams& params) {
+    std::vector<int> models = summary.frontier;
+    if (summary.seedTrialId != 0 && std::find(models.begin(), models.end(), summary.seedTrialId) == models.end()) {
+        models.push_back(summary.seedTrialId);
+    }
     std::vector<int> parents;
-    for (int id : summary.frontier) {
+    for (int id : models) {
         const bool done = std::any_of(summary.trials.begin(), summary.trials.end(), [&](const TrialRecord& t) {
             const PhaseRecord* owner = summary.phase(t.phaseId);
             return t.parentTrialId == id && owner && owner->kind == PhaseKind::Finetune &&

@@ -33,10 +33,10 @@ public:
     // The suggestions at or above `minimumShare`, frozen as one refinement phase; InvalidInput
     // when there is none.
     static Result<PhaseRecord> freezeAutomatically(ExperimentStore& store, double minimumShare);
-    // A fine-tuning phase with one queued trial per frontier member not fine-tuned yet, continuing
+    // A fine-tuning phase with one queued trial per frontier member (and the seed) not fine-tuned yet, continuing
     // its checkpoint to the config's full budget (or `iterations` in total when > 0).
     static Result<PhaseRecord> planFinetune(ExperimentStore& store, int iterations = 0);
-    // The frontier members planFinetune would continue (empty: every one is fine-tuned already).
+    // The trials planFinetune would continue (empty: every one is fine-tuned already).
     static Result<std::vector<int>> finetuneCandidates(const ExperimentStore& store, int iterations = 0);
     // After the last phase finished: the phase the config asks for next (search after the
     // optimizer phase; automatic refinement rounds), added as pending; nullopt when none.

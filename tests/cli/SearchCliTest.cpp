@@ -154,7 +154,7 @@ private Q_SLOTS:
             QCOMPARE(t["iterations"].toInt(), 80);
             QVERIFY(t["test_top1"].toDouble() > 0.0);
         }
-        QCOMPARE(finetuned, tuned["frontier"].toArray().size());
+        QVERIFY(finetuned >= tuned["frontier"].toArray().size());  // the frontier, and the seed when trained
 
         const Run human = runCli({"status", "--db", db});
         QCOMPARE(human.exitCode, 0);

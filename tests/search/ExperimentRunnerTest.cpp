@@ -422,7 +422,10 @@ private Q_SLOTS:
         QVERIFY2(phase, phase ? "" : phase.error().message.c_str());
         executor.requests.clear();
         QVERIFY(ExperimentRunner(**store, executor).run());
-        QCOMPARE(executor.requests.size(), searched->frontier.size());
+        std::set<int> expected(searched->frontier.begin(), searched->frontier.end());
+        expected.insert(searched->seedTrialId);  // the baseline is fine-tuned too
+        QVERIFY(searched->seedTrialId != 0);
+        QCOMPARE(executor.requests.size(), expected.size());
         for (const TrialRequest& request : executor.requests) {
             QCOMPARE(request.training.iterations, 30);
             QVERIFY(request.resumeFrom.string().find("exp-checkpoints/trial-") != std::string::npos);
@@ -435,11 +438,11 @@ private Q_SLOTS:
                 parents.insert(trial.parentTrialId);
             }
         }
-        QCOMPARE(parents, std::set<int>(searched->frontier.begin(), searched->frontier.end()));
+        QCOMPARE(parents, expected);
         QCOMPARE(tuned->frontier, searched->frontier);  // fine-tuned results are shown apart
         QVERIFY(!ExperimentPlanner::planFinetune(**store));  // nothing left to fine-tune
         QVERIFY(ExperimentPlanner::finetuneCandidates(**store)->empty());
-        QCOMPARE(ExperimentPlanner::finetuneCandidates(**store, 1000)->size(), searched->frontier.size());
+        QCOMPARE(ExperimentPlanner::finetuneCandidates(**store, 1000)->size(), expected.size());
     }
 };
 
