@@ -105,7 +105,7 @@ Result<RunReport> ExperimentRunner::run() {
         }
         if (auto status = runPhase(*open, report); !status) return status.error();
     }
-    report.stopped = m_stopRequested.load();
+    report.stopped = m_stopRequested.exchange(false);  // a later run() starts afresh
     return report;
 }
 
@@ -232,19 +232,29 @@ Status ExperimentRunner::runPhase(PhaseRecord phase, RunReport& report) {
         request.training.seed = streamSeed(summary.config.randomSeed, 0x7472000000ULL + static_cast<std::uint64_t>(trial.id));
         request.training.threads = summary.config.effectiveThreadsPerTrial();
         request.training.checkpointFolder = checkpointRoot / folderName;
+        // A trial that cannot start is recorded as failed with the reason; the search goes on.
+        std::string problem;
         if (trial.parentTrialId != 0) {
             const TrialRecord* parent = summary.trial(trial.parentTrialId);
             if (!parent || parent->checkpointPath.empty()) {
-                return makeError(ErrorCode::NotFound, "trial " + std::to_string(trial.id) + ": the checkpoint of trial " +
-                                                          std::to_string(trial.parentTrialId) + " is missing");
+                problem = "the checkpoint of trial " + std::to_string(trial.parentTrialId) + " is missing";
+            } else {
+                request.resumeFrom = experimentFolder / parent->checkpointPath;
             }
-            request.resumeFrom = experimentFolder / parent->checkpointPath;
         }
         std::error_code ec;
-        fs::create_directories(request.training.checkpointFolder, ec);
-        if (ec) {
-            return makeError(ErrorCode::IoFailure, request.training.checkpointFolder.string() +
-                                                       ": cannot create the checkpoint folder: " + ec.message());
+        if (problem.empty() && !fs::create_directories(request.training.checkpointFolder, ec) && ec) {
+            problem = request.training.checkpointFolder.string() + ": cannot create the checkpoint folder: " + ec.message();
+        }
+        if (!problem.empty()) {
+            trial.attempts += 1;
+            trial.state = TrialState::Failed;
+            trial.error = problem;
+            trial.startedAt = trial.finishedAt = nowSeconds();
+            if (auto status = m_store.updateTrial(trial); !status) return status;
+            ++report.trialsFailed;
+            if (m_observer) m_observer->trialFailed(trial);
+            return Done{};
         }
         trial.state = TrialState::Running;
         trial.attempts += 1;

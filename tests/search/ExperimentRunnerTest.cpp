@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -192,6 +193,21 @@ private Q_SLOTS:
         QCOMPARE(failed + diverged, 6);
         QVERIFY(failed > 0 && diverged > 0);
         QCOMPARE(report->trialsFailed, 6);
+    }
+
+    void aTrialThatCannotStartIsRecordedAsFailed() {
+        TestExperiment experiment(smallConfig(3));
+        // A file where the checkpoint folder should be: no trial can create its folder.
+        std::ofstream(ExperimentPlanner::checkpointRoot(experiment.file)) << "in the way";
+        DeterministicExecutor executor;
+        auto report = ExperimentRunner(**experiment.store, executor).run();
+        QVERIFY2(report, report ? "" : report.error().message.c_str());
+        QCOMPARE(report->trialsFailed, 3);
+        QVERIFY(executor.requests.empty());
+        for (const TrialRecord& trial : trialsOf(**experiment.store)) {
+            QCOMPARE(trial.state, TrialState::Failed);
+            QVERIFY2(trial.error.find("cannot create the checkpoint folder") != std::string::npos, trial.error.c_str());
+        }
     }
 
     void interruptedTrialsRerunFirst() {
