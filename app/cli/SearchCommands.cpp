@@ -8,9 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "app/cli/CliSupport.h"
-#include "core/execution/InProcessExecutor.h"
 #include "core/search/ExperimentPlanner.h"
 #include "core/search/ExperimentRunner.h"
+#include "core/search/TrialExecutorFactory.h"
 
 namespace perfnas::cli {
 namespace fs = std::filesystem;
@@ -25,6 +25,8 @@ struct RunOverrides {
     int iterations = 0;
     int workers = 0;
     std::string backend;
+    std::string slurmPartition;
+    std::vector<std::string> slurmOptions;
     bool json = false;
 };
 
@@ -34,6 +36,10 @@ void addRunOptions(CLI::App& command, RunOverrides& overrides) {
     command.add_option("--workers", overrides.workers, "Trials in parallel")->check(CLI::PositiveNumber);
     command.add_option("--backend", overrides.backend, "Where trials run")
         ->check(CLI::IsMember({"inprocess", "subprocess", "slurm"}));
+    command.add_option("--slurm-partition", overrides.slurmPartition, "Slurm partition for the trial jobs");
+    command.add_option("--slurm-option", overrides.slurmOptions,
+                       "Extra sbatch option, repeatable; attach it: --slurm-option=--qos=long")
+        ->allow_extra_args(false);
     command.add_flag("--json", overrides.json, "Print the final status as one JSON document");
 }
 
@@ -138,6 +144,8 @@ void applyOverrides(ExperimentConfig& config, const RunOverrides& overrides) {
     if (overrides.iterations > 0) config.training.iterations = overrides.iterations;
     if (overrides.workers > 0) config.workers = overrides.workers;
     if (!overrides.backend.empty()) config.backend = overrides.backend;
+    if (!overrides.slurmPartition.empty()) config.slurm.partition = overrides.slurmPartition;
+    if (!overrides.slurmOptions.empty()) config.slurm.options = overrides.slurmOptions;
 }
 
 // Stores the config with the command line's overrides; --trials also extends the open phase.
@@ -172,9 +180,9 @@ int runExperiment(ExperimentStore& store, bool json) {
                                          " started with (content digest " + digest + ", expected " +
                                          summary->info.datasetHash + ")"));
     }
-    InProcessExecutor executor(loaded->features);
+    const auto executor = makeTrialExecutor(summary->config, loaded->features, store.file());
     ProgressObserver observer(!json);
-    ExperimentRunner runner(store, executor, &observer);
+    ExperimentRunner runner(store, *executor, &observer);
     g_runner = &runner;
     std::signal(SIGINT, [](int) { g_runner->stopFromSignalHandler(); });
     std::signal(SIGTERM, [](int) { g_runner->stopFromSignalHandler(); });

@@ -89,9 +89,10 @@ Status ExperimentConfig::validate() const {
     if (workers < 1) return fail("execution.workers: must be at least 1");
     if (threadsPerTrial < 0) return fail("execution.threads_per_trial: must be >= 0");
     if (sampler != "tpe" && sampler != "random") return fail("sampler.kind: expected \"tpe\" or \"random\", got \"" + sampler + "\"");
-    if (backend != "inprocess") {
-        return fail("execution.backend: \"" + backend + "\" is not available in this build (only \"inprocess\")");
+    if (backend != "inprocess" && backend != "subprocess" && backend != "slurm") {
+        return fail("execution.backend: expected \"inprocess\", \"subprocess\" or \"slurm\", got \"" + backend + "\"");
     }
+    if (slurm.cpusPerTrial < 1) return fail("execution.slurm.cpus_per_trial: must be at least 1");
     if (maxMfpops && !(*maxMfpops > 0)) return fail("constraints.max_mfpops: must be positive");
     if (minTop1 && !(*minTop1 >= 0 && *minTop1 <= 1)) return fail("constraints.min_top1: must be a fraction in [0, 1]");
     if (tpe.startupTrials < 0 || tpe.eiCandidates < 1 || !(tpe.gammaFraction > 0 && tpe.gammaFraction < 1) ||
@@ -207,7 +208,17 @@ Result<ExperimentConfig> ExperimentConfig::fromJson(const std::string& text, con
         executionFields.optional("backend", config.backend)
             .optional("workers", config.workers)
             .optional("threads_per_trial", config.threadsPerTrial);
+        const json* slurm = executionFields.child("slurm");
         if (auto status = executionFields.finish(); !status) return status.error();
+        if (slurm) {
+            JsonFields slurmFields(*slurm, where + ".execution.slurm");
+            slurmFields.optional("partition", config.slurm.partition)
+                .optional("account", config.slurm.account)
+                .optional("time_limit", config.slurm.timeLimit)
+                .optional("cpus_per_trial", config.slurm.cpusPerTrial)
+                .optional("options", config.slurm.options);
+            if (auto status = slurmFields.finish(); !status) return status.error();
+        }
     }
     if (auto status = config.validate(); !status) {
         return makeError(ErrorCode::InvalidInput, where + ": " + status.error().message);
@@ -241,7 +252,16 @@ std::string ExperimentConfig::toJson() const {
         {"finetune", json::parse(finetune.toJson())},
         {"search", {{"trials", searchTrials}, {"max_minutes", searchMaxMinutes}, {"train_seed", trainSeed}}},
         {"refinement", {{"trials", refinementTrials}, {"auto_rounds", autoRefinementRounds}, {"min_share", autoMinimumShare}}},
-        {"execution", {{"backend", backend}, {"workers", workers}, {"threads_per_trial", threadsPerTrial}}},
+        {"execution",
+         {{"backend", backend},
+          {"workers", workers},
+          {"threads_per_trial", threadsPerTrial},
+          {"slurm",
+           {{"partition", slurm.partition},
+            {"account", slurm.account},
+            {"time_limit", slurm.timeLimit},
+            {"cpus_per_trial", slurm.cpusPerTrial},
+            {"options", slurm.options}}}}},
         {"seed", randomSeed}};
     json constraints = json::object();
     if (maxMfpops) constraints["max_mfpops"] = *maxMfpops;

@@ -11,6 +11,7 @@
 
 #include "core/common/Result.h"
 #include "core/dataset/DatasetOptions.h"
+#include "core/execution/SlurmJobOptions.h"
 #include "core/model/ArchitectureSpec.h"
 #include "core/search/SearchSpace.h"
 #include "core/search/TpeSampler.h"
@@ -50,7 +51,8 @@ struct ExperimentConfig {
     int autoRefinementRounds = 0;      // refinement phases started without asking
     double autoMinimumShare = 0.8;     // freeze suggestions at or above this share
 
-    std::string backend = "inprocess";
+    std::string backend = "inprocess";  // "inprocess", "subprocess" or "slurm"
+    SlurmJobOptions slurm;              // execution.slurm: sbatch options for the "slurm" backend
     int workers = 1;           // trials in parallel
     int threadsPerTrial = 0;   // 0: hardware threads / workers
     std::uint64_t randomSeed = 1;

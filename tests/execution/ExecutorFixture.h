@@ -1,0 +1,68 @@
+#pragma once
+// Shared by the executor tests: a tiny 3-word tone dataset, trial requests on it (fast, or long
+// enough to be killed or cancelled mid-run), and a look-up of the worker process of a trial.
+#include <QTest>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <thread>
+
+#include "core/execution/TrialRequest.h"
+#include "tests/support/DatasetFixture.h"
+
+namespace perfnas::test {
+
+inline const std::vector<std::string> kExecutorWords = {"yes", "no", "up"};
+
+inline void makeExecutorDataset(const std::filesystem::path& root) { makeKeywordDataset(root, kExecutorWords, 4); }
+
+inline TrialRequest tinyTrial(int id, const std::filesystem::path& root, int iterations) {
+    TrialRequest request;
+    request.trialId = id;
+    auto spec = ArchitectureSpec::fromJson(
+        R"({"input": {"height": 40, "width": 32}, "classes": 3, "units": [{"kh": 3, "kw": 3, "filters": 4}]})");
+    if (!spec) throw std::runtime_error(spec.error().message);
+    request.spec = *spec;
+    request.training.iterations = iterations;
+    request.training.batchSize = 4;
+    request.training.validateEvery = 0;
+    request.training.threads = 1;
+    request.training.checkpointFolder = root / ("checkpoints-" + std::to_string(id));
+    request.dataset.root = root / "data";
+    request.dataset.keywords = kExecutorWords;
+    request.cacheFolder = root / "cache";
+    return request;
+}
+
+// The pid of a live process whose command line contains `needle` (e.g. a request file path).
+inline std::optional<pid_t> findProcess(const std::string& needle) {
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+        const std::string name = entry.path().filename().string();
+        if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+        std::ifstream in(entry.path() / "cmdline", std::ios::binary);
+        std::string commandLine((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::ifstream statFile(entry.path() / "stat");
+        std::string stat;
+        std::getline(statFile, stat);
+        const auto close = stat.rfind(')');
+        const bool zombie = close != std::string::npos && close + 2 < stat.size() && stat[close + 2] == 'Z';
+        if (!zombie && commandLine.find(needle) != std::string::npos) return static_cast<pid_t>(std::stoi(name));
+    }
+    return std::nullopt;
+}
+
+// Polls `condition` every 50 ms until it holds or `timeout` passes.
+template <typename Condition>
+bool waitUntil(Condition condition, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (condition()) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return condition();
+}
+
+}  // namespace perfnas::test
