@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/execution/TrialRequest.h"
+#include "core/storage/ExperimentStore.h"
 #include "tests/support/DatasetFixture.h"
 
 namespace perfnas::test {
@@ -35,6 +36,50 @@ inline TrialRequest tinyTrial(int id, const std::filesystem::path& root, int ite
     request.dataset.keywords = kExecutorWords;
     request.cacheFolder = root / "cache";
     return request;
+}
+
+// A 4-trial search on the tiny dataset; deterministic with one worker and one thread per trial.
+inline std::string searchConfigText() {
+    return R"({
+      "name": "executor-test",
+      "dataset": {"path": "data", "keywords": ["yes", "no", "up"]},
+      "seed_architecture": {"input": {"height": 40, "width": 32}, "classes": 3, "units": [
+        {"kh": 3, "kw": 3, "filters": 4}, {"kh": 3, "kw": 3, "filters": 4}]},
+      "space": {"units": [{"filters": {"min": 2, "max": 6}}, {"filters": {"min": 2, "max": 6}}]},
+      "search": {"train_seed": true, "trials": 4},
+      "sampler": {"startup_trials": 2},
+      "training": {"iterations": 30, "batch_size": 4, "learning_rate": 0.003, "validate_every": 10},
+      "execution": {"workers": 1, "threads_per_trial": 1, "slurm": {"cpus_per_trial": 1, "time_limit": "10"}},
+      "seed": 7
+    })";
+}
+
+// The first difference between two experiments' trials (architecture, state, accuracy, the whole
+// learning curve, exactly), or "" when they agree; `hostPrefix`: where `other`'s trials must have run.
+inline std::string compareTrials(const std::filesystem::path& reference, const std::filesystem::path& other,
+                                 const std::string& hostPrefix) {
+    auto a = ExperimentStore::open(reference, ExperimentStore::Access::ReadOnly);
+    auto b = ExperimentStore::open(other, ExperimentStore::Access::ReadOnly);
+    if (!a || !b) return "cannot open " + (a ? other : reference).string();
+    auto trialsA = (*a)->trials();
+    auto trialsB = (*b)->trials();
+    if (!trialsA || !trialsB) return "cannot read the trials";
+    if (trialsA->size() != trialsB->size() || trialsA->empty()) {
+        return std::to_string(trialsA->size()) + " vs " + std::to_string(trialsB->size()) + " trials";
+    }
+    for (std::size_t i = 0; i < trialsA->size(); ++i) {
+        const TrialRecord& x = (*trialsA)[i];
+        const TrialRecord& y = (*trialsB)[i];
+        const std::string id = "trial " + std::to_string(x.id) + ": ";
+        if (x.id != y.id || x.specJson != y.specJson) return id + "different architectures";
+        if (x.state != TrialState::Finished || y.state != TrialState::Finished) return id + "not finished: " + y.error;
+        if (x.validationTop1 != y.validationTop1) {
+            return id + "top1 " + std::to_string(x.validationTop1) + " vs " + std::to_string(y.validationTop1);
+        }
+        if (x.curveJson != y.curveJson) return id + "curves differ: " + x.curveJson + " vs " + y.curveJson;
+        if (!y.host.starts_with(hostPrefix)) return id + "ran on " + y.host;
+    }
+    return {};
 }
 
 // The pid of a live process whose command line contains `needle` (e.g. a request file path).

@@ -8,6 +8,7 @@
 
 #include "core/execution/SubprocessExecutor.h"
 #include "tests/execution/ExecutorFixture.h"
+#include "tests/support/CliRunner.h"
 
 using namespace perfnas;
 namespace fs = std::filesystem;
@@ -89,6 +90,22 @@ private Q_SLOTS:
         const TrialReport report = executor.run(test::tinyTrial(5, m_root, 20), {}, CancelToken{});
         QVERIFY(report.failure);
         QVERIFY2(report.failure->message.find("no-perfnas-here") != std::string::npos, report.failure->message.c_str());
+    }
+
+    void searchWithSubprocessesMatchesInProcess() {
+        const fs::path config = m_root / "search.json";
+        test::writeText(config, test::searchConfigText());
+        for (const QString backend : {"inprocess", "subprocess"}) {
+            const QString db = QString::fromStdString((m_root / ("search-" + backend.toStdString() + ".sqlite")).string());
+            const test::Run run = test::runCli(
+                {"search", "--config", QString::fromStdString(config.string()), "--db", db, "--backend", backend, "--json"},
+                QString::fromStdString((m_root / "cache").string()), 120000);
+            QVERIFY2(run.exitCode == 0, run.err.constData());
+        }
+        const std::string difference =
+            test::compareTrials(m_root / "search-inprocess.sqlite", m_root / "search-subprocess.sqlite", "subprocess:");
+        QVERIFY2(difference.empty(), difference.c_str());
+        QVERIFY(fs::exists(m_root / "search-subprocess-work" / "trial-1" / "worker.log"));
     }
 
 private:
