@@ -75,5 +75,6 @@ void addStatusCommand(CLI::App& app, int& exitCode);
 void addFreezeCommand(CLI::App& app, int& exitCode);
 void addFinetuneCommand(CLI::App& app, int& exitCode);
 void addTrialCommand(CLI::App& app, int& exitCode);
+void addReportCommand(CLI::App& app, int& exitCode);
 
 }  // namespace perfnas::cli

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
     perfnas::cli::addFreezeCommand(app, exitCode);
     perfnas::cli::addFinetuneCommand(app, exitCode);
     perfnas::cli::addTrialCommand(app, exitCode);
+    perfnas::cli::addReportCommand(app, exitCode);
 
     // CLI11 would call an unknown command an unexpected argument; name it instead.
     const auto commands = app.get_subcommands([](const CLI::App*) { return true; });
