@@ -2,6 +2,8 @@
 // without one it shows the start page, which offers the demo experiment.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QDockWidget>
+#include <QTabWidget>
 #include <QTimer>
 
 #include "ui/window/MainWindow.h"
@@ -18,6 +20,11 @@ int main(int argc, char* argv[]) {
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument("experiment", "Experiment file (.sqlite) to open", "[EXP.sqlite]");
+    // For README screenshots taken by a script (e.g. under Xvfb): grab the window and quit.
+    const QCommandLineOption screenshot("screenshot", "Save the window as PNG after --screenshot-delay ms, then quit", "PNG");
+    const QCommandLineOption delay("screenshot-delay", "Milliseconds before the screenshot (default 3000)", "MS", "3000");
+    const QCommandLineOption panel("panel", "Panel to show in the screenshot: trial, refinement or space", "NAME");
+    parser.addOptions({screenshot, delay, panel});
     parser.process(app);
 
     perfnas::ui::MainWindow window;
@@ -25,6 +32,17 @@ int main(int argc, char* argv[]) {
     if (const QStringList files = parser.positionalArguments(); !files.isEmpty()) {
         // After show(): an error dialog then has its window.
         QTimer::singleShot(0, &window, [&window, file = files.front()] { window.openExperiment(file); });
+    }
+    if (parser.isSet(screenshot)) {
+        QTimer::singleShot(parser.value(delay).toInt(), &window, [&window, &parser, &screenshot, &panel] {
+            const QString name = parser.value(panel);
+            if (auto* dock = window.findChild<QDockWidget*>(name + "Dock")) dock->raise();
+            if (auto* tabs = window.findChild<QTabWidget*>("bottomTabs"); tabs && name == "space") tabs->setCurrentIndex(1);
+            QTimer::singleShot(200, &window, [&window, &parser, &screenshot] {
+                const bool saved = window.grab().save(parser.value(screenshot));
+                QCoreApplication::exit(saved ? 0 : 1);
+            });
+        });
     }
     return app.exec();
 }

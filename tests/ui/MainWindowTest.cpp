@@ -47,6 +47,7 @@ private Q_SLOTS:
         // Settings and recent files go to the temporary folder, not the user's.
         qputenv("XDG_CONFIG_HOME", QByteArray::fromStdString((m_root / "config").string()));
         qputenv("XDG_DATA_HOME", QByteArray::fromStdString((m_root / "share").string()));
+        qputenv("PERFNAS_CACHE_DIR", QByteArray::fromStdString((m_root / "feature-cache").string()));
         QCoreApplication::setOrganizationName("PerfNAS-test");
         QCoreApplication::setApplicationName("MainWindowTest");
     }
@@ -150,6 +151,21 @@ private Q_SLOTS:
         QVERIFY2(last.state == TrialState::Finished, last.error.c_str());
         QVERIFY(window.chartView()->phaseSeries(refinementPhase) != nullptr);
         QCOMPARE(window.findChildren<QMessageBox*>("errorDialog").size(), 0);
+    }
+
+    void demoExperimentSynthesizesDataAndRuns() {
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTest::mouseClick(window.startPage()->demoButton(), Qt::LeftButton);
+        // First use: the demo data is synthesized (espeak-ng), then the demo config's experiment is
+        // created in the per-user data folder and starts training.
+        QTRY_VERIFY_WITH_TIMEOUT(window.summary() != nullptr, 180000);
+        QVERIFY(window.findChildren<QMessageBox*>("errorDialog").isEmpty());
+        QCOMPARE(QString::fromStdString(window.summary()->config.name), QString("demo"));
+        QVERIFY(fs::exists(m_root / "share"));
+        QTRY_VERIFY_WITH_TIMEOUT(window.session() && window.session()->state() == ExperimentSession::State::Running, 120000);
+        window.close();  // stops the run without waiting for it
     }
 
 private:

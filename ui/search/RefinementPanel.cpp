@@ -26,12 +26,14 @@ RefinementPanel::RefinementPanel(QWidget* parent)
     m_frozen->setWordWrap(true);
     m_frozen->setObjectName("frozenParameters");
     m_table->setObjectName("suggestions");
-    m_table->setHorizontalHeaderLabels({tr("Unit"), tr("Parameter"), tr("Value"), tr("Share"), QString()});
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->hide();
+    m_table->setHorizontalHeaderLabels({tr("Unit"), tr("Param"), tr("Value"), tr("Share"), QString()});
+    for (int column : {0, 1, 2, 4}) m_table->horizontalHeader()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(3, QHeaderView::Stretch);
+    m_table->setMinimumWidth(m_table->fontMetrics().horizontalAdvance("Unit Param Value 100 % of 10 Freeze") * 3 / 2);
     m_freezeSelected->setObjectName("freezeSelected");
     m_freezeSelected->setToolTip(tr("Freeze every selected suggestion into one refinement phase and run it"));
     m_freezeSelected->setEnabled(false);
@@ -85,8 +87,6 @@ void RefinementPanel::setSummary(const SummaryPtr& summary) {
             });
             m_table->setCellWidget(row, 4, button);
         }
-        m_table->resizeColumnToContents(0);
-        m_table->resizeColumnToContents(4);
     }
     const int candidates = summary ? static_cast<int>(summary->frontier.size()) : 0;
     m_heading->setText(m_suggestions.empty()

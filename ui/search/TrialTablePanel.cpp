@@ -32,6 +32,11 @@ TrialTablePanel::TrialTablePanel(QWidget* parent)
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false);  // one line per trial; the full architecture is in the tooltip
+    m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
+    m_view->horizontalHeader()->resizeSection(TrialTableModel::Id, m_view->fontMetrics().horizontalAdvance("Trial 00000"));
+    m_view->horizontalHeader()->resizeSection(TrialTableModel::Architecture,
+                                              m_view->fontMetrics().horizontalAdvance("{4×10, 100} {3×3, 100} {3×3, 100} {3×3, 100}"));
 
     m_phase->setObjectName("phaseFilter");
     m_phase->addItem(tr("All phases"), 0);

@@ -14,6 +14,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
 
@@ -74,18 +75,23 @@ MainWindow::~MainWindow() = default;
 void MainWindow::buildExperimentView() {
     m_chart = new FrontierChartView(this);
     m_table = new TrialTablePanel(this);
+    m_space = new SearchSpaceView(this);
+    m_space->setEditable(false);
+    // The space needs the full width for three range sliders per unit: a tab beside the trials.
+    auto* tabs = new QTabWidget(this);
+    tabs->setObjectName("bottomTabs");
+    tabs->addTab(m_table, tr("Trials"));
+    tabs->addTab(m_space, tr("Search space"));
     m_splitter = new QSplitter(Qt::Vertical, this);
     m_splitter->setObjectName("chartTableSplitter");
     m_splitter->addWidget(m_chart);
-    m_splitter->addWidget(m_table);
+    m_splitter->addWidget(tabs);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
     m_experimentPage = m_splitter;
 
     m_detail = new TrialDetailPanel(this);
     m_refinement = new RefinementPanel(this);
-    m_space = new SearchSpaceView(this);
-    m_space->setEditable(false);
     auto addDock = [this](QWidget* widget, const QString& title, const QString& name, Qt::DockWidgetArea area) {
         auto* dock = new QDockWidget(title, this);
         dock->setObjectName(name);  // saveState() needs it
@@ -96,9 +102,7 @@ void MainWindow::buildExperimentView() {
     };
     QDockWidget* detail = addDock(m_detail, tr("Trial"), "trialDock", Qt::RightDockWidgetArea);
     QDockWidget* refinement = addDock(m_refinement, tr("Refinement"), "refinementDock", Qt::RightDockWidgetArea);
-    QDockWidget* space = addDock(m_space, tr("Search space"), "searchSpaceDock", Qt::RightDockWidgetArea);
     tabifyDockWidget(detail, refinement);
-    tabifyDockWidget(refinement, space);
     detail->raise();
 
     connect(m_chart, &FrontierChartView::trialClicked, this, &MainWindow::selectTrial);
@@ -339,8 +343,12 @@ ExperimentSession* MainWindow::ensureSession() {
     connect(session, &ExperimentSession::errorOccurred, this, [this](const QString& message) {
         showErrorDialog(this, {.title = tr("The run stopped"),
                                .happened = message,
-                               .whatToDo = tr("Finished trials are saved in the experiment file. Fix what the message names "
-                                              "(dataset folder, disk space, the file) and press Run to resume.")});
+                               .whatToDo = m_watcher ? tr("Finished trials are saved in the experiment file. Fix what the message "
+                                                          "names (dataset folder, disk space, the file) and press Run to resume.")
+                                                     : tr("The experiment file was not created. Fix what the message names "
+                                                          "(usually the dataset folder) and create the experiment again.")});
+        // A creation that failed leaves nothing to show: back to the start page (after this signal).
+        if (!m_watcher) QTimer::singleShot(0, this, &MainWindow::closeExperiment);
     });
     return session;
 }
