@@ -13,7 +13,7 @@ int main(int argc, char* argv[]) {
     QApplication::setOrganizationName("PerfNAS");
     QApplication::setApplicationName("PerfNAS Studio");
     QApplication::setApplicationVersion(PERFNAS_VERSION);
-    QApplication::setDesktopFileName("io.github.perfnas.Studio");
+    QApplication::setDesktopFileName("org.perfnas.Studio");
 
     QCommandLineParser parser;
     parser.setApplicationDescription("Performance-oriented neural architecture search for keyword spotting");

@@ -12,7 +12,7 @@ std::optional<fs::path> StudioPaths::resourceFolder() {
     std::vector<fs::path> candidates;
     if (const QByteArray dir = qgetenv("PERFNAS_RESOURCE_DIR"); !dir.isEmpty()) candidates.emplace_back(dir.toStdString());
     const fs::path binary = QCoreApplication::applicationDirPath().toStdString();
-    candidates.push_back(binary.parent_path() / "share" / "perfnas" / "resources");
+    candidates.push_back(binary.parent_path() / "share" / "perfnas");  // packaging/CMakeLists.txt installs there
     candidates.push_back(fs::path(PERFNAS_SOURCE_DIR) / "resources");
     for (const fs::path& candidate : candidates) {
         std::error_code error;
