@@ -34,6 +34,9 @@ private Q_SLOTS:
         config->maxMfpops = 250.0;
         config->minTop1 = 0.9;
         config->dataset.root = "/data/speech";
+        config->backend = "slurm";
+        config->slurm = {.partition = "gpu", .account = "kws", .timeLimit = "2:00:00", .cpusPerTrial = 4,
+                         .options = {"--qos=long", "--mem=8G"}};
         auto rebuilt = ExperimentConfig::fromJson(config->toJson(), {});
         QVERIFY2(rebuilt, rebuilt ? "" : rebuilt.error().message.c_str());
         QCOMPARE(rebuilt->toJson(), config->toJson());
@@ -41,6 +44,9 @@ private Q_SLOTS:
         QCOMPARE(*rebuilt->maxMfpops, 250.0);
         QCOMPARE(rebuilt->finetune.iterations, 40000);
         QCOMPARE(rebuilt->finetune.decayFactor, 0.3);
+        QCOMPARE(rebuilt->backend, std::string("slurm"));
+        QCOMPARE(rebuilt->slurm.cpusPerTrial, 4);
+        QCOMPARE(rebuilt->slurm.options, (std::vector<std::string>{"--qos=long", "--mem=8G"}));
     }
 
     void defaultsAreThePapers() {
@@ -60,6 +66,8 @@ private Q_SLOTS:
         QTest::newRow("sampler kind") << R"({"sampler": {"kind": "grid"}})" << "sampler.kind";
         QTest::newRow("workers") << R"({"execution": {"workers": 0}})" << "execution.workers";
         QTest::newRow("backend") << R"({"execution": {"backend": "kubernetes"}})" << "kubernetes";
+        QTest::newRow("slurm cpus") << R"({"execution": {"slurm": {"cpus_per_trial": 0}}})" << "cpus_per_trial";
+        QTest::newRow("slurm key") << R"({"execution": {"slurm": {"queue": "short"}}})" << "execution.slurm";
         QTest::newRow("cost") << R"({"objective": {"cost": "joules"}})" << "objective.cost";
         QTest::newRow("augmentation") << R"({"training": {"augmentation": {"volume": 1}}})" << "volume";
         QTest::newRow("negative lr") << R"({"training": {"learning_rate": -1}})" << "learning_rate";
