@@ -76,5 +76,7 @@ void addFreezeCommand(CLI::App& app, int& exitCode);
 void addFinetuneCommand(CLI::App& app, int& exitCode);
 void addTrialCommand(CLI::App& app, int& exitCode);
 void addReportCommand(CLI::App& app, int& exitCode);
+void addBenchCommand(CLI::App& app, int& exitCode);
+void addBenchModelCommand(CLI::App& app, int& exitCode);
 
 }  // namespace perfnas::cli

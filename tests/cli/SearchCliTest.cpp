@@ -156,6 +156,24 @@ private Q_SLOTS:
         }
         QVERIFY(finetuned >= tuned["frontier"].toArray().size());  // the frontier, and the seed when trained
 
+        // Latency of the frontier (the seed alongside), stored and shown by the report.
+        const Run bench = runCli({"bench", "--db", db, "--target", "local", "--runs", "5", "--json"});
+        QVERIFY2(bench.exitCode == 0, bench.err.constData());
+        const QJsonObject latencies = QJsonDocument::fromJson(bench.out).object();
+        QCOMPARE(latencies["results"].toArray().size(), 1 + tuned["frontier"].toArray().size());
+        QCOMPARE(latencies["results"].toArray()[0].toObject()["trial"].toInt(), 0);  // the seed first
+        QVERIFY(latencies["results"].toArray()[0].toObject()["median_ms"].toDouble() > 0.0);
+        QVERIFY(latencies.contains("mfpops_latency_rank_correlation"));
+        const QString reportFile = QString::fromStdString((m_root / "report.md").string());
+        const Run report = runCli({"report", "--db", db, "--format", "md", "--out", reportFile});
+        QVERIFY2(report.exitCode == 0, report.err.constData());
+        QFile markdown(reportFile);
+        QVERIFY(markdown.open(QIODevice::ReadOnly));
+        const QByteArray tables = markdown.readAll();
+        QVERIFY(tables.contains("Table II") && tables.contains("local ms") && tables.contains("best δ FPOPS"));
+        const Run remote = runCli({"bench", "--db", db, "--target", "ssh://pi@board:22"});
+        QCOMPARE(remote.exitCode, 2);
+
         const Run human = runCli({"status", "--db", db});
         QCOMPARE(human.exitCode, 0);
         QVERIFY(human.out.contains("Pareto frontier"));
