@@ -1,8 +1,10 @@
 #include "ui/search/ExperimentSession.h"
 
+#include <QCoreApplication>
+
 #include <exception>
 
-#include "core/execution/InProcessExecutor.h"
+#include "core/search/TrialExecutorFactory.h"
 
 #ifdef __linux__
 #include <sys/resource.h>
@@ -286,6 +288,21 @@ void ExperimentSession::createTask(const ExperimentConfig& config, std::uint64_t
     post([this] { Q_EMIT this->created(); });
 }
 
+namespace {
+
+// Subprocess and Slurm workers run the perfnas CLI: installed beside perfnas-studio, or in the
+// build tree one folder up (build/app/perfnas next to build/app/studio/).
+std::filesystem::path perfnasCommandLineTool() {
+    const std::filesystem::path folder = QCoreApplication::applicationDirPath().toStdString();
+    for (const std::filesystem::path& candidate : {folder / "perfnas", folder.parent_path() / "perfnas"}) {
+        std::error_code error;
+        if (std::filesystem::is_regular_file(candidate, error)) return candidate;
+    }
+    return folder / "perfnas";  // named in the worker's error if it is missing
+}
+
+}  // namespace
+
 void ExperimentSession::runTask(std::uint64_t generation) {
     if (!isCurrent(generation)) return;
     postState(State::Loading, generation);
@@ -304,9 +321,10 @@ void ExperimentSession::runTask(std::uint64_t generation) {
                                  summary->info.datasetHash + ")");
     }
 
-    InProcessExecutor executor(m_dataset->features);
+    const std::unique_ptr<TrialExecutor> executor =
+        makeTrialExecutor(summary->config, m_dataset->features, m_file, perfnasCommandLineTool());
     Observer observer(*this);
-    ExperimentRunner runner(*m_store, executor, &observer);
+    ExperimentRunner runner(*m_store, *executor, &observer);
     {
         std::lock_guard lock(m_mutex);
         if (generation != m_generation) {

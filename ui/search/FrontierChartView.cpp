@@ -55,6 +55,9 @@ FrontierChartView::FrontierChartView(QWidget* parent) : QChartView(parent) {
     setObjectName("frontierChart");
     setRenderHint(QPainter::Antialiasing);
     auto* chart = new QChart;
+    // Qt Charts draws with its own theme, not the palette: pick the dark one under a dark system palette.
+    chart->setTheme(palette().color(QPalette::Window).lightness() < 128 ? QChart::ChartThemeDark
+                                                                         : QChart::ChartThemeLight);
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setTitle(tr("Validation TOP-1 against cost"));
     setChart(chart);
