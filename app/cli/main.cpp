@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
     perfnas::cli::addReportCommand(app, exitCode);
     perfnas::cli::addBenchCommand(app, exitCode);
     perfnas::cli::addBenchModelCommand(app, exitCode);
+    perfnas::cli::addExportCommand(app, exitCode);
 
     // CLI11 would call an unknown command an unexpected argument; name it instead.
     const auto commands = app.get_subcommands([](const CLI::App*) { return true; });

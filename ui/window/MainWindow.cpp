@@ -18,6 +18,7 @@
 #include <QTimer>
 #include <QToolBar>
 
+#include "ui/benchmark/BenchmarkPanel.h"
 #include "ui/common/ErrorDialog.h"
 #include "ui/common/StudioPaths.h"
 #include "ui/common/TrialText.h"
@@ -82,6 +83,11 @@ void MainWindow::buildExperimentView() {
     tabs->setObjectName("bottomTabs");
     tabs->addTab(m_table, tr("Trials"));
     tabs->addTab(m_space, tr("Search space"));
+    m_benchmark = new BenchmarkPanel(this);
+    tabs->addTab(m_benchmark, tr("Latency"));
+    connect(m_benchmark, &BenchmarkPanel::benchmarksStored, this, [this] {
+        if (m_watcher) m_watcher->refresh();
+    });
     m_splitter = new QSplitter(Qt::Vertical, this);
     m_splitter->setObjectName("chartTableSplitter");
     m_splitter->addWidget(m_chart);
@@ -212,6 +218,7 @@ void MainWindow::openExperiment(const QString& file) {
 
 void MainWindow::watch(const fs::path& file) {
     m_detail->setExperimentFile(file);
+    m_benchmark->setExperimentFile(file);
     m_watcher = std::make_unique<ExperimentWatcher>(file);
     connect(m_watcher.get(), &ExperimentWatcher::summaryLoaded, this, &MainWindow::showSummary);
     connect(m_watcher.get(), &ExperimentWatcher::loadFailed, this, [this](const QString& message) {
@@ -257,6 +264,7 @@ void MainWindow::closeExperiment() {
     m_chart->setSummary(nullptr);
     m_table->setSummary(nullptr);
     m_refinement->setSummary(nullptr);
+    m_benchmark->setExperimentFile({});
     m_detail->showTrial(nullptr, 0);
     m_start->setRecentFiles(StudioPaths::recentFiles());
     m_pages->setCurrentWidget(m_start);
@@ -421,6 +429,7 @@ void MainWindow::showSummary(const SummaryPtr& summary) {
     m_table->setSummary(summary);
     m_refinement->setSummary(summary);
     m_space->setSpace(summary->currentSpace);
+    m_benchmark->setSummary(summary);
     m_detail->showTrial(summary, m_selectedTrial);
     updateStatus();
     updateActions();

@@ -1,6 +1,6 @@
 #pragma once
 // MainWindow: the studio. Without an experiment it shows the start page; with one, the frontier
-// chart over the trial table, and docks for the trial detail, refinement and search space. Views
+// chart over the trial table (tabs: trials, search space, latency), and docks for the trial detail, refinement and search space. Views
 // follow an ExperimentWatcher (read-only, so a file a CLI search writes shows live); runs, freezes
 // and fine-tuning go through an ExperimentSession created on demand. Layout and recent files are
 // remembered with QSettings. Errors are non-blocking dialogs. GUI thread.
@@ -20,6 +20,7 @@ class QTimer;
 
 namespace perfnas::ui {
 
+class BenchmarkPanel;
 class DemoDataJob;
 class ExperimentWatcher;
 class FrontierChartView;
@@ -50,6 +51,7 @@ public:
     RefinementPanel* refinementPanel() const { return m_refinement; }
     SearchSpaceView* searchSpaceView() const { return m_space; }
     StartPage* startPage() const { return m_start; }
+    BenchmarkPanel* benchmarkPanel() const { return m_benchmark; }
     QString statusText() const;
 
 Q_SIGNALS:
@@ -84,6 +86,7 @@ private:
     TrialDetailPanel* m_detail;
     RefinementPanel* m_refinement;
     SearchSpaceView* m_space;
+    BenchmarkPanel* m_benchmark;
     QList<QDockWidget*> m_docks;
     QLabel* m_statusLabel;
     QLabel* m_stateLabel;

@@ -1,0 +1,51 @@
+#pragma once
+// BenchmarkJob: one latency benchmark of an experiment's models (the seed always first) on a local
+// target, run on its own thread with its own ExperimentStore connection: measures, stores one
+// BenchmarkRecord per model (as `perfnas bench` does), reads the file's records back and reports
+// them with finished. Signals arrive on the job's (GUI) thread; progress is throttled to ~10 Hz.
+// Nothing thrown escapes the thread. Destroying the job cancels and joins it.
+#include <QObject>
+#include <filesystem>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/benchmark/LatencyBenchmark.h"
+#include "core/common/CancelToken.h"
+#include "core/storage/ExperimentStore.h"
+
+namespace perfnas::ui {
+
+struct BenchmarkRequest {
+    std::filesystem::path file;   // the experiment
+    std::string target = "local";  // "local" or "cuda"
+    std::vector<int> trialIds;     // the models; the seed is measured first in any case
+    LatencySettings settings;      // device follows the target
+};
+
+class BenchmarkJob : public QObject {
+    Q_OBJECT
+public:
+    explicit BenchmarkJob(QObject* parent = nullptr);
+    ~BenchmarkJob() override;
+
+    bool isRunning() const { return m_running; }
+    // Ignored while running.
+    void start(BenchmarkRequest request);
+    void cancel();  // finished or failed follows within one round of runs
+
+Q_SIGNALS:
+    void progressed(int done, int total);
+    // Every benchmark record of the file after this run stored its own.
+    void finished(const std::vector<perfnas::BenchmarkRecord>& records);
+    void failed(const QString& message);
+
+private:
+    void join();
+
+    bool m_running = false;  // GUI thread's view
+    CancelToken m_cancel;
+    std::thread m_thread;
+};
+
+}  // namespace perfnas::ui

@@ -1,0 +1,329 @@
+#include "ui/benchmark/BenchmarkPanel.h"
+
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+#include <cmath>
+#include <set>
+
+#include "core/benchmark/LatencyBenchmark.h"
+#include "ui/benchmark/BenchmarkJob.h"
+#include "ui/benchmark/LatencyChartView.h"
+#include "ui/common/ErrorDialog.h"
+#include "ui/common/TrialText.h"
+#include "ui/report/ExportDialog.h"
+
+namespace perfnas::ui {
+namespace {
+constexpr int kTrialRole = Qt::UserRole;
+}  // namespace
+
+BenchmarkPanel::BenchmarkPanel(QWidget* parent)
+    : QWidget(parent),
+      m_job(new BenchmarkJob(this)),
+      m_target(new QComboBox(this)),
+      m_runs(new QSpinBox(this)),
+      m_threads(new QSpinBox(this)),
+      m_run(new QPushButton(tr("Run"), this)),
+      m_cancel(new QPushButton(tr("Cancel"), this)),
+      m_progress(new QProgressBar(this)),
+      m_models(new QListWidget(this)),
+      m_charts(new QTabWidget(this)),
+      m_correlation(new QLabel(this)),
+      m_message(new QLabel(this)),
+      m_exportChart(new QPushButton(tr("Export chart…"), this)),
+      m_exportDialog(new QPushButton(tr("Export report or model…"), this)) {
+    setObjectName("benchmarkPanel");
+    m_target->addItem(tr("Local CPU"), QStringLiteral("local"));
+    if (LatencyBenchmark::cudaAvailable()) m_target->addItem(tr("CUDA GPU"), QStringLiteral("cuda"));
+    m_target->setToolTip(tr("Remote boards: `perfnas bench --target ssh://…`"));
+    m_runs->setRange(1, 10000);
+    m_runs->setValue(LatencySettings{}.runs);
+    m_runs->setToolTip(tr("Timed batch-1 runs per model (the paper: 100), after 10 warm-up runs"));
+    m_threads->setRange(1, 256);
+    m_threads->setValue(LatencySettings{}.threads);
+    m_threads->setToolTip(tr("CPU threads per inference (edge boards run one inference at a time)"));
+    m_progress->setRange(0, 1);
+    m_progress->setValue(0);
+    m_progress->setTextVisible(false);
+    m_models->setObjectName("benchmarkModels");
+    m_models->setToolTip(tr("Models to measure; the seed is always measured alongside as the baseline"));
+    m_correlation->setWordWrap(true);
+    m_message->setWordWrap(true);
+
+    auto* settings = new QFormLayout;
+    settings->addRow(tr("Target"), m_target);
+    settings->addRow(tr("Runs"), m_runs);
+    settings->addRow(tr("Threads"), m_threads);
+    auto* pareto = new QPushButton(tr("Pareto set"), this);
+    pareto->setToolTip(tr("Check exactly the Pareto-optimal models"));
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_run);
+    buttons->addWidget(m_cancel);
+    auto* left = new QWidget(this);
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addLayout(settings);
+    leftLayout->addWidget(new QLabel(tr("Models (the seed runs too)"), this));
+    leftLayout->addWidget(m_models, 1);
+    leftLayout->addWidget(pareto);
+    leftLayout->addLayout(buttons);
+    leftLayout->addWidget(m_progress);
+    leftLayout->addWidget(m_message);
+
+    auto* right = new QWidget(this);
+    auto* rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->addWidget(m_charts, 1);
+    rightLayout->addWidget(m_correlation);
+    auto* exports = new QHBoxLayout;
+    exports->addStretch(1);
+    exports->addWidget(m_exportChart);
+    exports->addWidget(m_exportDialog);
+    rightLayout->addLayout(exports);
+
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(left);
+    splitter->addWidget(right);
+    splitter->setStretchFactor(1, 3);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(splitter);
+
+    connect(m_run, &QPushButton::clicked, this, &BenchmarkPanel::runBenchmark);
+    connect(m_cancel, &QPushButton::clicked, m_job, &BenchmarkJob::cancel);
+    connect(pareto, &QPushButton::clicked, this, [this] {
+        if (m_summary) setCheckedTrials(m_summary->frontier);
+    });
+    connect(m_job, &BenchmarkJob::progressed, this, [this](int done, int total) {
+        m_progress->setRange(0, total);
+        m_progress->setValue(done);
+    });
+    connect(m_job, &BenchmarkJob::finished, this, [this](const std::vector<BenchmarkRecord>& records) {
+        m_message->setText(tr("Measured and saved in the experiment file."));
+        showRecords(records);
+        updateButtons();
+        Q_EMIT benchmarksStored();
+    });
+    connect(m_job, &BenchmarkJob::failed, this, [this](const QString& message) {
+        m_message->setText(tr("The benchmark stopped: %1").arg(message));
+        m_progress->setValue(0);
+        updateButtons();
+        Q_EMIT benchmarkFailed(message);
+    });
+    connect(&m_loader, &QFutureWatcher<Loaded>::finished, this, [this] {
+        Loaded loaded = m_loader.result();
+        if (m_reloadAgain) return reloadRecords();  // the file changed while reading
+        if (!loaded.error.isEmpty()) {
+            m_message->setText(tr("Could not read the benchmarks: %1").arg(loaded.error));
+            return;
+        }
+        showRecords(std::move(loaded.records));
+    });
+    connect(m_charts, &QTabWidget::currentChanged, this, &BenchmarkPanel::updateCorrelation);
+    connect(m_exportChart, &QPushButton::clicked, this, &BenchmarkPanel::exportChart);
+    connect(m_exportDialog, &QPushButton::clicked, this, &BenchmarkPanel::openExportDialog);
+    updateButtons();
+}
+
+BenchmarkPanel::~BenchmarkPanel() { m_loader.waitForFinished(); }
+
+void BenchmarkPanel::setExperimentFile(const std::filesystem::path& file) {
+    m_file = file;
+    m_records.clear();
+    m_summary.reset();
+    m_models->clear();
+    for (auto& [target, view] : m_chartViews) view->deleteLater();
+    m_chartViews.clear();
+    m_charts->clear();
+    m_message->clear();
+    m_correlation->clear();
+    updateButtons();
+}
+
+void BenchmarkPanel::setSummary(const SummaryPtr& summary) {
+    m_summary = summary;
+    fillModels();
+    reloadRecords();
+    updateButtons();
+}
+
+void BenchmarkPanel::reloadRecords() {
+    m_reloadAgain = false;
+    if (m_file.empty() || !m_summary) return;
+    if (m_loader.isRunning()) {
+        m_reloadAgain = true;
+        return;
+    }
+    m_loader.setFuture(QtConcurrent::run([file = m_file]() -> Loaded {
+        auto store = ExperimentStore::open(file, ExperimentStore::Access::ReadOnly);
+        if (!store) return {.error = QString::fromStdString(store.error().message)};
+        auto records = (*store)->benchmarks();
+        if (!records) return {.error = QString::fromStdString(records.error().message)};
+        return {.records = std::move(*records)};
+    }));
+}
+
+void BenchmarkPanel::showRecords(std::vector<BenchmarkRecord> records) {
+    m_records = std::move(records);
+    std::set<std::string> targets;
+    for (const BenchmarkRecord& record : m_records) {
+        if (record.error.empty()) targets.insert(record.target);
+    }
+    for (const std::string& target : targets) {
+        if (m_chartViews.contains(target)) continue;
+        auto* view = new LatencyChartView(m_charts);
+        m_chartViews[target] = view;
+        m_charts->addTab(view, QString::fromStdString(target));
+    }
+    for (auto& [target, view] : m_chartViews) view->setData(m_summary, m_records, target);
+    updateCorrelation();
+    updateButtons();
+    Q_EMIT benchmarksShown();
+}
+
+void BenchmarkPanel::fillModels() {
+    std::map<int, bool> checked;
+    for (int row = 0; row < m_models->count(); ++row) {
+        const QListWidgetItem* item = m_models->item(row);
+        checked[item->data(kTrialRole).toInt()] = item->checkState() == Qt::Checked;
+    }
+    m_models->clear();
+    if (!m_summary) return;
+    const std::set<int> frontier(m_summary->frontier.begin(), m_summary->frontier.end());
+    // The Pareto set first (cheapest first, as the frontier), then the other candidates by id.
+    std::vector<const TrialRecord*> trials;
+    for (int id : m_summary->frontier) {
+        if (const TrialRecord* trial = m_summary->trial(id)) trials.push_back(trial);
+    }
+    for (const TrialRecord& trial : m_summary->trials) {
+        if (m_summary->isCandidate(trial) && !frontier.contains(trial.id)) trials.push_back(&trial);
+    }
+    for (const TrialRecord* trial : trials) {
+        if (trial->id == m_summary->seedTrialId) continue;  // measured in any case
+        auto* item = new QListWidgetItem(tr("trial %1%2: %3%, %4 MFPOPS")
+                                             .arg(trial->id)
+                                             .arg(frontier.contains(trial->id) ? tr(" (Pareto)") : QString())
+                                             .arg(100.0 * trial->validationTop1, 0, 'f', 1)
+                                             .arg(trial->mfpops, 0, 'f', 2),
+                                         m_models);
+        item->setToolTip(trialNotation(*trial));
+        item->setData(kTrialRole, trial->id);
+        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+        const auto known = checked.find(trial->id);
+        const bool on = known != checked.end() ? known->second : frontier.contains(trial->id);
+        item->setCheckState(on ? Qt::Checked : Qt::Unchecked);
+    }
+}
+
+void BenchmarkPanel::setRuns(int runs) { m_runs->setValue(runs); }
+
+void BenchmarkPanel::setCheckedTrials(const std::vector<int>& trialIds) {
+    const std::set<int> wanted(trialIds.begin(), trialIds.end());
+    for (int row = 0; row < m_models->count(); ++row) {
+        QListWidgetItem* item = m_models->item(row);
+        item->setCheckState(wanted.contains(item->data(kTrialRole).toInt()) ? Qt::Checked : Qt::Unchecked);
+    }
+}
+
+std::vector<int> BenchmarkPanel::checkedTrials() const {
+    std::vector<int> ids;
+    for (int row = 0; row < m_models->count(); ++row) {
+        const QListWidgetItem* item = m_models->item(row);
+        if (item->checkState() == Qt::Checked) ids.push_back(item->data(kTrialRole).toInt());
+    }
+    return ids;
+}
+
+QStringList BenchmarkPanel::targets() const {
+    QStringList keys;
+    for (int i = 0; i < m_target->count(); ++i) keys << m_target->itemData(i).toString();
+    return keys;
+}
+
+void BenchmarkPanel::runBenchmark() {
+    if (m_file.empty() || !m_summary || m_job->isRunning()) return;
+    const std::string target = m_target->currentData().toString().toStdString();
+    m_message->setText(tr("Measuring on %1 …").arg(m_target->currentText()));
+    m_progress->setRange(0, 0);  // busy until the first round reports
+    m_job->start({.file = m_file, .target = target, .trialIds = checkedTrials(),
+                  .settings = {.runs = m_runs->value(), .threads = m_threads->value()}});
+    updateButtons();
+}
+
+LatencyChartView* BenchmarkPanel::chartFor(const std::string& target) const {
+    const auto found = m_chartViews.find(target);
+    return found == m_chartViews.end() ? nullptr : found->second;
+}
+
+QString BenchmarkPanel::correlationText() const { return m_correlation->text(); }
+
+void BenchmarkPanel::updateCorrelation() {
+    const auto* view = qobject_cast<const LatencyChartView*>(m_charts->currentWidget());
+    if (!view) {
+        m_correlation->setText(m_file.empty() ? QString() : tr("No measurements yet: choose models and press Run."));
+        return;
+    }
+    std::vector<double> costs;
+    std::vector<double> latencies;
+    for (const LatencyBar& bar : view->bars()) {
+        costs.push_back(bar.mfpops);
+        latencies.push_back(bar.medianMs);
+    }
+    const double rho = rankCorrelation(costs, latencies);
+    m_correlation->setText(std::isnan(rho)
+                               ? tr("How well MFPOPS orders latency needs two or more measured models.")
+                               : tr("How well MFPOPS orders latency on %1: Spearman ρ = %2 over %3 models.")
+                                     .arg(QString::fromStdString(view->target()))
+                                     .arg(rho, 0, 'f', 3)
+                                     .arg(costs.size()));
+}
+
+void BenchmarkPanel::updateButtons() {
+    const bool running = m_job->isRunning();
+    m_run->setEnabled(!m_file.empty() && m_summary && !running);
+    m_cancel->setEnabled(running);
+    m_target->setEnabled(!running);
+    m_exportChart->setEnabled(m_charts->count() > 0);
+    m_exportDialog->setEnabled(!m_file.empty() && m_summary);
+    if (!running && m_progress->maximum() == 0) m_progress->setRange(0, 1);
+}
+
+void BenchmarkPanel::exportChart() {
+    auto* view = qobject_cast<LatencyChartView*>(m_charts->currentWidget());
+    if (!view) return;
+    auto* dialog = new QFileDialog(this, tr("Export the latency chart"), QString::fromStdString("latency-" + view->target()),
+                                   tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setDefaultSuffix("png");
+    connect(dialog, &QFileDialog::fileSelected, this, [this, view](const QString& file) {
+        QString error;
+        if (view->exportTo(file, &error)) {
+            m_message->setText(tr("Chart saved to %1").arg(file));
+            return;
+        }
+        showErrorDialog(this, {.title = tr("Cannot export the chart"), .happened = error,
+                               .whatToDo = tr("Choose a writable folder and a .png, .svg or .pdf file name.")});
+    });
+    dialog->open();
+}
+
+void BenchmarkPanel::openExportDialog() {
+    if (m_file.empty() || !m_summary) return;
+    auto* dialog = new ExportDialog(m_file, m_summary, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+}  // namespace perfnas::ui
