@@ -3,6 +3,7 @@
 # packages are installed, and `apt-get update` runs only when something is missing.
 #   install-deps.sh            build + run + test dependencies
 #   install-deps.sh --bench    also the Python reference stack used by tests/benchmarks and fixtures
+#   install-deps.sh --fuzz     also clang and libFuzzer for tests/fuzz (PERFNAS_FUZZ=ON)
 set -euo pipefail
 
 build_packages=(
