@@ -15,9 +15,16 @@ build_packages=(
 )
 test_packages=(xvfb xauth desktop-file-utils appstream dpkg-dev slurmctld slurmd slurm-client munge)
 bench_packages=(python3-torch python3-torchaudio python3-numpy python3-optuna espeak-ng sox)
+fuzz_packages=(clang libclang-rt-14-dev)
 
 wanted=("${build_packages[@]}" "${test_packages[@]}")
-[[ "${1:-}" == "--bench" ]] && wanted+=("${bench_packages[@]}")
+for option in "$@"; do
+  case "$option" in
+    --bench) wanted+=("${bench_packages[@]}") ;;
+    --fuzz) wanted+=("${fuzz_packages[@]}") ;;
+    *) echo "install-deps: unknown option $option (--bench, --fuzz)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for package in "${wanted[@]}"; do
