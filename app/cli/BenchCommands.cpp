@@ -1,26 +1,18 @@
-// perfnas bench: latency of an experiment's models (the seed always alongside) on a target, stored
-// per (trial, target) in the experiment file. perfnas bench-model: the same measurement for one
-// architecture file, printed as JSON (what a board runs).
+// perfnas bench: latency of an experiment's models (the seed always alongside) on this machine or
+// a board over SSH, stored per (trial, target) in the experiment file. perfnas bench-model: the
+// same measurement for one architecture file, printed as JSON (what a board runs).
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "app/cli/BenchResults.h"
 #include "app/cli/CliSupport.h"
 #include "core/benchmark/LatencyBenchmark.h"
-#include "core/model/CostModel.h"
 
 namespace perfnas::cli {
 namespace {
-
-nlohmann::json statisticsJson(const LatencyStatistics& statistics) {
-    return {{"runs", statistics.runs},
-            {"median_ms", statistics.medianMs},
-            {"p90_ms", statistics.p90Ms},
-            {"mean_ms", statistics.meanMs},
-            {"cv", statistics.coefficientOfVariation}};
-}
 
 // "pareto" (the frontier) or a comma-separated list of trial ids.
 Result<std::vector<int>> selectTrials(const ExperimentSummary& summary, const std::string& selection) {
@@ -47,23 +39,54 @@ void addBenchCommand(CLI::App& app, int& exitCode) {
         std::string target;
         std::string trials = "pareto";
         LatencySettings settings;
+        SshBoardSettings board;
+        RemoteBenchmarkSettings remote;
+        double connectTimeoutS = 10;
+        double commandTimeoutS = 600;
         bool json = false;
     };
     auto options = std::make_shared<Options>();
     CLI::App* command = app.add_subcommand("bench", "Latency of the Pareto models and the seed on a target");
     command->add_option("--db", options->db, "Experiment file")->required();
-    command->add_option("--target", options->target, "local or cuda (ssh://USER@HOST:PORT: TODO(#6))")->required();
+    command->add_option("--target", options->target, "local, cuda or ssh://USER@HOST:PORT")->required();
     command->add_option("--trials", options->trials, "pareto, or trial ids: 3,7,12")->capture_default_str();
     command->add_option("--runs", options->settings.runs, "Timed runs per model")->capture_default_str()->check(CLI::PositiveNumber);
     command->add_option("--warmup", options->settings.warmupRuns, "Untimed runs first")->capture_default_str();
     command->add_option("--threads", options->settings.threads, "CPU threads")->capture_default_str()->check(CLI::PositiveNumber);
+    command->add_option("--identity", options->board.identityFile, "ssh: private key file (default: the ssh-agent)");
+    command->add_option("--known-hosts", options->board.knownHostsFile, "ssh: known_hosts file (default: ~/.ssh/known_hosts)");
+    command->add_flag("--trust-new-host", options->board.trustNewHost,
+                      "ssh: accept and record the key of a host not in known_hosts (check its fingerprint first)");
+    command->add_option("--remote-command", options->remote.commandTemplate, "ssh: command on the board, with {model} and {runs}")
+        ->capture_default_str();
+    command->add_option("--remote-parser", options->remote.parser, "ssh: how to read its output: perfnas or onnxruntime")
+        ->capture_default_str()->check(CLI::IsMember(LatencyOutputParser::names()));
+    command->add_option("--connect-timeout", options->connectTimeoutS, "ssh: seconds to connect")->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    command->add_option("--command-timeout", options->commandTimeoutS, "ssh: seconds for one model's command")
+        ->capture_default_str()->check(CLI::PositiveNumber);
     command->add_flag("--json", options->json, "Print one JSON document");
     command->callback([options, &exitCode] {
-        if (options->target != "local" && options->target != "cuda") {
+        const bool remote = options->target.rfind("ssh://", 0) == 0;
+        if (!remote && options->target != "local" && options->target != "cuda") {
             exitCode = reportError(makeError(ErrorCode::InvalidInput,
-                                             "--target " + options->target + ": this build measures local and cuda"
-                                             " (remote boards over SSH are not available yet)"));
+                                             "--target " + options->target + ": expected local, cuda or ssh://USER@HOST:PORT"));
             return;
+        }
+        SshBoardSettings board;
+        if (remote) {
+            auto parsed = SshBoardSettings::fromTarget(options->target);
+            if (auto checked = SshBoard::checkCommandTemplate(options->remote.commandTemplate); !checked) parsed = checked.error();
+            if (!parsed) {
+                exitCode = reportError(parsed.error());
+                return;
+            }
+            board = *parsed;
+            board.identityFile = options->board.identityFile;
+            board.knownHostsFile = options->board.knownHostsFile;
+            board.trustNewHost = options->board.trustNewHost;
+            board.connectTimeout = std::chrono::milliseconds(std::llround(options->connectTimeoutS * 1000));
+            board.commandTimeout = std::chrono::milliseconds(std::llround(options->commandTimeoutS * 1000));
         }
         auto opened = openExperiment(options->db);
         if (!opened) {
@@ -92,52 +115,50 @@ void addBenchCommand(CLI::App& app, int& exitCode) {
         LatencySettings settings = options->settings;
         settings.device = options->target == "cuda" ? ComputeDevice::Cuda : ComputeDevice::Cpu;
         ProgressLine line(!options->json);
-        auto measured = LatencyBenchmark::measure(specs, settings, [&line](std::size_t done, std::size_t total) {
-            line.update("run " + std::to_string(done) + "/" + std::to_string(total), done == total);
-        });
-        line.finish();
-        if (!measured) {
-            exitCode = reportError(measured.error());
-            return;
+        const std::string unit = remote ? "model " : "run ";  // the local benchmark interleaves runs of all models
+        const auto progress = [&line, &unit](std::size_t done, std::size_t total) {
+            line.update(unit + std::to_string(done) + "/" + std::to_string(total), done == total);
+        };
+        std::vector<ModelLatency> measured;
+        std::string device;
+        bool connected = true;
+        if (remote) {
+            RemoteBenchmarkSettings benchmark = options->remote;
+            benchmark.runs = settings.runs;
+            measured = measureOnBoard(board, specs, benchmark, progress, connected);
+            line.finish();
+            device = board.address();
+        } else {
+            auto local = LatencyBenchmark::measure(specs, settings, progress);
+            line.finish();
+            if (!local) {
+                exitCode = reportError(local.error());
+                return;
+            }
+            device = LatencyBenchmark::describe(settings);
+            for (const LatencyStatistics& s : *local) {
+                measured.push_back({.statistics = s, .details = {{"device", device}, {"threads", settings.threads},
+                                                                  {"samples_ms", s.samplesMs}}});
+            }
         }
-        const std::string device = LatencyBenchmark::describe(settings);
-        nlohmann::json results = nlohmann::json::array();
+        const std::string target = remote ? board.target() : options->target;
         for (std::size_t i = 0; i < ids.size(); ++i) {
-            const LatencyStatistics& s = (*measured)[i];
-            const nlohmann::json details = {{"device", device}, {"threads", settings.threads}, {"samples_ms", s.samplesMs}};
-            BenchmarkRecord record{.trialId = ids[i], .target = options->target, .runs = s.runs, .medianMs = s.medianMs,
-                                   .p90Ms = s.p90Ms, .meanMs = s.meanMs, .coefficientOfVariation = s.coefficientOfVariation,
-                                   .detailsJson = details.dump()};
+            const ModelLatency& m = measured[i];
+            BenchmarkRecord record{.trialId = ids[i], .target = target, .error = m.error, .detailsJson = m.details.dump()};
+            if (m.statistics) {
+                record.runs = m.statistics->runs;
+                record.medianMs = m.statistics->medianMs;
+                record.p90Ms = m.statistics->p90Ms;
+                record.meanMs = m.statistics->meanMs;
+                record.coefficientOfVariation = m.statistics->coefficientOfVariation;
+            }
             if (auto added = opened->store->addBenchmark(record); !added) {
                 exitCode = reportError(added.error());
                 return;
             }
-            nlohmann::json entry = statisticsJson(s);
-            entry["trial"] = ids[i];
-            entry["speedup"] = s.medianMs > 0 ? (*measured)[0].medianMs / s.medianMs : 0.0;
-            results.push_back(entry);
         }
-        std::vector<double> costs;
-        std::vector<double> medians;
-        for (std::size_t i = 0; i < ids.size(); ++i) {
-            costs.push_back(CostModel::evaluate(specs[i]).mfpops());
-            medians.push_back((*measured)[i].medianMs);
-        }
-        const double correlation = rankCorrelation(costs, medians);
-        if (options->json) {
-            printJson({{"target", options->target}, {"device", device}, {"results", results},
-                       {"mfpops_latency_rank_correlation", std::isnan(correlation) ? nlohmann::json() : nlohmann::json(correlation)}});
-            return;
-        }
-        std::printf("%s on %s, %d runs each (median, p90, CV):\n", options->target.c_str(), device.c_str(), settings.runs);
-        for (std::size_t i = 0; i < ids.size(); ++i) {
-            const LatencyStatistics& s = (*measured)[i];
-            std::printf("  %-9s %9.3f ms %9.3f ms  %5.1f%%  %6.2fx  %s\n",
-                        ids[i] == 0 ? "seed" : ("trial " + std::to_string(ids[i])).c_str(), s.medianMs, s.p90Ms,
-                        100 * s.coefficientOfVariation, results[i]["speedup"].get<double>(), specs[i].notation().c_str());
-        }
-        std::printf("how well MFPOPS orders latency here (Spearman rank correlation over %zu models): %.3f\n", ids.size(),
-                    correlation);
+        exitCode = reportBenchmarks({.target = target, .device = device, .runs = settings.runs, .connected = connected},
+                                    ids, specs, measured, options->json);
     });
 }
 

@@ -171,8 +171,13 @@ private Q_SLOTS:
         QVERIFY(markdown.open(QIODevice::ReadOnly));
         const QByteArray tables = markdown.readAll();
         QVERIFY(tables.contains("Table II") && tables.contains("local ms") && tables.contains("best δ FPOPS"));
-        const Run remote = runCli({"bench", "--db", db, "--target", "ssh://pi@board:22"});
-        QCOMPARE(remote.exitCode, 2);
+        // ssh targets are measured in tests/benchmark/SshBoardTest (a real sshd); bad usage fails before connecting.
+        const Run badPort = runCli({"bench", "--db", db, "--target", "ssh://pi@board:99999"});
+        QCOMPARE(badPort.exitCode, 2);
+        QVERIFY(badPort.err.contains("99999"));
+        const Run noModel = runCli({"bench", "--db", db, "--target", "ssh://pi@board:22", "--remote-command", "true"});
+        QCOMPARE(noModel.exitCode, 2);
+        QVERIFY(noModel.err.contains("{model}"));
 
         const Run human = runCli({"status", "--db", db});
         QCOMPARE(human.exitCode, 0);
