@@ -128,6 +128,12 @@ void addBenchCommand(CLI::App& app, int& exitCode) {
             measured = measureOnBoard(board, specs, benchmark, progress, connected);
             line.finish();
             device = board.address();
+            for (const ModelLatency& model : measured) {
+                if (model.statistics && model.details.contains("device")) {  // the runner's own words
+                    device += " (" + model.details["device"].get<std::string>() + ")";
+                    break;
+                }
+            }
         } else {
             auto local = LatencyBenchmark::measure(specs, settings, progress);
             line.finish();

@@ -63,6 +63,13 @@ std::string fingerprintOf(ssh_key key) {
     return fingerprint;
 }
 
+// The name OpenSSH gives the server's key file of a type: "ssh-ed25519" -> ssh_host_ed25519_key.
+std::string hostKeyFileType(const std::string& keyType) {
+    if (keyType.rfind("ecdsa", 0) == 0) return "ecdsa";
+    if (keyType.rfind("ssh-", 0) == 0) return keyType.substr(4);
+    return keyType;
+}
+
 // Refuses to prompt: without it OpenSSL asks on the terminal for a PEM key's passphrase.
 int refusePassphrase(const char*, char*, std::size_t, int, int, void*) { return -1; }
 
@@ -169,7 +176,7 @@ Status SshBoard::Impl::verifyHostKey() {
         if (!settings.trustNewHost) {
             return failure("unknown host: no key for this host in " + file + "; the server's " + keyType +
                            " key has fingerprint " + fingerprint +
-                           ". Compare it with `ssh-keygen -lf /etc/ssh/ssh_host_" + keyType.substr(keyType.find('-') + 1) +
+                           ". Compare it with `ssh-keygen -lf /etc/ssh/ssh_host_" + hostKeyFileType(keyType) +
                            "_key.pub` on the board, then trust it (--trust-new-host).");
         }
         if (ssh_session_update_known_hosts(session) != SSH_OK) {

@@ -235,6 +235,35 @@ private Q_SLOTS:
         QVERIFY2(again, again ? "" : again.error().message.c_str());
     }
 
+    void authenticatesThroughTheAgent() {
+        // An agent of our own, stopped by its QProcess (never by name).
+        const QString socket = QString::fromStdString((m_root / "agent.sock").string());
+        QProcess agent;
+        agent.start("ssh-agent", {"-D", "-a", socket});
+        QVERIFY(agent.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(fs::exists(socket.toStdString()), 5000);
+        QProcess add;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert("SSH_AUTH_SOCK", socket);
+        add.setProcessEnvironment(environment);
+        add.start("ssh-add", {QString::fromStdString((m_work / "client_key").string())});
+        QVERIFY(add.waitForFinished(10000) && add.exitCode() == 0);
+
+        const QByteArray saved = qgetenv("SSH_AUTH_SOCK");
+        SshBoardSettings board = settings();
+        board.identityFile.clear();
+        qputenv("SSH_AUTH_SOCK", socket.toUtf8());
+        auto viaAgent = SshBoard::connect(board);
+        qunsetenv("SSH_AUTH_SOCK");
+        auto noAgent = SshBoard::connect(board);
+        if (!saved.isEmpty()) qputenv("SSH_AUTH_SOCK", saved);
+        agent.terminate();
+        QVERIFY(agent.waitForFinished(5000));
+        QVERIFY2(viaAgent, viaAgent ? "" : viaAgent.error().message.c_str());
+        QVERIFY(!noAgent);
+        QVERIFY2(noAgent.error().message.find("no ssh-agent") != std::string::npos, noAgent.error().message.c_str());
+    }
+
     void failingRemoteCommandShowsStatusAndStderr() {
         auto board = SshBoard::connect(settings());
         QVERIFY(board);
