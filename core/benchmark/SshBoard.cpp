@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
@@ -299,9 +300,8 @@ Result<std::unique_ptr<SshBoard>> SshBoard::connect(const SshBoardSettings& give
     auto impl = std::make_unique<Impl>();
     impl->settings = given;
     SshBoardSettings& settings = impl->settings;
-    if (settings.user.empty()) {
-        const char* user = std::getenv("USER");
-        settings.user = user ? user : "";
+    if (settings.user.empty()) {  // as ssh does: the local account, not $USER (unset under cron)
+        if (const passwd* account = getpwuid(getuid())) settings.user = account->pw_name;
     }
     if (settings.knownHostsFile.empty()) {
         const char* home = std::getenv("HOME");
