@@ -16,9 +16,10 @@ nlohmann::json statisticsJson(const LatencyStatistics& statistics) {
             {"cv", statistics.coefficientOfVariation}};
 }
 
-std::vector<ModelLatency> measureOnBoard(const SshBoardSettings& board, const std::vector<ArchitectureSpec>& specs,
-                                         const RemoteBenchmarkSettings& benchmark, const ProgressCallback& progress,
-                                         bool& connected) {
+std::vector<ModelLatency> measureOnBoard(const SshBoardSettings& board,
+                                         const std::vector<ArchitectureSpec>& specs,
+                                         const RemoteBenchmarkSettings& benchmark,
+                                         const ProgressCallback& progress, bool& connected) {
     std::vector<std::string> models;
     for (const ArchitectureSpec& spec : specs) models.push_back(spec.toJson());
     const BoardRun run = SshBoard::measureAll(board, models, benchmark, progress);
@@ -26,7 +27,8 @@ std::vector<ModelLatency> measureOnBoard(const SshBoardSettings& board, const st
     std::vector<ModelLatency> measured;
     for (const Result<ParsedLatency>& model : run.models) {
         ModelLatency entry;
-        entry.details = {{"remote_command", benchmark.commandTemplate}, {"parser", benchmark.parser}};
+        entry.details = {{"remote_command", benchmark.commandTemplate},
+                         {"parser", benchmark.parser}};
         if (!model) {
             entry.error = model.error().message;
         } else {
@@ -40,7 +42,8 @@ std::vector<ModelLatency> measureOnBoard(const SshBoardSettings& board, const st
     return measured;
 }
 
-int reportBenchmarks(const BenchSummary& summary, const std::vector<int>& ids, const std::vector<ArchitectureSpec>& specs,
+int reportBenchmarks(const BenchSummary& summary, const std::vector<int>& ids,
+                     const std::vector<ArchitectureSpec>& specs,
                      const std::vector<ModelLatency>& measured, bool json) {
     const std::optional<LatencyStatistics>& seed = measured.front().statistics;
     nlohmann::json results = nlohmann::json::array();
@@ -49,10 +52,13 @@ int reportBenchmarks(const BenchSummary& summary, const std::vector<int>& ids, c
     std::size_t failed = 0;
     for (std::size_t i = 0; i < ids.size(); ++i) {
         const ModelLatency& m = measured[i];
-        nlohmann::json entry = m.statistics ? statisticsJson(*m.statistics) : nlohmann::json{{"error", m.error}};
+        nlohmann::json entry =
+            m.statistics ? statisticsJson(*m.statistics) : nlohmann::json{{"error", m.error}};
         entry["trial"] = ids[i];
         if (m.statistics) {
-            entry["speedup"] = seed && m.statistics->medianMs > 0 ? nlohmann::json(seed->medianMs / m.statistics->medianMs) : nlohmann::json();
+            entry["speedup"] = seed && m.statistics->medianMs > 0
+                                   ? nlohmann::json(seed->medianMs / m.statistics->medianMs)
+                                   : nlohmann::json();
             costs.push_back(CostModel::evaluate(specs[i]).mfpops());
             medians.push_back(m.statistics->medianMs);
         } else {
@@ -63,31 +69,41 @@ int reportBenchmarks(const BenchSummary& summary, const std::vector<int>& ids, c
     const double correlation = rankCorrelation(costs, medians);
     const int status = failed == 0 ? kExitOk : kExitFailure;
     if (json) {
-        printJson({{"target", summary.target}, {"device", summary.device}, {"results", results}, {"failed", failed},
-                   {"mfpops_latency_rank_correlation", std::isnan(correlation) ? nlohmann::json() : nlohmann::json(correlation)}});
+        printJson({{"target", summary.target},
+                   {"device", summary.device},
+                   {"results", results},
+                   {"failed", failed},
+                   {"mfpops_latency_rank_correlation",
+                    std::isnan(correlation) ? nlohmann::json() : nlohmann::json(correlation)}});
         return status;
     }
     if (!summary.connected) {  // one reason for all: say it once
         reportError(makeError(ErrorCode::IoFailure, measured.front().error));
-        std::fprintf(stderr, "perfnas: no model measured; %zu failed benchmark records stored for %s\n", failed,
-                     summary.target.c_str());
+        std::fprintf(stderr,
+                     "perfnas: no model measured; %zu failed benchmark records stored for %s\n",
+                     failed, summary.target.c_str());
         return kExitFailure;
     }
-    std::printf("%s on %s, %d runs each (median, p90, CV):\n", summary.target.c_str(), summary.device.c_str(), summary.runs);
+    std::printf("%s on %s, %d runs each (median, p90, CV):\n", summary.target.c_str(),
+                summary.device.c_str(), summary.runs);
     for (std::size_t i = 0; i < ids.size(); ++i) {
         const std::string name = ids[i] == 0 ? "seed" : "trial " + std::to_string(ids[i]);
         if (const auto& s = measured[i].statistics) {
-            std::printf("  %-9s %9.3f ms %9.3f ms  %5.1f%%  %6.2fx  %s\n", name.c_str(), s->medianMs, s->p90Ms,
-                        100 * s->coefficientOfVariation, results[i]["speedup"].is_number() ? results[i]["speedup"].get<double>() : 0.0,
-                        specs[i].notation().c_str());
+            std::printf(
+                "  %-9s %9.3f ms %9.3f ms  %5.1f%%  %6.2fx  %s\n", name.c_str(), s->medianMs,
+                s->p90Ms, 100 * s->coefficientOfVariation,
+                results[i]["speedup"].is_number() ? results[i]["speedup"].get<double>() : 0.0,
+                specs[i].notation().c_str());
         } else {
             std::printf("  %-9s failed: %s\n", name.c_str(), measured[i].error.c_str());
         }
     }
-    std::printf("how well MFPOPS orders latency here (Spearman rank correlation over %zu models): %.3f\n", costs.size(),
-                correlation);
-    if (failed > 0) std::fprintf(stderr, "perfnas: %zu of %zu models failed on %s (stored with the reason)\n", failed,
-                                 ids.size(), summary.target.c_str());
+    std::printf(
+        "how well MFPOPS orders latency here (Spearman rank correlation over %zu models): %.3f\n",
+        costs.size(), correlation);
+    if (failed > 0)
+        std::fprintf(stderr, "perfnas: %zu of %zu models failed on %s (stored with the reason)\n",
+                     failed, ids.size(), summary.target.c_str());
     return status;
 }
 

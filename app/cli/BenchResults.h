@@ -24,9 +24,10 @@ nlohmann::json statisticsJson(const LatencyStatistics& statistics);
 
 // Every spec on the board, in order; `connected` false when the connection failed (every model then
 // carries its error).
-std::vector<ModelLatency> measureOnBoard(const SshBoardSettings& board, const std::vector<ArchitectureSpec>& specs,
-                                         const RemoteBenchmarkSettings& benchmark, const ProgressCallback& progress,
-                                         bool& connected);
+std::vector<ModelLatency> measureOnBoard(const SshBoardSettings& board,
+                                         const std::vector<ArchitectureSpec>& specs,
+                                         const RemoteBenchmarkSettings& benchmark,
+                                         const ProgressCallback& progress, bool& connected);
 
 struct BenchSummary {
     std::string target;
@@ -36,7 +37,8 @@ struct BenchSummary {
 };
 // Prints the results (ids[0] is the seed: speed-ups are relative to it) and the rank correlation
 // of MFPOPS and latency over the measured models. Returns the exit status: 1 when any model failed.
-int reportBenchmarks(const BenchSummary& summary, const std::vector<int>& ids, const std::vector<ArchitectureSpec>& specs,
+int reportBenchmarks(const BenchSummary& summary, const std::vector<int>& ids,
+                     const std::vector<ArchitectureSpec>& specs,
                      const std::vector<ModelLatency>& measured, bool json);
 
 }  // namespace perfnas::cli

@@ -1,7 +1,7 @@
 // The two runner formats. perfnas bench-model --json: {"runs", "median_ms", "p90_ms", "mean_ms",
 // "cv", "device", "threads"} (app/cli/BenchCommands.cpp). onnxruntime_perf_test (its
-// performance_runner.cc report): "Total inference requests: N", "Average inference time cost: X ms",
-// and, in newer versions, "P50 Latency: X s" / "P90 Latency: X s" in seconds.
+// performance_runner.cc report): "Total inference requests: N", "Average inference time cost: X
+// ms", and, in newer versions, "P50 Latency: X s" / "P90 Latency: X s" in seconds.
 #include "core/benchmark/LatencyOutputParser.h"
 
 #include <cmath>
@@ -15,7 +15,8 @@ namespace {
 
 Error missing(const std::string& parser, const std::string& what, const std::string& output) {
     const std::string shown = output.size() > 300 ? output.substr(0, 300) + "..." : output;
-    return makeError(ErrorCode::InvalidInput, parser + " output: " + what + " (got: \"" + shown + "\")");
+    return makeError(ErrorCode::InvalidInput,
+                     parser + " output: " + what + " (got: \"" + shown + "\")");
 }
 
 class PerfnasJsonParser final : public LatencyOutputParser {
@@ -40,15 +41,19 @@ public:
             return std::isfinite(into);
         };
         double runs = 0;
-        if (!number("runs", runs) || !number("median_ms", s.medianMs) || !number("p90_ms", s.p90Ms) ||
-            !number("mean_ms", s.meanMs) || !number("cv", s.coefficientOfVariation)) {
-            return missing(name(), "expected numbers runs, median_ms, p90_ms, mean_ms and cv", output);
+        if (!number("runs", runs) || !number("median_ms", s.medianMs) ||
+            !number("p90_ms", s.p90Ms) || !number("mean_ms", s.meanMs) ||
+            !number("cv", s.coefficientOfVariation)) {
+            return missing(name(), "expected numbers runs, median_ms, p90_ms, mean_ms and cv",
+                           output);
         }
         s.runs = static_cast<int>(runs);
-        if (const auto device = document.find("device"); device != document.end() && device->is_string()) {
+        if (const auto device = document.find("device");
+            device != document.end() && device->is_string()) {
             parsed.device = device->get<std::string>();
         }
-        if (const auto threads = document.find("threads"); threads != document.end() && threads->is_number_integer()) {
+        if (const auto threads = document.find("threads");
+            threads != document.end() && threads->is_number_integer()) {
             parsed.threads = threads->get<int>();
         }
         return parsed;
@@ -66,17 +71,21 @@ public:
             return std::strtod(match[1].str().c_str(), nullptr);
         };
         const std::string number = R"(([0-9]+(?:\.[0-9]*)?(?:[eE][-+]?[0-9]+)?))";
-        const auto average = find((R"(Average inference time cost:\s*)" + number + R"(\s*ms)").c_str());
-        if (!average) return missing(name(), "no \"Average inference time cost: X ms\" line", output);
+        const auto average =
+            find((R"(Average inference time cost:\s*)" + number + R"(\s*ms)").c_str());
+        if (!average)
+            return missing(name(), "no \"Average inference time cost: X ms\" line", output);
         ParsedLatency parsed;
         LatencyStatistics& s = parsed.statistics;
         s.meanMs = *average;
-        s.runs = static_cast<int>(find((R"(Total inference requests:\s*)" + number).c_str()).value_or(0));
+        s.runs = static_cast<int>(
+            find((R"(Total inference requests:\s*)" + number).c_str()).value_or(0));
         const auto p50 = find((R"(P50 Latency:\s*)" + number + R"(\s*s)").c_str());
         const auto p90 = find((R"(P90 Latency:\s*)" + number + R"(\s*s)").c_str());
         s.medianMs = p50 ? *p50 * 1000.0 : *average;
         s.p90Ms = p90 ? *p90 * 1000.0 : *average;
-        if (!p50 || !p90) parsed.note = "median and p90 are the runner's average (no percentiles in its output)";
+        if (!p50 || !p90)
+            parsed.note = "median and p90 are the runner's average (no percentiles in its output)";
         parsed.device = "onnxruntime_perf_test";
         return parsed;
     }

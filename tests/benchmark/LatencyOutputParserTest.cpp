@@ -1,7 +1,6 @@
 // LatencyOutputParser: perfnas bench-model's JSON and onnxruntime_perf_test's text report, each
 // with a real-shaped sample, and output that lacks the figures.
 #include <QtTest>
-
 #include <cmath>
 
 #include "core/benchmark/LatencyOutputParser.h"
@@ -10,7 +9,8 @@ using namespace perfnas;
 
 namespace {
 
-// The report onnxruntime_perf_test 1.16 prints after `-r 100` (abridged: the lines parsed plus neighbours).
+// The report onnxruntime_perf_test 1.16 prints after `-r 100` (abridged: the lines parsed plus
+// neighbours).
 const char* kOnnxRuntimeReport = R"(Session creation time cost: 0.0421 s
 First inference time cost: 2 ms
 Total inference time cost: 0.123 s
@@ -46,8 +46,10 @@ private Q_SLOTS:
 
     void readsPerfnasBenchModelJson() {
         const auto parser = LatencyOutputParser::create("perfnas");
-        const auto parsed = parser->parse(R"({"runs": 5, "median_ms": 1.5, "p90_ms": 2.25, "mean_ms": 1.75, "cv": 0.125,
-                                              "device": "CPU, 1 thread", "threads": 1, "newer_key": true})" "\n");
+        const auto parsed = parser->parse(
+            R"({"runs": 5, "median_ms": 1.5, "p90_ms": 2.25, "mean_ms": 1.75, "cv": 0.125,
+                                              "device": "CPU, 1 thread", "threads": 1, "newer_key": true})"
+            "\n");
         QVERIFY2(parsed, parsed ? "" : parsed.error().message.c_str());
         QCOMPARE(parsed->statistics.runs, 5);
         QCOMPARE(parsed->statistics.medianMs, 1.5);
@@ -68,7 +70,8 @@ private Q_SLOTS:
         QVERIFY(std::abs(parsed->statistics.p90Ms - 1.35) < 1e-9);
         QVERIFY(parsed->note.empty());
         // Older versions print no percentiles: the average stands in, and the note says so.
-        const auto older = parser->parse("Total inference requests: 10\nAverage inference time cost: 4.5 ms\n");
+        const auto older =
+            parser->parse("Total inference requests: 10\nAverage inference time cost: 4.5 ms\n");
         QVERIFY(older);
         QCOMPARE(older->statistics.medianMs, 4.5);
         QVERIFY(!older->note.empty());
@@ -78,21 +81,34 @@ private Q_SLOTS:
         QTest::addColumn<QString>("parser");
         QTest::addColumn<QString>("output");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("perfnas: text") << "perfnas" << "Segmentation fault" << "not a JSON document";
-        QTest::newRow("perfnas: missing median") << "perfnas" << R"({"runs": 3, "p90_ms": 1, "mean_ms": 1, "cv": 0})" << "median_ms";
-        QTest::newRow("perfnas: string figure") << "perfnas" << R"({"runs": 3, "median_ms": "1", "p90_ms": 1, "mean_ms": 1, "cv": 0})"
-                                                << "median_ms";
-        QTest::newRow("onnxruntime: no average") << "onnxruntime" << "Total inference requests: 10\n" << "Average inference time cost";
-        QTest::newRow("onnxruntime: empty") << "onnxruntime" << "" << "Average inference time cost";
+        QTest::newRow("perfnas: text") << "perfnas"
+                                       << "Segmentation fault"
+                                       << "not a JSON document";
+        QTest::newRow("perfnas: missing median")
+            << "perfnas"
+            << R"({"runs": 3, "p90_ms": 1, "mean_ms": 1, "cv": 0})"
+            << "median_ms";
+        QTest::newRow("perfnas: string figure")
+            << "perfnas"
+            << R"({"runs": 3, "median_ms": "1", "p90_ms": 1, "mean_ms": 1, "cv": 0})"
+            << "median_ms";
+        QTest::newRow("onnxruntime: no average") << "onnxruntime"
+                                                 << "Total inference requests: 10\n"
+                                                 << "Average inference time cost";
+        QTest::newRow("onnxruntime: empty") << "onnxruntime"
+                                            << ""
+                                            << "Average inference time cost";
     }
     void outputWithoutFiguresIsAnError() {
         QFETCH(QString, parser);
         QFETCH(QString, output);
         QFETCH(QString, expected);
-        const auto parsed = LatencyOutputParser::create(parser.toStdString())->parse(output.toStdString());
+        const auto parsed =
+            LatencyOutputParser::create(parser.toStdString())->parse(output.toStdString());
         QVERIFY(!parsed);
         QCOMPARE(parsed.error().code, ErrorCode::InvalidInput);
-        QVERIFY2(parsed.error().message.find(expected.toStdString()) != std::string::npos, parsed.error().message.c_str());
+        QVERIFY2(parsed.error().message.find(expected.toStdString()) != std::string::npos,
+                 parsed.error().message.c_str());
     }
 };
 
