@@ -101,7 +101,8 @@ void LatencyChartView::setData(const SummaryPtr& summary, const std::vector<Benc
     m_bars = summary ? barsFor(*summary, records, target) : std::vector<LatencyBar>{};
     QString device;
     for (const BenchmarkRecord& record : records) {
-        if (record.target == target && record.error.empty()) device = deviceOf(record);
+        if (record.target != target || !record.error.empty()) continue;
+        if (const QString named = deviceOf(record); !named.isEmpty()) device = named;  // the latest run's
     }
     chart()->setTitle(device.isEmpty() ? tr("Latency on %1").arg(QString::fromStdString(target))
                                        : tr("Latency on %1 (%2)").arg(QString::fromStdString(target), device));
