@@ -19,7 +19,7 @@ namespace perfnas {
 inline Result<nlohmann::json> parseJson(const std::string& text, const std::string& where) {
     try {
         return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
-    } catch (const nlohmann::json::parse_error& error) {
+    } catch (const nlohmann::json::exception& error) {  // also out_of_range: "1e999" overflows a double
         return makeError(ErrorCode::InvalidInput, where + ": not valid JSON (" + error.what() + ")");
     }
 }

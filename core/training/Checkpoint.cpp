@@ -1,8 +1,13 @@
 #include "core/training/Checkpoint.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <system_error>
 
 namespace perfnas {
 namespace {
@@ -30,17 +35,32 @@ Status Checkpoint::writeInfo(const fs::path& folder, const CheckpointInfo& info)
          {{"iterations", p.iterations}, {"batch_size", p.batchSize}, {"learning_rate", p.learningRate},
           {"decay_factor", p.decayFactor}, {"decay_every", p.decayEvery}, {"seed", p.seed},
           {"augmentation", p.augmentation.enabled}}}};
-    const fs::path target = infoFile(folder);
-    const fs::path temporary = target.string() + ".tmp";
-    {
-        std::ofstream out(temporary, std::ios::trunc);
-        out << document.dump(2) << '\n';
-        out.flush();
-        if (!out) return makeError(ErrorCode::IoFailure, temporary.string() + ": cannot be written (disk full?)");
+    return writeFile(infoFile(folder), document.dump(2) + '\n');
+}
+
+Status Checkpoint::writeFile(const fs::path& file, std::string_view bytes) {
+    const fs::path temporary = file.string() + ".tmp";
+    auto failure = [&](const std::string& what, int error) {
+        const std::string reason = std::generic_category().message(error);
+        ::unlink(temporary.c_str());
+        return makeError(ErrorCode::IoFailure, file.string() + ": " + what + ": " + reason +
+                                                   (error == ENOSPC || error == EDQUOT ? " (disk full)" : ""));
+    };
+    // POSIX calls rather than a stream: every short write and the close report errno.
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) return failure("cannot be written", errno);
+    for (std::size_t done = 0; done < bytes.size();) {
+        const ssize_t written = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (written < 0 && errno == EINTR) continue;
+        if (written <= 0) {
+            const int error = written < 0 ? errno : ENOSPC;
+            ::close(fd);
+            return failure("cannot be written", error);
+        }
+        done += static_cast<std::size_t>(written);
     }
-    std::error_code ec;
-    fs::rename(temporary, target, ec);
-    if (ec) return makeError(ErrorCode::IoFailure, target.string() + ": cannot be renamed into place: " + ec.message());
+    if (::close(fd) != 0) return failure("cannot be written", errno);
+    if (::rename(temporary.c_str(), file.c_str()) != 0) return failure("cannot be renamed into place", errno);
     return Done{};
 }
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <future>
+#include <sstream>
 
 #include "core/training/BatchSource.h"
 #include "core/training/Checkpoint.h"
@@ -29,12 +30,20 @@ Status saveCheckpoint(const fs::path& folder, KwsNetwork& network, torch::optim:
     std::error_code ec;
     fs::create_directories(folder, ec);
     if (ec) return makeError(ErrorCode::IoFailure, folder.string() + ": cannot create the checkpoint folder: " + ec.message());
+    // Serialized in memory, then written with checked calls: torch::save to a path does not check
+    // the stream's final flush, so a full disk would leave a truncated model.pt without an error.
+    std::ostringstream model;
+    std::ostringstream optimizerState;
     try {
-        torch::save(network, Checkpoint::modelFile(folder).string());
-        torch::save(optimizer, Checkpoint::optimizerFile(folder).string());
+        torch::save(network, model);
+        torch::save(optimizer, optimizerState);
     } catch (const c10::Error& error) {
-        return makeError(ErrorCode::IoFailure, folder.string() + ": writing the checkpoint failed: " +
+        return makeError(ErrorCode::IoFailure, folder.string() + ": serializing the checkpoint failed: " +
                                                    error.what_without_backtrace());
+    }
+    if (auto status = Checkpoint::writeFile(Checkpoint::modelFile(folder), model.view()); !status) return status;
+    if (auto status = Checkpoint::writeFile(Checkpoint::optimizerFile(folder), optimizerState.view()); !status) {
+        return status;
     }
     return Checkpoint::writeInfo(folder, info);
 }
