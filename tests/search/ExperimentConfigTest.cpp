@@ -74,6 +74,8 @@ private Q_SLOTS:
         QTest::newRow("seed file") << R"({"seed_architecture": "/no/such/seed.json"})" << "/no/such/seed.json";
         QTest::newRow("min share") << R"({"refinement": {"min_share": 2}})" << "min_share";
         QTest::newRow("optimizer lr") << R"({"optimizer_search": {"lr": [0.1]}})" << "optimizer_search.lr";
+        // Found by tests/fuzz: a number no double holds used to escape as an exception and abort.
+        QTest::newRow("number overflow") << R"({"training": {"learning_rate": 1e999}})" << "not valid JSON";
     }
     void mistakesNameTheField() {
         QFETCH(QString, text);
