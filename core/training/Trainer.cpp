@@ -30,8 +30,8 @@ Status saveCheckpoint(const fs::path& folder, KwsNetwork& network, torch::optim:
     std::error_code ec;
     fs::create_directories(folder, ec);
     if (ec) return makeError(ErrorCode::IoFailure, folder.string() + ": cannot create the checkpoint folder: " + ec.message());
-    // Serialized in memory, then written with checked calls: torch::save to a path does not check
-    // the stream's final flush, so a full disk would leave a truncated model.pt without an error.
+    // Serialized in memory, then written by Checkpoint::writeFile (checked POSIX calls, temp + rename):
+    // a full disk fails naming the file and errno's reason, and leaves the previous file intact.
     std::ostringstream model;
     std::ostringstream optimizerState;
     try {
