@@ -66,26 +66,29 @@ Result<MonoAudio> AudioDecoder::decodeMono(const std::filesystem::path& file) {
     }
     if (info.frames <= 0) return fileError(file, "contains no audio samples (zero length)");
 
+    // Read in blocks instead of allocating the header's frame count up front: a damaged header can
+    // promise more frames than memory holds (found by tests/fuzz AudioDecoderFuzzer).
+    constexpr sf_count_t kBlockFrames = 4096;
     const auto channels = static_cast<std::size_t>(info.channels);
-    std::vector<float> interleaved(static_cast<std::size_t>(info.frames) * channels);
-    const sf_count_t framesRead = sf_readf_float(handle.get(), interleaved.data(), info.frames);
+    std::vector<float> interleaved(static_cast<std::size_t>(kBlockFrames) * channels);
+    MonoAudio audio{.sampleRateHz = info.samplerate};
+    const float scale = 1.0F / static_cast<float>(channels);
+    for (sf_count_t got; (got = sf_readf_float(handle.get(), interleaved.data(), kBlockFrames)) > 0;) {
+        for (std::size_t frame = 0; frame < static_cast<std::size_t>(got); ++frame) {
+            float sum = 0.0F;
+            for (std::size_t c = 0; c < channels; ++c) sum += interleaved[frame * channels + c];
+            const float mono = channels == 1 ? sum : sum * scale;
+            if (!std::isfinite(mono)) {
+                return fileError(file, "sample " + std::to_string(audio.samples.size()) + " is not a finite number");
+            }
+            audio.samples.push_back(mono);
+        }
+    }
+    const auto framesRead = static_cast<sf_count_t>(audio.samples.size());
     if (framesRead <= 0) return fileError(file, "truncated: header promises samples, none could be read");
     if (framesRead < info.frames) {
         return fileError(file, "truncated: read " + std::to_string(framesRead) + " of " +
                                    std::to_string(info.frames) + " frames");
-    }
-
-    MonoAudio audio{.samples = std::vector<float>(static_cast<std::size_t>(framesRead)),
-                    .sampleRateHz = info.samplerate};
-    const float scale = 1.0F / static_cast<float>(channels);
-    for (std::size_t frame = 0; frame < audio.samples.size(); ++frame) {
-        float sum = 0.0F;
-        for (std::size_t c = 0; c < channels; ++c) sum += interleaved[frame * channels + c];
-        const float mono = channels == 1 ? sum : sum * scale;
-        if (!std::isfinite(mono)) {
-            return fileError(file, "sample " + std::to_string(frame) + " is not a finite number");
-        }
-        audio.samples[frame] = mono;
     }
     return audio;
 }
@@ -94,6 +97,12 @@ Result<std::vector<float>> AudioDecoder::resample(std::span<const float> samples
                                                   int toRateHz) {
     if (fromRateHz == toRateHz) return std::vector<float>(samples.begin(), samples.end());
     const double ratio = static_cast<double>(toRateHz) / fromRateHz;
+    // Checked before sizing the output: a bogus rate (1 Hz) would otherwise ask for gigabytes.
+    if (fromRateHz <= 0 || toRateHz <= 0 || !src_is_valid_ratio(ratio)) {
+        return makeError(ErrorCode::InvalidInput,
+                         "resampling " + std::to_string(fromRateHz) + " Hz -> " + std::to_string(toRateHz) +
+                             " Hz is not supported (libsamplerate converts ratios from 1/256 to 256)");
+    }
     std::vector<float> output(static_cast<std::size_t>(std::ceil(samples.size() * ratio)) + 16);
     SRC_DATA data{};
     data.data_in = samples.data();
