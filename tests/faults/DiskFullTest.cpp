@@ -2,12 +2,12 @@
 // 2 MB tmpfs (mounting needs root; skipped where not permitted), filled up while a search runs.
 // The trials that end afterwards fail with a message naming the file and "No space left on device";
 // the experiment file (elsewhere) keeps every finished trial as it was; the search ends cleanly.
-#include <QProcess>
-#include <QTemporaryDir>
-#include <QTest>
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
 #include <vector>
 
 #include "tests/execution/ExecutorFixture.h"
@@ -52,15 +52,19 @@ private Q_SLOTS:
         m_mount = m_root / "full-checkpoints";
         fs::create_directories(m_mount);
         QProcess mount;
-        mount.start("mount", {"-t", "tmpfs", "-o", "size=2m", "tmpfs", QString::fromStdString(m_mount.string())});
-        if (!mount.waitForFinished(10000) || mount.exitStatus() != QProcess::NormalExit || mount.exitCode() != 0) {
-            QSKIP(qPrintable("mounting a tmpfs is not permitted here: " + mount.readAllStandardError() + mount.errorString()));
+        mount.start("mount", {"-t", "tmpfs", "-o", "size=2m", "tmpfs",
+                              QString::fromStdString(m_mount.string())});
+        if (!mount.waitForFinished(10000) || mount.exitStatus() != QProcess::NormalExit ||
+            mount.exitCode() != 0) {
+            QSKIP(qPrintable("mounting a tmpfs is not permitted here: " +
+                             mount.readAllStandardError() + mount.errorString()));
         }
         m_mounted = true;
     }
 
     void cleanupTestCase() {
-        if (m_mounted) QProcess::execute("umount", {"-l", QString::fromStdString(m_mount.string())});
+        if (m_mounted)
+            QProcess::execute("umount", {"-l", QString::fromStdString(m_mount.string())});
     }
 
     void trialsFailNamingTheFileAndFinishedOnesAreKept() {
@@ -68,15 +72,18 @@ private Q_SLOTS:
         perfnas::test::writeText(config, perfnas::test::searchConfigText());
         const QString db = QString::fromStdString((m_root / "full.sqlite").string());
         QProcess search;
-        search.start(PERFNAS_CLI_PATH, {"search", "--config", QString::fromStdString(config.string()), "--db", db,
-                                        "--iterations", "1500"});
+        search.start(PERFNAS_CLI_PATH,
+                     {"search", "--config", QString::fromStdString(config.string()), "--db", db,
+                      "--iterations", "1500"});
         QVERIFY(search.waitForStarted());
 
-        // Two trials finished (their checkpoints on the tmpfs) and the third running: fill the disk.
+        // Two trials finished (their checkpoints on the tmpfs) and the third running: fill the
+        // disk.
         QJsonObject before;
-        QTRY_VERIFY_WITH_TIMEOUT((before = perfnas::test::statusOf(db),
-                                  countState(before, "finished") >= 2 && countState(before, "running") == 1),
-                                 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (before = perfnas::test::statusOf(db),
+             countState(before, "finished") >= 2 && countState(before, "running") == 1),
+            120000);
         QVERIFY(fillUp(m_mount / "filler"));
 
         QVERIFY(search.waitForFinished(300000));
@@ -91,9 +98,11 @@ private Q_SLOTS:
         for (const auto& [id, trial] : trials) {
             const QString state = trial["state"].toString();
             const std::string error = trial["error"].toString().toStdString();
-            qInfo("trial %d: %s, attempts %d, host %s %s", id, qPrintable(trial["state"].toString()), trial["attempts"].toInt(),
+            qInfo("trial %d: %s, attempts %d, host %s %s", id,
+                  qPrintable(trial["state"].toString()), trial["attempts"].toInt(),
                   qPrintable(trial["host"].toString()), qPrintable(trial["error"].toString()));
-            if (finishedBefore.contains(id) && finishedBefore.at(id)["state"].toString() == "finished") {
+            if (finishedBefore.contains(id) &&
+                finishedBefore.at(id)["state"].toString() == "finished") {
                 QCOMPARE(state, QString("finished"));  // kept as it was
                 QCOMPARE(trial["top1"].toDouble(), finishedBefore.at(id)["top1"].toDouble());
                 QVERIFY(fs::exists(m_mount / ("trial-" + std::to_string(id)) / "checkpoint.json"));
@@ -101,11 +110,14 @@ private Q_SLOTS:
             }
             QCOMPARE(state, QString("failed"));
             ++failed;
-            QVERIFY2(error.find((m_mount / ("trial-" + std::to_string(id))).string()) != std::string::npos, error.c_str());
+            QVERIFY2(error.find((m_mount / ("trial-" + std::to_string(id))).string()) !=
+                         std::string::npos,
+                     error.c_str());
             QVERIFY2(error.find("No space left on device") != std::string::npos, error.c_str());
         }
         QVERIFY(failed >= 1);
-        QVERIFY2(search.readAllStandardOutput().contains(QByteArray::number(failed) + " failed"), err.constData());
+        QVERIFY2(search.readAllStandardOutput().contains(QByteArray::number(failed) + " failed"),
+                 err.constData());
     }
 
 private:

@@ -4,7 +4,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-
 #include <map>
 
 #include "tests/support/CliRunner.h"
@@ -19,13 +18,15 @@ inline QJsonObject statusOf(const QString& db) {
 
 inline std::map<int, QJsonObject> trialsById(const QJsonObject& status) {
     std::map<int, QJsonObject> trials;
-    for (const auto& value : status["trials"].toArray()) trials[value.toObject()["id"].toInt()] = value.toObject();
+    for (const auto& value : status["trials"].toArray())
+        trials[value.toObject()["id"].toInt()] = value.toObject();
     return trials;
 }
 
 inline int countState(const QJsonObject& status, const QString& state) {
     int count = 0;
-    for (const auto& value : status["trials"].toArray()) count += value.toObject()["state"].toString() == state;
+    for (const auto& value : status["trials"].toArray())
+        count += value.toObject()["state"].toString() == state;
     return count;
 }
 

@@ -39,7 +39,8 @@ class SlurmdKillTest : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         const char* conf = std::getenv("SLURM_CONF");
-        if (!conf || !fs::exists(conf)) QFAIL("SLURM_CONF does not name a slurm.conf: run through ctest (fixture `slurm`)");
+        if (!conf || !fs::exists(conf))
+            QFAIL("SLURM_CONF does not name a slurm.conf: run through ctest (fixture `slurm`)");
         m_conf = conf;
         m_pids = m_conf.parent_path() / "pids";
         QVERIFY(m_folder.isValid());
@@ -55,14 +56,16 @@ private Q_SLOTS:
         perfnas::test::writeText(config, perfnas::test::searchConfigText());
         const QString db = QString::fromStdString((m_root / "slurmd.sqlite").string());
         QProcess search;
-        search.start(PERFNAS_CLI_PATH, {"search", "--config", QString::fromStdString(config.string()), "--db", db,
-                                        "--backend", "slurm", "--iterations", "1500"});
+        search.start(PERFNAS_CLI_PATH,
+                     {"search", "--config", QString::fromStdString(config.string()), "--db", db,
+                      "--backend", "slurm", "--iterations", "1500"});
         QVERIFY(search.waitForStarted());
 
         QJsonObject before;
-        QTRY_VERIFY_WITH_TIMEOUT((before = perfnas::test::statusOf(db),
-                                  countState(before, "finished") >= 1 && countState(before, "running") == 1),
-                                 180000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (before = perfnas::test::statusOf(db),
+             countState(before, "finished") >= 1 && countState(before, "running") == 1),
+            180000);
         QCOMPARE(::kill(*slurmd, SIGKILL), 0);
         std::this_thread::sleep_for(3s);
         restartSlurmd();
@@ -78,9 +81,11 @@ private Q_SLOTS:
         for (const auto& [id, trial] : trials) {
             const QString state = trial["state"].toString();
             const QString error = trial["error"].toString();
-            qInfo("trial %d: %s, attempts %d, host %s %s", id, qPrintable(trial["state"].toString()), trial["attempts"].toInt(),
+            qInfo("trial %d: %s, attempts %d, host %s %s", id,
+                  qPrintable(trial["state"].toString()), trial["attempts"].toInt(),
                   qPrintable(trial["host"].toString()), qPrintable(trial["error"].toString()));
-            if (finishedBefore.contains(id) && finishedBefore.at(id)["state"].toString() == "finished") {
+            if (finishedBefore.contains(id) &&
+                finishedBefore.at(id)["state"].toString() == "finished") {
                 QCOMPARE(state, QString("finished"));
                 QCOMPARE(trial["top1"].toDouble(), finishedBefore.at(id)["top1"].toDouble());
                 QCOMPARE(trial["attempts"].toInt(), 1);
@@ -103,13 +108,19 @@ private:
         const auto slurmd = daemonPid(m_pids, "slurmd");
         if (slurmd && ::kill(*slurmd, 0) == 0) {
             char stat[64] = {};
-            std::ifstream(fs::path("/proc") / std::to_string(*slurmd) / "stat").read(stat, sizeof stat - 1);
+            std::ifstream(fs::path("/proc") / std::to_string(*slurmd) / "stat")
+                .read(stat, sizeof stat - 1);
             if (std::string(stat).find(") Z") == std::string::npos) return;  // alive, not a zombie
         }
         qint64 pid = 0;
         const QString conf = QString::fromStdString(m_conf.string());
-        const QString log = QString::fromStdString((m_conf.parent_path() / "log" / "slurmd-restarted.out").string());
-        QVERIFY(QProcess::startDetached("setsid", {"sh", "-c", "PATH=\"$PATH:/usr/sbin:/sbin\" exec slurmd -D -N perfnas-node1 -f \"$0\" >\"$1\" 2>&1", conf, log},
+        const QString log = QString::fromStdString(
+            (m_conf.parent_path() / "log" / "slurmd-restarted.out").string());
+        QVERIFY(QProcess::startDetached("setsid",
+                                        {"sh", "-c",
+                                         "PATH=\"$PATH:/usr/sbin:/sbin\" exec slurmd -D -N "
+                                         "perfnas-node1 -f \"$0\" >\"$1\" 2>&1",
+                                         conf, log},
                                         {}, &pid));
         // stop-slurm.sh stops every recorded pid, newest first.
         std::ofstream(m_pids, std::ios::app) << "slurmd " << pid << '\n';

@@ -28,15 +28,18 @@ private Q_SLOTS:
         perfnas::test::writeText(config, perfnas::test::searchConfigText());
         const QString db = QString::fromStdString((m_root / "kill.sqlite").string());
         QProcess search;
-        search.start(PERFNAS_CLI_PATH, {"search", "--config", QString::fromStdString(config.string()), "--db", db,
-                                        "--backend", "subprocess", "--iterations", "1500"});
+        search.start(PERFNAS_CLI_PATH,
+                     {"search", "--config", QString::fromStdString(config.string()), "--db", db,
+                      "--backend", "subprocess", "--iterations", "1500"});
         QVERIFY(search.waitForStarted());
 
         // The worker of trial 2 is a `perfnas trial --spec .../kill-work/trial-2/request.json`.
         const std::string needle = (m_root / "kill-work" / "trial-2" / "request.json").string();
         std::optional<pid_t> worker;
-        QVERIFY2(perfnas::test::waitUntil([&] { return (worker = perfnas::test::findProcess(needle)).has_value(); }, 120s),
-                 search.readAllStandardError().constData());
+        QVERIFY2(
+            perfnas::test::waitUntil(
+                [&] { return (worker = perfnas::test::findProcess(needle)).has_value(); }, 120s),
+            search.readAllStandardError().constData());
         QCOMPARE(::kill(*worker, SIGKILL), 0);
 
         QVERIFY(search.waitForFinished(300000));

@@ -14,7 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)spec->notation();
     const std::string json = spec->toJson();
     auto again = ArchitectureSpec::fromJson(json);
-    perfnas::fuzz::check(again.ok(), "toJson output parses", json + "\n" + (again ? "" : again.error().message));
+    perfnas::fuzz::check(again.ok(), "toJson output parses",
+                         json + "\n" + (again ? "" : again.error().message));
     perfnas::fuzz::check(*again == *spec, "round trip keeps the spec", json);
     return 0;
 }

@@ -11,11 +11,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     perfnas::fuzz::writeBytes(file, data, size);
     auto clip = perfnas::AudioDecoder::loadClip(file);
     if (!clip) {
-        perfnas::fuzz::check(clip.error().message.find(file.string()) != std::string::npos, "the error names the file",
-                             clip.error().message);
+        perfnas::fuzz::check(clip.error().message.find(file.string()) != std::string::npos,
+                             "the error names the file", clip.error().message);
         return 0;
     }
-    perfnas::fuzz::check(clip->size() == perfnas::AudioDecoder::kClipSamples, "a clip is one second");
+    perfnas::fuzz::check(clip->size() == perfnas::AudioDecoder::kClipSamples,
+                         "a clip is one second");
     for (float sample : *clip) perfnas::fuzz::check(std::isfinite(sample), "samples are finite");
     return 0;
 }

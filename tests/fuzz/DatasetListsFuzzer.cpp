@@ -1,6 +1,6 @@
-// Speech Commands' validation_list.txt / testing_list.txt: the input up to the first NUL byte is one
-// list, the rest the other; SplitAssigner::forDataset reads them from a scratch dataset folder and
-// every listed path must then be assigned to the split its list names.
+// Speech Commands' validation_list.txt / testing_list.txt: the input up to the first NUL byte is
+// one list, the rest the other; SplitAssigner::forDataset reads them from a scratch dataset folder
+// and every listed path must then be assigned to the split its list names.
 #include <cstring>
 #include <sstream>
 
@@ -25,9 +25,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (std::string line; std::getline(lines, line);) {
         while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
         if (line.empty()) continue;
-        perfnas::fuzz::check(assigner->assign(line) == perfnas::Split::Validation, "a listed clip is in its split", line);
+        perfnas::fuzz::check(assigner->assign(line) == perfnas::Split::Validation,
+                             "a listed clip is in its split", line);
     }
     (void)assigner->assign("yes/0a7c2a8d_nohash_0.wav");
-    (void)perfnas::SplitAssigner::hashRule(std::string_view(reinterpret_cast<const char*>(data), size));
+    (void)perfnas::SplitAssigner::hashRule(
+        std::string_view(reinterpret_cast<const char*>(data), size));
     return 0;
 }

@@ -12,6 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)config->effectiveThreadsPerTrial();
     const std::string json = config->toJson();
     auto again = ExperimentConfig::fromJson(json, "/nonexistent/base");
-    perfnas::fuzz::check(again.ok(), "toJson output parses", json + "\n" + (again ? "" : again.error().message));
+    perfnas::fuzz::check(again.ok(), "toJson output parses",
+                         json + "\n" + (again ? "" : again.error().message));
     return 0;
 }

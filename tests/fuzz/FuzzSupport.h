@@ -14,7 +14,9 @@ namespace perfnas::fuzz {
 
 inline const std::filesystem::path& scratchFolder() {
     static const std::filesystem::path folder = [] {
-        const std::filesystem::path base = std::filesystem::exists("/dev/shm") ? "/dev/shm" : std::filesystem::temp_directory_path();
+        const std::filesystem::path base = std::filesystem::exists("/dev/shm")
+                                               ? "/dev/shm"
+                                               : std::filesystem::temp_directory_path();
         auto path = base / ("perfnas-fuzz-" + std::to_string(::getpid()));
         std::filesystem::create_directories(path);
         return path;
@@ -22,7 +24,8 @@ inline const std::filesystem::path& scratchFolder() {
     return folder;
 }
 
-inline void writeBytes(const std::filesystem::path& file, const std::uint8_t* data, std::size_t size) {
+inline void writeBytes(const std::filesystem::path& file, const std::uint8_t* data,
+                       std::size_t size) {
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
 }

@@ -11,7 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!space) return 0;
     const std::string json = space->toJson();
     auto again = perfnas::SearchSpace::fromJson(json, seed);
-    perfnas::fuzz::check(again.ok(), "toJson output parses", json + "\n" + (again ? "" : again.error().message));
+    perfnas::fuzz::check(again.ok(), "toJson output parses",
+                         json + "\n" + (again ? "" : again.error().message));
     perfnas::fuzz::check(again->toJson() == json, "round trip keeps the space", json);
     return 0;
 }

@@ -9,12 +9,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (auto report = perfnas::TrialReport::fromJson(text)) {
         const std::string json = report->toJson();
         auto again = perfnas::TrialReport::fromJson(json);
-        perfnas::fuzz::check(again.ok(), "TrialReport toJson output parses", json + "\n" + (again ? "" : again.error().message));
+        perfnas::fuzz::check(again.ok(), "TrialReport toJson output parses",
+                             json + "\n" + (again ? "" : again.error().message));
     }
     if (auto result = perfnas::TrainingResult::fromJson(text)) {
         const std::string json = result->toJson();
         auto again = perfnas::TrainingResult::fromJson(json);
-        perfnas::fuzz::check(again.ok(), "TrainingResult toJson output parses", json + "\n" + (again ? "" : again.error().message));
+        perfnas::fuzz::check(again.ok(), "TrainingResult toJson output parses",
+                             json + "\n" + (again ? "" : again.error().message));
     }
     return 0;
 }
