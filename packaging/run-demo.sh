@@ -3,8 +3,8 @@
 # embedded default, the synthesized demo dataset: synthesize it, then the method end to end with
 # small budgets (resources/examples/demo-experiment.json): search (12 trials), freeze the best-shared
 # suggestion, search the reduced space (refinement, 6 trials), fine-tune the Pareto models, status.
-# Re-running resumes the same experiment file and skips what is done.
-# TODO(#5): start the studio when a display exists.
+# Re-running resumes the same experiment file and skips what is done. With a display (and
+# PERFNAS_HEADLESS unset), it opens the studio on the demo experiment instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packaging/build.sh
@@ -14,6 +14,10 @@ demo_dir=${PERFNAS_DEMO_DIR:-$data_home/demo-data}
 experiment=$data_home/demo.sqlite
 
 perfnas="$build_dir/app/perfnas"
+studio="$build_dir/app/studio/perfnas-studio"
+if [[ -z "${PERFNAS_HEADLESS:-}" && ( -n "${DISPLAY:-}" || -n "${WAYLAND_DISPLAY:-}" ) && -x "$studio" ]]; then
+  exec "$studio" --demo
+fi
 [[ -f "$demo_dir/validation_list.txt" ]] || "$perfnas" demo-data --out "$demo_dir"
 "$perfnas" dataset "$demo_dir"
 "$perfnas" search --config resources/examples/demo-experiment.json --data "$demo_dir" --db "$experiment"

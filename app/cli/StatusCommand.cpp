@@ -22,7 +22,7 @@ nlohmann::json frozenJson(const ExperimentSummary& summary, const PhaseRecord& p
         for (UnitParameter parameter : kUnitParameters) {
             const Domain& domain = space->units[unit][parameter];
             if (domain.isFrozen()) {
-                frozen.push_back({{"unit", unit + 1}, {"param", parameterName(parameter)}, {"value", *domain.frozen}});
+                frozen.push_back({{"unit", unit + 1}, {"param", parameterName(parameter)}, {"value", static_cast<int>(*domain.frozen)}});
             }
         }
     }

@@ -1,5 +1,5 @@
-// perfnas-studio [EXP.sqlite]: the desktop application. With a file it opens that experiment;
-// without one it shows the start page, which offers the demo experiment.
+// perfnas-studio [EXP.sqlite | --demo]: the desktop application. With a file it opens that
+// experiment; with --demo the demo experiment; otherwise the start page, which offers both.
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDockWidget>
@@ -24,7 +24,8 @@ int main(int argc, char* argv[]) {
     const QCommandLineOption screenshot("screenshot", "Save the window as PNG after --screenshot-delay ms, then quit", "PNG");
     const QCommandLineOption delay("screenshot-delay", "Milliseconds before the screenshot (default 3000)", "MS", "3000");
     const QCommandLineOption panel("panel", "Panel to show in the screenshot: trial, refinement or space", "NAME");
-    parser.addOptions({screenshot, delay, panel});
+    const QCommandLineOption demo("demo", "Open the demo experiment (synthesizing the demo data on first use)");
+    parser.addOptions({screenshot, delay, panel, demo});
     parser.process(app);
 
     perfnas::ui::MainWindow window;
@@ -32,6 +33,8 @@ int main(int argc, char* argv[]) {
     if (const QStringList files = parser.positionalArguments(); !files.isEmpty()) {
         // After show(): an error dialog then has its window.
         QTimer::singleShot(0, &window, [&window, file = files.front()] { window.openExperiment(file); });
+    } else if (parser.isSet(demo)) {
+        QTimer::singleShot(0, &window, [&window] { window.openDemoExperiment(); });
     }
     if (parser.isSet(screenshot)) {
         QTimer::singleShot(parser.value(delay).toInt(), &window, [&window, &parser, &screenshot, &panel] {

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The README's screenshots, taken under Xvfb from a real experiment file: the search view (live
+# frontier, trial table) and the refinement panel.
+#   packaging/take-screenshots.sh [EXP.sqlite] [BUILD_DIR]
+# EXP.sqlite defaults to the experiment packaging/run-demo.sh leaves behind.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+experiment=${1:-${XDG_DATA_HOME:-$HOME/.local/share}/perfnas/demo.sqlite}
+build_dir=${2:-${PERFNAS_BUILD_DIR:-build}}
+studio="$build_dir/app/studio/perfnas-studio"
+[[ -f "$experiment" ]] || { echo "no experiment file $experiment (run packaging/run-demo.sh first)" >&2; exit 2; }
+[[ -x "$studio" ]] || { echo "no $studio: build the studio first" >&2; exit 2; }
+mkdir -p docs
+# A copy: the studio must not touch the experiment (nor its recent-files list) while it is shown.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp "$experiment" "$work/experiment.sqlite"
+export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data"
+shoot() {  # output panel
+  xvfb-run --auto-servernum --server-args="-screen 0 1600x1000x24" \
+    "$studio" "$work/experiment.sqlite" --screenshot "$1" --screenshot-delay 3000 --panel "$2"
+}
+shoot docs/screenshot.png trial
+shoot docs/screenshot-refinement.png refinement
+echo "wrote docs/screenshot.png and docs/screenshot-refinement.png from $experiment"
