@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <deque>
 #include <map>
 #include <optional>
@@ -168,9 +167,7 @@ Status ExperimentRunner::runPhase(PhaseRecord phase, RunReport& report) {
             if (trial.state != TrialState::Finished) continue;
             Observation observation{.configuration = trial.configuration};
             observation.objectives = {1.0 - trial.validationTop1};
-            // The sampler weighs candidates in the plane the hypervolume is defined in (design.md):
-            // log10 cost, where a 10x cheaper model counts the same at every scale.
-            if (!optimizer) observation.objectives.push_back(std::log10(std::max(summary.costOf(trial), 1e-12)));
+            if (!optimizer) observation.objectives.push_back(summary.costOf(trial));
             if (config.minTop1) observation.constraintViolation = std::max(0.0, *config.minTop1 - trial.validationTop1);
             history.push_back(std::move(observation));
         }
