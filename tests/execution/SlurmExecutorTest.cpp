@@ -70,7 +70,8 @@ private Q_SLOTS:
         QVERIFY2(std::regex_match(report.host, std::regex(R"(slurm:\d+@perfnas-node1)")), report.host.c_str());
         const std::string jobId = report.host.substr(6, report.host.find('@') - 6);
         QVERIFY(fs::exists(m_root / "work" / "trial-1" / ("slurm-" + jobId + ".log")));
-        QCOMPARE(QString::fromStdString(jobState(jobId)), QString("COMPLETED"));
+        // The result file is complete before the batch script exits: the job ends a moment later.
+        QTRY_COMPARE_WITH_TIMEOUT(QString::fromStdString(jobState(jobId)), QString("COMPLETED"), 15000);
     }
 
     void cancellationScancelsTheJob() {
@@ -91,7 +92,7 @@ private Q_SLOTS:
         const TrialReport report = running.get();
         QVERIFY2(!report.failure, report.failure ? report.failure->message.c_str() : "");
         QCOMPARE(report.training.outcome, TrainingOutcome::Cancelled);
-        QCOMPARE(QString::fromStdString(jobState(jobId)), QString("CANCELLED"));
+        QTRY_COMPARE_WITH_TIMEOUT(QString::fromStdString(jobState(jobId)), QString("CANCELLED"), 15000);
         QVERIFY2(seconds < 10.0, qPrintable(QString("took %1 s").arg(seconds)));
         QCOMPARE(jobsNamed("perfnas-test-cancel-t2").size(), std::size_t{1});  // not resubmitted
     }
