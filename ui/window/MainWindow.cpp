@@ -90,6 +90,7 @@ void MainWindow::buildExperimentView() {
     });
     m_splitter = new QSplitter(Qt::Vertical, this);
     m_splitter->setObjectName("chartTableSplitter");
+    m_chart->setMinimumHeight(240);  // below this the axis labels elide
     m_splitter->addWidget(m_chart);
     m_splitter->addWidget(tabs);
     m_splitter->setStretchFactor(0, 3);
@@ -168,7 +169,8 @@ void MainWindow::restoreLayout() {
     QSettings settings;
     if (!restoreGeometry(settings.value("window/geometry").toByteArray())) resize(1280, 800);
     restoreState(settings.value("window/state").toByteArray());
-    m_splitter->restoreState(settings.value("window/splitter").toByteArray());
+    // First run: the chart gets the larger share (the tabs' size hints would otherwise squeeze it).
+    if (!m_splitter->restoreState(settings.value("window/splitter").toByteArray())) m_splitter->setSizes({480, 320});
 }
 
 void MainWindow::saveLayout() {
