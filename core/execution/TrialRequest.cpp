@@ -1,8 +1,5 @@
 #include "core/execution/TrialRequest.h"
 
-#include <fstream>
-#include <sstream>
-#include <unistd.h>
 
 #include "core/dataset/DatasetOptionsJson.h"
 
@@ -69,37 +66,6 @@ Result<TrialReport> TrialReport::fromJson(const std::string& text) {
     if (!training) return training.error();
     report.training = *training;
     return report;
-}
-
-Status writeFileAtomically(const fs::path& file, const std::string& text) {
-    // The pid keeps concurrent writers (two workers, two cluster nodes) off each other's temp file.
-    const fs::path temporary = file.string() + ".tmp" + std::to_string(::getpid());
-    {
-        std::ofstream out(temporary, std::ios::trunc | std::ios::binary);
-        out << text;
-        out.flush();
-        if (!out) {
-            std::error_code ignored;
-            fs::remove(temporary, ignored);
-            return makeError(ErrorCode::IoFailure, temporary.string() + ": cannot be written (disk full or no permission?)");
-        }
-    }
-    std::error_code ec;
-    fs::rename(temporary, file, ec);
-    if (ec) {
-        fs::remove(temporary, ec);
-        return makeError(ErrorCode::IoFailure, file.string() + ": cannot be renamed into place: " + ec.message());
-    }
-    return Done{};
-}
-
-Result<std::string> readTextFile(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return makeError(ErrorCode::NotFound, file.string() + ": cannot be opened");
-    std::stringstream text;
-    text << in.rdbuf();
-    if (in.bad()) return makeError(ErrorCode::IoFailure, file.string() + ": read failed");
-    return text.str();
 }
 
 }  // namespace perfnas

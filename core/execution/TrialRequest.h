@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "core/common/FileIo.h"  // writeFileAtomically, readTextFile for the worker files
 #include "core/common/Result.h"
 #include "core/dataset/DatasetOptions.h"
 #include "core/model/ArchitectureSpec.h"
@@ -36,9 +37,5 @@ struct TrialReport {
     std::string toJson() const;
     static Result<TrialReport> fromJson(const std::string& text);
 };
-
-// Writes `text` to `file` atomically (temporary file + rename): readers see all or nothing.
-Status writeFileAtomically(const std::filesystem::path& file, const std::string& text);
-Result<std::string> readTextFile(const std::filesystem::path& file);
 
 }  // namespace perfnas

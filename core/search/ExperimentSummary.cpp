@@ -119,15 +119,4 @@ Result<ExperimentSummary> ExperimentSummary::compute(ExperimentInfo info, std::v
     return summary;
 }
 
-std::vector<double> hypervolumeHistory(const ExperimentSummary& summary) {
-    std::vector<double> history;
-    std::vector<Point2> points;
-    for (const TrialRecord& record : summary.trials) {
-        if (!summary.isCandidate(record)) continue;
-        points.push_back(pointOf(summary, record));
-        history.push_back(hypervolume2d(points, summary.reference()));
-    }
-    return history;
-}
-
 }  // namespace perfnas

@@ -39,8 +39,4 @@ struct ExperimentSummary {
     Point2 reference() const;
 };
 
-// Finished trials' hypervolume, in trial-id order: the value after each candidate finished (the
-// search-quality curve).
-std::vector<double> hypervolumeHistory(const ExperimentSummary& summary);
-
 }  // namespace perfnas

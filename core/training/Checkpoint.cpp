@@ -1,13 +1,11 @@
 #include "core/training/Checkpoint.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <system_error>
+
+#include "core/common/FileIo.h"
 
 namespace perfnas {
 namespace {
@@ -35,33 +33,7 @@ Status Checkpoint::writeInfo(const fs::path& folder, const CheckpointInfo& info)
          {{"iterations", p.iterations}, {"batch_size", p.batchSize}, {"learning_rate", p.learningRate},
           {"decay_factor", p.decayFactor}, {"decay_every", p.decayEvery}, {"seed", p.seed},
           {"augmentation", p.augmentation.enabled}}}};
-    return writeFile(infoFile(folder), document.dump(2) + '\n');
-}
-
-Status Checkpoint::writeFile(const fs::path& file, std::string_view bytes) {
-    const fs::path temporary = file.string() + ".tmp";
-    auto failure = [&](const std::string& what, int error) {
-        const std::string reason = std::generic_category().message(error);
-        ::unlink(temporary.c_str());
-        return makeError(ErrorCode::IoFailure, file.string() + ": " + what + ": " + reason +
-                                                   (error == ENOSPC || error == EDQUOT ? " (disk full)" : ""));
-    };
-    // POSIX calls rather than a stream: every short write and the close report errno.
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return failure("cannot be written", errno);
-    for (std::size_t done = 0; done < bytes.size();) {
-        const ssize_t written = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (written < 0 && errno == EINTR) continue;
-        if (written <= 0) {
-            const int error = written < 0 ? errno : ENOSPC;
-            ::close(fd);
-            return failure("cannot be written", error);
-        }
-        done += static_cast<std::size_t>(written);
-    }
-    if (::close(fd) != 0) return failure("cannot be written", errno);
-    if (::rename(temporary.c_str(), file.c_str()) != 0) return failure("cannot be renamed into place", errno);
-    return Done{};
+    return writeFileAtomically(infoFile(folder), document.dump(2) + '\n');
 }
 
 Result<CheckpointInfo> Checkpoint::readInfo(const fs::path& folder) {

@@ -33,10 +33,6 @@ public:
     static std::filesystem::path optimizerFile(const std::filesystem::path& folder);
 
     static Status writeInfo(const std::filesystem::path& folder, const CheckpointInfo& info);
-    // Writes `bytes` to a temporary file beside `file`, then renames it into place: an earlier
-    // version stays intact when writing fails. The error names the file and the system's reason
-    // ("No space left on device (disk full)").
-    static Status writeFile(const std::filesystem::path& file, std::string_view bytes);
     // An error names the folder and what is missing or malformed.
     static Result<CheckpointInfo> readInfo(const std::filesystem::path& folder);
 };

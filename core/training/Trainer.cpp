@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/training/BatchSource.h"
+#include "core/common/FileIo.h"
 #include "core/training/Checkpoint.h"
 #include "core/training/ComputeThreads.h"
 #include "core/training/NetworkEvaluation.h"
@@ -30,7 +31,7 @@ Status saveCheckpoint(const fs::path& folder, KwsNetwork& network, torch::optim:
     std::error_code ec;
     fs::create_directories(folder, ec);
     if (ec) return makeError(ErrorCode::IoFailure, folder.string() + ": cannot create the checkpoint folder: " + ec.message());
-    // Serialized in memory, then written by Checkpoint::writeFile (checked POSIX calls, temp + rename):
+    // Serialized in memory, then written by writeFileAtomically (checked POSIX calls, temp + rename):
     // a full disk fails naming the file and errno's reason, and leaves the previous file intact.
     std::ostringstream model;
     std::ostringstream optimizerState;
@@ -41,8 +42,8 @@ Status saveCheckpoint(const fs::path& folder, KwsNetwork& network, torch::optim:
         return makeError(ErrorCode::IoFailure, folder.string() + ": serializing the checkpoint failed: " +
                                                    error.what_without_backtrace());
     }
-    if (auto status = Checkpoint::writeFile(Checkpoint::modelFile(folder), model.view()); !status) return status;
-    if (auto status = Checkpoint::writeFile(Checkpoint::optimizerFile(folder), optimizerState.view()); !status) {
+    if (auto status = writeFileAtomically(Checkpoint::modelFile(folder), model.view()); !status) return status;
+    if (auto status = writeFileAtomically(Checkpoint::optimizerFile(folder), optimizerState.view()); !status) {
         return status;
     }
     return Checkpoint::writeInfo(folder, info);

@@ -12,10 +12,14 @@
 
 #include "tests/support/CliRunner.h"
 #include "tests/support/DatasetFixture.h"
+#include "tests/support/ExperimentStatus.h"
 
 namespace fs = std::filesystem;
 using perfnas::test::Run;
 using perfnas::test::runCli;
+using perfnas::test::countState;
+using perfnas::test::statusOf;
+using perfnas::test::trialsById;
 
 namespace {
 
@@ -36,24 +40,6 @@ std::string configText(int trials, int iterations) {
       "training": {"iterations": )" + std::to_string(iterations) + R"(, "learning_rate": 0.003, "validate_every": 0},
       "execution": {"workers": 1, "threads_per_trial": 1}
     })";
-}
-
-QJsonObject statusOf(const QString& db) {
-    const Run run = runCli({"status", "--db", db, "--json"});
-    if (run.exitCode != 0) return {};
-    return QJsonDocument::fromJson(run.out).object();
-}
-
-std::map<int, QJsonObject> trialsById(const QJsonObject& status) {
-    std::map<int, QJsonObject> trials;
-    for (const auto& value : status["trials"].toArray()) trials[value.toObject()["id"].toInt()] = value.toObject();
-    return trials;
-}
-
-int countState(const QJsonObject& status, const QString& state) {
-    int count = 0;
-    for (const auto& value : status["trials"].toArray()) count += value.toObject()["state"].toString() == state;
-    return count;
 }
 
 }  // namespace

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "tests/execution/ExecutorFixture.h"
-#include "tests/faults/FaultFixture.h"
+#include "tests/support/ExperimentStatus.h"
 
 namespace fs = std::filesystem;
 using perfnas::test::countState;

@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "tests/execution/ExecutorFixture.h"
-#include "tests/faults/FaultFixture.h"
+#include "tests/support/ExperimentStatus.h"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;

@@ -7,7 +7,7 @@
 #include <csignal>
 
 #include "tests/execution/ExecutorFixture.h"
-#include "tests/faults/FaultFixture.h"
+#include "tests/support/ExperimentStatus.h"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;

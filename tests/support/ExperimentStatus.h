@@ -1,6 +1,6 @@
 #pragma once
-// Shared by the fault tests: `perfnas status --json` of an experiment, its trials by id, and counts
-// by state. The tests drive the real CLI (PERFNAS_CLI_PATH) and kill or starve it from outside.
+// For black-box tests of the CLI (search and fault tests): `perfnas status --json` of an experiment,
+// its trials by id, and counts by state.
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
