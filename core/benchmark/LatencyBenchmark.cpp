@@ -9,7 +9,7 @@
 #include <numeric>
 
 #include "core/model/KwsNetwork.h"
-#include "core/training/ComputeThreads.h"
+#include "core/training/ComputeRuntime.h"
 
 namespace perfnas {
 
@@ -83,7 +83,7 @@ Result<std::vector<LatencyStatistics>> LatencyBenchmark::measure(const std::vect
         return makeError(ErrorCode::InvalidInput, "target cuda: libtorch sees no CUDA device on this machine");
     }
     try {
-        configureComputeThreads(settings.threads);
+        configureComputeRuntime(settings.threads);
         const torch::Device device = cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
         torch::NoGradGuard noGradients;
         std::vector<KwsNetwork> networks;

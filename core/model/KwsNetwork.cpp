@@ -1,5 +1,7 @@
 #include "core/model/KwsNetwork.h"
 
+#include "core/model/BatchNormRelu.h"
+
 namespace perfnas {
 namespace {
 
@@ -34,6 +36,9 @@ KwsNetworkImpl::KwsNetworkImpl(const ArchitectureSpec& spec) : m_spec(spec) {
                 "pad" + index, torch::nn::ZeroPad2d(torch::nn::ZeroPad2dOptions({left, right, top, bottom}))));
         }
         m_convs.push_back(register_module("conv" + index, torch::nn::Conv2d(options)));
+        // Channels-last weights make oneDNN run every convolution in NHWC, without reorders around
+        // each call, and produce the layout batchNormRelu's fused loops read.
+        m_convs.back()->weight.set_data(m_convs.back()->weight.contiguous(torch::MemoryFormat::ChannelsLast));
         m_norms.push_back(register_module("bn" + index, torch::nn::BatchNorm2d(unit.filters)));
         height = (height + unit.stride[0] - 1) / unit.stride[0];
         width = (width + unit.stride[1] - 1) / unit.stride[1];
@@ -46,7 +51,7 @@ torch::Tensor KwsNetworkImpl::forward(torch::Tensor input) {
     torch::Tensor x = std::move(input);
     for (std::size_t i = 0; i < m_convs.size(); ++i) {
         if (m_pads[i]) x = m_pads[i]->forward(x);
-        x = torch::relu(m_norms[i]->forward(m_convs[i]->forward(x)));
+        x = batchNormRelu(m_convs[i]->forward(x), *m_norms[i]);
     }
     x = x.mean(/*dim=*/{2, 3});  // global average pooling
     return m_classifier->forward(x);

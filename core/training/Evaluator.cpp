@@ -4,7 +4,7 @@
 #include <torch/torch.h>
 
 #include "core/training/Checkpoint.h"
-#include "core/training/ComputeThreads.h"
+#include "core/training/ComputeRuntime.h"
 #include "core/training/NetworkEvaluation.h"
 
 namespace perfnas {
@@ -73,7 +73,7 @@ Result<EvaluationResult> evaluateSplits(const std::filesystem::path& folder, con
                                                       std::to_string(info->spec.inputWidth) + " MFCCs");
     }
     try {
-        configureComputeThreads(threads);
+        configureComputeRuntime(threads);
         KwsNetwork network(info->spec);
         torch::load(network, Checkpoint::modelFile(folder).string());
         const SplitData* data = &features.split(splits.front());

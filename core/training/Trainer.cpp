@@ -11,7 +11,7 @@
 #include "core/training/BatchSource.h"
 #include "core/common/FileIo.h"
 #include "core/training/Checkpoint.h"
-#include "core/training/ComputeThreads.h"
+#include "core/training/ComputeRuntime.h"
 #include "core/training/NetworkEvaluation.h"
 
 namespace perfnas {
@@ -196,7 +196,7 @@ Result<TrainingResult> Trainer::train(const ArchitectureSpec& spec, const Featur
                                       const CancelToken& cancel) {
     if (auto ok = checkFeatures(spec, features, params); !ok) return ok.error();
     try {
-        configureComputeThreads(params.threads);
+        configureComputeRuntime(params.threads);
         torch::manual_seed(params.seed);
         RunState state{.network = KwsNetwork(spec), .normalization = InputNormalization::fromTraining(features)};
         torch::optim::Adam optimizer(state.network->parameters(), torch::optim::AdamOptions(params.learningRate));
@@ -218,7 +218,7 @@ Result<TrainingResult> Trainer::resume(const fs::path& folder, const FeatureSet&
     }
     if (auto ok = checkFeatures(info->spec, features, params); !ok) return ok.error();
     try {
-        configureComputeThreads(params.threads);
+        configureComputeRuntime(params.threads);
         torch::manual_seed(params.seed + static_cast<std::uint64_t>(info->iteration));
         RunState state{.network = KwsNetwork(info->spec), .startIteration = info->iteration,
                        .normalization = info->normalization};

@@ -11,7 +11,7 @@ divergence), zero_grad() as the C++ default (set_to_none=False).
 Input: the training MFCCs that `train_benchmark --dump FILE` wrote (normalized as the trainer
 normalizes them), with batches of uniformly random clips gathered per iteration; or, with
 --random, normal(0, 1) inputs and uniform labels. OPENBLAS_NUM_THREADS=1 is set before torch loads,
-as core/training/ComputeThreads.cpp does, so only torch's own OpenMP pool runs threads.
+as core/training/ComputeRuntime.cpp does, so only torch's own OpenMP pool runs threads.
 
 Per thread count (torch.set_num_threads): W untimed warm-up iterations, then N timed ones.
 Output: human-readable lines on stderr, one JSON object per thread count on stdout.
