@@ -11,7 +11,7 @@ here="$PWD/tests/sanitizers"
 jobs=${PERFNAS_JOBS:-1}
 what=${1:-all}
 
-core_tests=(ArchitectureSpecTest AudioDecoderTest AugmenterTest CliTest DatasetLoaderTest DemoDataSynthesizerTest
+core_tests=(ArchitectureSpecTest AudioDecoderTest AugmenterTest BatchNormReluTest CliTest DatasetLoaderTest DemoDataSynthesizerTest
   ExperimentConfigTest ExperimentReportTest ExperimentRunnerTest ExperimentStoreTest LatencyBenchmarkTest
   MfccExtractorTest ParameterSpaceTest ParetoTest RefinementTest SamplerTest SearchCliTest SearchSpaceTest
   SplitAssignerTest SubprocessExecutorTest TrainerTest)
