@@ -82,7 +82,8 @@ struct FusedBatchNormRelu : public torch::autograd::Function<FusedBatchNormRelu>
         });
 
         const torch::Tensor gamma = weight.contiguous();
-        const torch::Tensor beta = bias.contiguous();
+        const float* gammaValues = gamma.data_ptr<float>();
+        const float* betaValues = bias.contiguous().data_ptr<float>();
         std::vector<float> mean(static_cast<std::size_t>(channels));
         std::vector<float> invStd(mean.size());
         std::vector<float> scale(mean.size());
@@ -94,8 +95,8 @@ struct FusedBatchNormRelu : public torch::autograd::Function<FusedBatchNormRelu>
             const double inverse = 1.0 / std::sqrt(variance + epsilon);
             mean[c] = static_cast<float>(m);
             invStd[c] = static_cast<float>(inverse);
-            scale[c] = static_cast<float>(gamma.data_ptr<float>()[c] * inverse);
-            shift[c] = static_cast<float>(beta.data_ptr<float>()[c] - m * gamma.data_ptr<float>()[c] * inverse);
+            scale[c] = static_cast<float>(gammaValues[c] * inverse);
+            shift[c] = static_cast<float>(betaValues[c] - m * gammaValues[c] * inverse);
             unbiasedVar[c] = static_cast<float>(variance * static_cast<double>(rows) / static_cast<double>(rows - 1));
         }
 

@@ -13,20 +13,10 @@ std::vector<std::string> unitNotations(const ArchitectureSpec& spec) {
     return units;
 }
 
-// The finished fine-tuning trial of `parentId` with the most iterations, if any.
-const TrialRecord* finetuneOf(const ExperimentSummary& summary, int parentId) {
-    const TrialRecord* best = nullptr;
-    for (const TrialRecord& trial : summary.trials) {
-        if (trial.parentTrialId != parentId || trial.state != TrialState::Finished) continue;
-        if (!best || trial.iterationsDone > best->iterationsDone) best = &trial;
-    }
-    return best;
-}
-
 ReportModel modelOf(const ExperimentSummary& summary, const TrialRecord& trial, std::string name) {
     ReportModel model{.name = std::move(name), .trialId = trial.id, .mfpops = trial.mfpops};
     if (auto spec = ArchitectureSpec::fromJson(trial.specJson)) model.units = unitNotations(*spec);
-    if (const TrialRecord* tuned = finetuneOf(summary, trial.id)) {
+    if (const TrialRecord* tuned = summary.finetuneOf(trial.id)) {
         model.top1 = tuned->testTop1;
         model.finetuned = true;
     } else {
@@ -37,7 +27,7 @@ ReportModel modelOf(const ExperimentSummary& summary, const TrialRecord& trial, 
 
 void addLatencies(ReportModel& model, const ExperimentSummary& summary, const std::vector<BenchmarkRecord>& benchmarks,
                   bool isSeed) {
-    const TrialRecord* tuned = model.trialId ? finetuneOf(summary, model.trialId) : nullptr;
+    const TrialRecord* tuned = model.trialId ? summary.finetuneOf(model.trialId) : nullptr;
     for (const BenchmarkRecord& benchmark : benchmarks) {
         if (!benchmark.error.empty()) continue;
         const bool matches = (isSeed && benchmark.trialId == 0) ||

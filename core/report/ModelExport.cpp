@@ -11,16 +11,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The finished fine-tuning trial of `parentId` with the most iterations (ExperimentReport's rule).
-const TrialRecord* finetuneOf(const ExperimentSummary& summary, int parentId) {
-    const TrialRecord* best = nullptr;
-    for (const TrialRecord& trial : summary.trials) {
-        if (trial.parentTrialId != parentId || trial.state != TrialState::Finished) continue;
-        if (!best || trial.iterationsDone > best->iterationsDone) best = &trial;
-    }
-    return best;
-}
-
 Status copyInto(const fs::path& from, const fs::path& folder, std::vector<fs::path>& written, const std::string& what) {
     std::error_code ec;
     const fs::path to = folder / from.filename();
@@ -55,7 +45,7 @@ Result<ModelExportResult> ModelExport::run(const ExperimentSummary& summary, con
         return makeError(ErrorCode::InvalidInput, name + " is " + trialStateName(trial->state) +
                                                       ": only finished trials have trained weights");
     }
-    const TrialRecord* tuned = finetuneOf(summary, trialId);
+    const TrialRecord* tuned = summary.finetuneOf(trialId);
     const TrialRecord& source = tuned ? *tuned : *trial;
     const std::string sourceName = tuned ? name + " (fine-tuned as trial " + std::to_string(tuned->id) + ")" : name;
     if (source.checkpointPath.empty()) return makeError(ErrorCode::NotFound, sourceName + ": no checkpoint was recorded");

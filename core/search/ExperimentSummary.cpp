@@ -29,6 +29,15 @@ const TrialRecord* ExperimentSummary::trial(int trialId) const {
     return found != trials.end() && found->id == trialId ? &*found : nullptr;
 }
 
+const TrialRecord* ExperimentSummary::finetuneOf(int parentId) const {
+    const TrialRecord* best = nullptr;
+    for (const TrialRecord& record : trials) {
+        if (record.parentTrialId != parentId || record.state != TrialState::Finished) continue;
+        if (!best || record.iterationsDone > best->iterationsDone) best = &record;
+    }
+    return best;
+}
+
 double ExperimentSummary::costOf(const TrialRecord& record) const {
     return config.cost == CostMetric::Params ? static_cast<double>(record.params) : record.mfpops;
 }

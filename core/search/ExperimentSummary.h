@@ -30,6 +30,8 @@ struct ExperimentSummary {
 
     const PhaseRecord* phase(int phaseId) const;
     const TrialRecord* trial(int trialId) const;
+    // The finished fine-tuning trial of `parentId` with the most iterations; nullptr: none.
+    const TrialRecord* finetuneOf(int parentId) const;
     // The cost objective of a trial (MFPOPS or parameters, per the config) and of the seed.
     double costOf(const TrialRecord& trial) const;
     double seedCost() const;

@@ -10,7 +10,7 @@
 #include <QTest>
 #include <vector>
 
-#include "tests/execution/ExecutorFixture.h"
+#include "tests/faults/SearchUnderFault.h"
 #include "tests/support/ExperimentStatus.h"
 
 namespace fs = std::filesystem;
@@ -44,10 +44,8 @@ class DiskFullTest : public QObject {
 
 private Q_SLOTS:
     void initTestCase() {
-        QVERIFY(m_folder.isValid());
-        m_root = fs::path(m_folder.path().toStdString());
-        perfnas::test::makeExecutorDataset(m_root / "data");
-        qputenv("PERFNAS_CACHE_DIR", QByteArray::fromStdString((m_root / "cache").string()));
+        QVERIFY(m_search.prepare());
+        m_root = m_search.root();
         // perfnas keeps the checkpoints of EXP.sqlite in EXP-checkpoints/ beside it.
         m_mount = m_root / "full-checkpoints";
         fs::create_directories(m_mount);
@@ -68,13 +66,8 @@ private Q_SLOTS:
     }
 
     void trialsFailNamingTheFileAndFinishedOnesAreKept() {
-        const fs::path config = m_root / "search.json";
-        perfnas::test::writeText(config, perfnas::test::searchConfigText());
-        const QString db = QString::fromStdString((m_root / "full.sqlite").string());
         QProcess search;
-        search.start(PERFNAS_CLI_PATH,
-                     {"search", "--config", QString::fromStdString(config.string()), "--db", db,
-                      "--iterations", "1500"});
+        const QString db = m_search.start(search, "full");
         QVERIFY(search.waitForStarted());
 
         // Two trials finished (their checkpoints on the tmpfs) and the third running: fill the
@@ -121,7 +114,7 @@ private Q_SLOTS:
     }
 
 private:
-    QTemporaryDir m_folder;
+    perfnas::test::SearchUnderFault m_search;
     fs::path m_root;
     fs::path m_mount;
     bool m_mounted = false;

@@ -9,7 +9,7 @@
 #include <sstream>
 #include <thread>
 
-#include "tests/execution/ExecutorFixture.h"
+#include "tests/faults/SearchUnderFault.h"
 #include "tests/support/ExperimentStatus.h"
 
 namespace fs = std::filesystem;
@@ -43,22 +43,15 @@ private Q_SLOTS:
             QFAIL("SLURM_CONF does not name a slurm.conf: run through ctest (fixture `slurm`)");
         m_conf = conf;
         m_pids = m_conf.parent_path() / "pids";
-        QVERIFY(m_folder.isValid());
-        m_root = fs::path(m_folder.path().toStdString());
-        perfnas::test::makeExecutorDataset(m_root / "data");
-        qputenv("PERFNAS_CACHE_DIR", QByteArray::fromStdString((m_root / "cache").string()));
+        QVERIFY(m_search.prepare());
+        m_root = m_search.root();
     }
 
     void killedSlurmdLosesNoFinishedTrial() {
         const auto slurmd = daemonPid(m_pids, "slurmd");
         QVERIFY2(slurmd && ::kill(*slurmd, 0) == 0, "the fixture's slurmd is not running");
-        const fs::path config = m_root / "search.json";
-        perfnas::test::writeText(config, perfnas::test::searchConfigText());
-        const QString db = QString::fromStdString((m_root / "slurmd.sqlite").string());
         QProcess search;
-        search.start(PERFNAS_CLI_PATH,
-                     {"search", "--config", QString::fromStdString(config.string()), "--db", db,
-                      "--backend", "slurm", "--iterations", "1500"});
+        const QString db = m_search.start(search, "slurmd", {"--backend", "slurm"});
         QVERIFY(search.waitForStarted());
 
         QJsonObject before;
@@ -127,7 +120,7 @@ private:
         m_restarted = true;
     }
 
-    QTemporaryDir m_folder;
+    perfnas::test::SearchUnderFault m_search;
     fs::path m_root;
     fs::path m_conf;
     fs::path m_pids;

@@ -6,7 +6,7 @@
 #include <QTest>
 #include <csignal>
 
-#include "tests/execution/ExecutorFixture.h"
+#include "tests/faults/SearchUnderFault.h"
 #include "tests/support/ExperimentStatus.h"
 
 namespace fs = std::filesystem;
@@ -17,20 +17,13 @@ class WorkerKillTest : public QObject {
 
 private Q_SLOTS:
     void initTestCase() {
-        QVERIFY(m_folder.isValid());
-        m_root = fs::path(m_folder.path().toStdString());
-        perfnas::test::makeExecutorDataset(m_root / "data");
-        qputenv("PERFNAS_CACHE_DIR", QByteArray::fromStdString((m_root / "cache").string()));
+        QVERIFY(m_search.prepare());
+        m_root = m_search.root();
     }
 
     void killedWorkerFailsItsTrialAndTheSearchFinishes() {
-        const fs::path config = m_root / "search.json";
-        perfnas::test::writeText(config, perfnas::test::searchConfigText());
-        const QString db = QString::fromStdString((m_root / "kill.sqlite").string());
         QProcess search;
-        search.start(PERFNAS_CLI_PATH,
-                     {"search", "--config", QString::fromStdString(config.string()), "--db", db,
-                      "--backend", "subprocess", "--iterations", "1500"});
+        const QString db = m_search.start(search, "kill", {"--backend", "subprocess"});
         QVERIFY(search.waitForStarted());
 
         // The worker of trial 2 is a `perfnas trial --spec .../kill-work/trial-2/request.json`.
@@ -62,7 +55,7 @@ private Q_SLOTS:
     }
 
 private:
-    QTemporaryDir m_folder;
+    perfnas::test::SearchUnderFault m_search;
     fs::path m_root;
 };
 
