@@ -24,6 +24,7 @@ struct RunOverrides {
     int trials = 0;
     int iterations = 0;
     int workers = 0;
+    double maxMinutes = -1.0;
     std::string backend;
     std::string slurmPartition;
     std::vector<std::string> slurmOptions;
@@ -34,6 +35,9 @@ void addRunOptions(CLI::App& command, RunOverrides& overrides) {
     command.add_option("--data", overrides.data, "Dataset folder (overrides the config's)");
     command.add_option("--cache-dir", overrides.cacheFolder, "Feature cache folder");
     command.add_option("--workers", overrides.workers, "Trials in parallel")->check(CLI::PositiveNumber);
+    command.add_option("--max-minutes", overrides.maxMinutes,
+                       "Wall-clock budget of each search phase: trials start only when they can finish in it")
+        ->check(CLI::NonNegativeNumber);
     command.add_option("--backend", overrides.backend, "Where trials run")
         ->check(CLI::IsMember({"inprocess", "subprocess", "slurm"}));
     command.add_option("--slurm-partition", overrides.slurmPartition, "Slurm partition for the trial jobs");
@@ -51,8 +55,6 @@ public:
     void phaseChanged(const PhaseRecord& phase) override {
         std::lock_guard lock(m_mutex);
         m_phase = phase;
-        m_phaseStart = std::chrono::steady_clock::now();
-        m_finishedInPhase = 0;
         redraw(true);
     }
     void trialStarted(const TrialRecord&) override {
@@ -78,6 +80,12 @@ public:
         }
         redraw(false);
     }
+    void outlookChanged(const PhaseOutlook& outlook) override {
+        std::lock_guard lock(m_mutex);
+        m_outlook = outlook;
+        m_outlookAt = std::chrono::steady_clock::now();
+        redraw(false);
+    }
     void trialProgress(int trialId, const TrainingProgress& progress) override {
         std::lock_guard lock(m_mutex);
         m_lastTrial = trialId;
@@ -94,24 +102,23 @@ private:
     void ended(const TrialRecord& trial) {
         std::lock_guard lock(m_mutex);
         m_running = std::max(0, m_running - 1);
-        if (trial.state != TrialState::Queued) {
-            ++m_done;
-            ++m_finishedInPhase;
-        }
+        if (trial.state != TrialState::Queued) ++m_done;
         redraw(true);
     }
+    // The runner's projection of the admitted work, counted down since it came.
     void redraw(bool force) {
         char text[256];
         const int planned = m_phase.trialBudget;
         std::string eta = "-";
-        if (m_finishedInPhase > 0 && planned > m_done) {
-            const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_phaseStart).count();
-            const double seconds = elapsed / m_finishedInPhase * (planned - m_done);
-            eta = std::to_string(static_cast<long>(seconds / 60)) + "m" + std::to_string(static_cast<long>(seconds) % 60) + "s";
+        if (m_outlook.phaseId == m_phase.id && m_outlook.remainingSeconds >= 0 && m_running > 0) {
+            const double since = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_outlookAt).count();
+            const long seconds = std::lround(std::max(0.0, m_outlook.remainingSeconds - since));
+            eta = std::to_string(seconds / 60) + "m" + std::to_string(seconds % 60) + "s";
         }
         std::snprintf(text, sizeof text, "%s%s  trials %d/%d (%d running)  frontier %zu  HV %.4f  ETA %s  [trial %d: %d/%d]",
                       phaseKindName(m_phase.kind).c_str(),
-                      m_phase.round > 0 ? (" " + std::to_string(m_phase.round)).c_str() : "", m_done, planned,
+                      m_phase.round > 0 ? (" " + std::to_string(m_phase.round)).c_str() : "",
+                      m_outlook.phaseId == m_phase.id ? m_outlook.trialsStarted : m_done, planned,
                       m_running, m_frontierSize, m_hypervolume, eta.c_str(), m_lastTrial, m_lastIteration,
                       m_lastIterations);
         m_line.update(text, force);
@@ -121,9 +128,9 @@ private:
     ProgressLine m_line;
     bool m_enabled;
     PhaseRecord m_phase;
-    std::chrono::steady_clock::time_point m_phaseStart = std::chrono::steady_clock::now();
+    PhaseOutlook m_outlook;
+    std::chrono::steady_clock::time_point m_outlookAt;
     int m_done = 0;
-    int m_finishedInPhase = 0;
     int m_running = 0;
     std::size_t m_frontierSize = 0;
     double m_hypervolume = 0.0;
@@ -141,7 +148,11 @@ void applyOverrides(ExperimentConfig& config, const RunOverrides& overrides) {
     if (!overrides.data.empty()) config.dataset.root = fs::absolute(overrides.data);
     if (!overrides.cacheFolder.empty()) config.cacheFolder = fs::absolute(overrides.cacheFolder);
     if (overrides.trials > 0) config.searchTrials = overrides.trials;
-    if (overrides.iterations > 0) config.training.iterations = overrides.iterations;
+    if (overrides.iterations > 0) {
+        if (config.fidelity) config.fidelity->maxIterations = overrides.iterations;
+        else config.training.iterations = overrides.iterations;
+    }
+    if (overrides.maxMinutes >= 0) config.searchMaxMinutes = overrides.maxMinutes;
     if (overrides.workers > 0) config.workers = overrides.workers;
     if (!overrides.backend.empty()) config.backend = overrides.backend;
     if (!overrides.slurmPartition.empty()) config.slurm.partition = overrides.slurmPartition;
@@ -157,10 +168,11 @@ Status updateStoredConfig(ExperimentStore& store, const ExperimentSummary& summa
     info.configJson = config.toJson();
     info.datasetPath = config.dataset.root.string();
     if (auto status = store.updateExperiment(info); !status) return status;
-    if (overrides.trials <= 0) return Done{};
+    if (overrides.trials <= 0 && overrides.maxMinutes < 0) return Done{};
     for (PhaseRecord phase : summary.phases) {
         if (phase.state == PhaseState::Finished || phase.kind == PhaseKind::Finetune) continue;
-        phase.trialBudget = overrides.trials;
+        if (overrides.trials > 0) phase.trialBudget = overrides.trials;
+        if (overrides.maxMinutes >= 0) phase.maxMinutes = overrides.maxMinutes;
         if (auto status = store.updatePhase(phase); !status) return status;
     }
     return Done{};
@@ -224,7 +236,8 @@ void addSearchCommand(CLI::App& app, int& exitCode) {
     command->add_option("--config", options->config, "Experiment config (JSON); optional when --db exists");
     command->add_option("--db", options->db, "Experiment file (SQLite); resumed when it exists")->required();
     command->add_option("--trials", options->overrides.trials, "Trials per search phase")->check(CLI::PositiveNumber);
-    command->add_option("--iterations", options->overrides.iterations, "Training iterations per trial")
+    command->add_option("--iterations", options->overrides.iterations,
+                        "Training iterations per trial (with rungs: of the top rung)")
         ->check(CLI::PositiveNumber);
     addRunOptions(*command, options->overrides);
     command->callback([options, &exitCode] {

@@ -60,6 +60,11 @@ nlohmann::json statusJson(const ExperimentSummary& summary) {
     const std::set<int> frontier(summary.frontier.begin(), summary.frontier.end());
     for (const TrialRecord& trial : summary.trials) {
         nlohmann::json spec = nlohmann::json::parse(trial.specJson, nullptr, /*allow_exceptions=*/false);
+        nlohmann::json rungs = nlohmann::json::array();
+        for (const RungResult& result : trial.rungResults) {
+            rungs.push_back({{"rung", result.rung}, {"iterations", result.iterations},
+                             {"top1", result.validationTop1}, {"seconds", result.seconds}});
+        }
         trials.push_back({{"id", trial.id},
                           {"phase", trial.phaseId},
                           {"state", trialStateName(trial.state)},
@@ -71,6 +76,9 @@ nlohmann::json statusJson(const ExperimentSummary& summary) {
                           {"architecture", architectureOf(trial)},
                           {"configuration", trial.configuration},
                           {"iterations", trial.iterationsDone},
+                          {"rung", trial.rung},
+                          {"rungs", rungs},
+                          {"top_rung", summary.isAtTopRung(trial)},
                           {"seconds", trial.seconds},
                           {"error", trial.error},
                           {"host", trial.host},
@@ -88,11 +96,19 @@ nlohmann::json statusJson(const ExperimentSummary& summary) {
                                {"support", suggestion.support}});
     }
     const ModelCost seedCost = CostModel::evaluate(summary.config.seed);
+    nlohmann::json fidelity = nullptr;
+    if (summary.config.fidelity) {
+        fidelity = {{"min_iterations", summary.config.fidelity->minIterations},
+                    {"max_iterations", summary.config.fidelity->maxIterations},
+                    {"eta", summary.config.fidelity->eta},
+                    {"rung_iterations", summary.config.fidelity->rungIterations()}};
+    }
     return {{"name", summary.info.name},
             {"dataset", {{"path", summary.info.datasetPath}, {"hash", summary.info.datasetHash}}},
             {"cost", costMetricName(summary.config.cost)},
             {"seed", {{"trial", summary.seedTrialId}, {"mfpops", seedCost.mfpops()}, {"params", seedCost.params},
                       {"architecture", summary.config.seed.notation()}}},
+            {"fidelity", fidelity},
             {"phases", phases},
             {"trials", trials},
             {"frontier", summary.frontier},
@@ -122,6 +138,15 @@ void printStatus(const ExperimentSummary& summary, std::ostream& out) {
     for (const TrialRecord& trial : summary.trials) ++counts[trial.state];
     out << "trials:";
     for (const auto& [state, count] : counts) out << ' ' << count << ' ' << trialStateName(state);
+    if (summary.config.fidelity) {
+        const std::vector<int> rungs = summary.config.fidelity->rungIterations();
+        std::vector<int> reached(rungs.size(), 0);
+        for (const TrialRecord& trial : summary.trials) {
+            if (!trial.rungResults.empty()) ++reached[std::min(rungs.size(), trial.rungResults.size()) - 1];
+        }
+        out << "\nrungs (iterations: trials that ended there):";
+        for (std::size_t rung = 0; rung < rungs.size(); ++rung) out << ' ' << rungs[rung] << ": " << reached[rung];
+    }
     out << "\nsearch space: 10^" << static_cast<int>(summary.currentSpace.parameterSpace().log10Count())
         << " configurations\n";
     const char* costName = summary.config.cost == CostMetric::Params ? "params" : "MFPOPS";

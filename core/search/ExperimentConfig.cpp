@@ -84,6 +84,11 @@ Status ExperimentConfig::validate() const {
     if (refinementTrials < 0) return fail("refinement.trials: must be >= 0");
     if (optimizerSpace && optimizerTrials <= 0) return fail("optimizer_search.trials: must be positive");
     if (searchMaxMinutes < 0) return fail("search.max_minutes: must be >= 0");
+    if (fidelity && (fidelity->minIterations < 1 || fidelity->maxIterations <= fidelity->minIterations)) {
+        return fail("fidelity: expected 1 <= min_iterations < max_iterations, got " +
+                    std::to_string(fidelity->minIterations) + " and " + std::to_string(fidelity->maxIterations));
+    }
+    if (fidelity && fidelity->eta < 2) return fail("fidelity.eta: must be at least 2");
     if (autoRefinementRounds < 0) return fail("refinement.auto_rounds: must be >= 0");
     if (!(autoMinimumShare > 0.0 && autoMinimumShare <= 1.0)) return fail("refinement.min_share: must be in (0, 1]");
     if (workers < 1) return fail("execution.workers: must be at least 1");
@@ -120,6 +125,7 @@ Result<ExperimentConfig> ExperimentConfig::fromJson(const std::string& text, con
     const json* constraints = fields.child("constraints");
     const json* sampler = fields.child("sampler");
     const json* training = fields.child("training");
+    const json* fidelity = fields.child("fidelity");
     const json* finetune = fields.child("finetune");
     const json* optimizer = fields.child("optimizer_search");
     const json* search = fields.child("search");
@@ -178,6 +184,15 @@ Result<ExperimentConfig> ExperimentConfig::fromJson(const std::string& text, con
         auto params = readTraining(*training, config.training, where + ".training");
         if (!params) return params.error();
         config.training = *params;
+    }
+    if (fidelity && !fidelity->is_null()) {
+        FidelitySettings settings;
+        JsonFields fidelityFields(*fidelity, where + ".fidelity");
+        fidelityFields.optional("min_iterations", settings.minIterations)
+            .optional("max_iterations", settings.maxIterations)
+            .optional("eta", settings.eta);
+        if (auto status = fidelityFields.finish(); !status) return status.error();
+        config.fidelity = settings;
     }
     if (finetune) {
         auto params = readTraining(*finetune, config.finetune, where + ".finetune");
@@ -267,6 +282,11 @@ std::string ExperimentConfig::toJson() const {
     if (maxMfpops) constraints["max_mfpops"] = *maxMfpops;
     if (minTop1) constraints["min_top1"] = *minTop1;
     document["constraints"] = constraints;
+    if (fidelity) {
+        document["fidelity"] = {{"min_iterations", fidelity->minIterations},
+                                {"max_iterations", fidelity->maxIterations},
+                                {"eta", fidelity->eta}};
+    }
     if (optimizerSpace) {
         document["optimizer_search"] = {{"trials", optimizerTrials},
                                         {"lr", {optimizerSpace->learningRate.min, optimizerSpace->learningRate.max}},

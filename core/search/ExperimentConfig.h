@@ -14,6 +14,7 @@
 #include "core/execution/SlurmJobOptions.h"
 #include "core/model/ArchitectureSpec.h"
 #include "core/search/SearchSpace.h"
+#include "core/search/SuccessiveHalving.h"
 #include "core/search/TpeSampler.h"
 #include "core/training/TrainingParams.h"
 
@@ -37,6 +38,9 @@ struct ExperimentConfig {
     TpeSettings tpe;
 
     TrainingParams training;                                 // per search trial
+    // Multi-fidelity search ("fidelity": {"min_iterations", "max_iterations", "eta"}): trials train
+    // in rungs up to max_iterations, which then replaces training.iterations. Absent: one budget.
+    std::optional<FidelitySettings> fidelity;
     TrainingParams finetune = TrainingParams::fullBudget();  // total budget after fine-tuning
 
     // Phase 0 (optional): optimizer parameters for the seed, single objective (validation TOP-1).
@@ -44,7 +48,9 @@ struct ExperimentConfig {
     int optimizerTrials = 10;
 
     int searchTrials = 100;        // per search phase
-    double searchMaxMinutes = 0.0; // per phase; 0: no wall-clock limit
+    // Wall-clock budget of each run of a search or refinement phase; 0: none. A trial starts only
+    // when it is projected to finish in time, so the phase ends with its trials finished.
+    double searchMaxMinutes = 0.0;
     bool trainSeed = true;         // the seed is the first trial of the first search phase
 
     int refinementTrials = 0;          // per refinement phase; 0: searchTrials
@@ -65,6 +71,8 @@ struct ExperimentConfig {
     // Cross-field checks (space against seed, positive budgets, workers); messages name the field.
     Status validate() const;
     int effectiveThreadsPerTrial() const;
+    // Iterations of a search trial's full budget: fidelity's max_iterations, else training's.
+    int searchIterations() const { return fidelity ? fidelity->maxIterations : training.iterations; }
 };
 
 }  // namespace perfnas

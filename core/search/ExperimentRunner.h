@@ -6,6 +6,8 @@
 // trial is recorded with its reason and the search goes on. The store is used only from the thread
 // that calls run(); pause(), resume() and stop() may be called from any thread.
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <condition_variable>
 #include <mutex>
 
@@ -14,6 +16,16 @@
 #include "core/storage/ExperimentStore.h"
 
 namespace perfnas {
+
+// How much work the running phase has left, as the runner projects it.
+struct PhaseOutlook {
+    int phaseId = 0;
+    int trialsStarted = 0;            // configurations tried in the phase so far
+    int trialBudget = 0;              // 0: none
+    double remainingSeconds = -1.0;   // until the phase ends; < 0: not known yet (nothing measured)
+    double budgetSeconds = 0.0;       // the wall-clock budget of this run; 0: none
+    std::vector<int> rungIterations;  // empty without rungs
+};
 
 class ExperimentObserver {
 public:
@@ -24,6 +36,7 @@ public:
     virtual void trialFinished(const TrialRecord&) {}
     virtual void trialFailed(const TrialRecord&) {}  // failed, diverged or cancelled; `error` says why
     virtual void frontierChanged(const ExperimentSummary&) {}
+    virtual void outlookChanged(const PhaseOutlook&) {}
     // From worker threads, every few iterations: keep it cheap.
     virtual void trialProgress(int /*trialId*/, const TrainingProgress&) {}
 };
@@ -37,8 +50,11 @@ struct RunReport {
 
 class ExperimentRunner {
 public:
-    // `store`, `executor` and `observer` must outlive the runner.
-    ExperimentRunner(ExperimentStore& store, TrialExecutor& executor, ExperimentObserver* observer = nullptr);
+    using Clock = std::chrono::steady_clock;
+    // `store`, `executor` and `observer` must outlive the runner. `clock` measures the phases'
+    // wall-clock budgets (tests inject one).
+    ExperimentRunner(ExperimentStore& store, TrialExecutor& executor, ExperimentObserver* observer = nullptr,
+                     std::function<Clock::time_point()> clock = Clock::now);
 
     Result<RunReport> run();
 
@@ -47,16 +63,14 @@ public:
     void stop();    // running trials are cancelled (within a second) and queued again
     // stop() for a signal handler: only sets a flag (async-signal-safe); seen within 250 ms.
     void stopFromSignalHandler() noexcept { m_stopRequested.store(true); }
-    bool isPaused() const { return m_paused.load(); }
 
 private:
-    struct PhaseRun;
-    Status runPhase(PhaseRecord phase, RunReport& report);
     void wake();
 
     ExperimentStore& m_store;
     TrialExecutor& m_executor;
     ExperimentObserver* m_observer;
+    std::function<Clock::time_point()> m_clock;
     std::atomic<bool> m_paused{false};
     std::atomic<bool> m_stopRequested{false};
     std::mutex m_mutex;

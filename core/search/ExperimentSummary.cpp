@@ -49,7 +49,14 @@ double ExperimentSummary::seedCost() const {
 
 bool ExperimentSummary::isCandidate(const TrialRecord& record) const {
     const PhaseRecord* owner = phase(record.phaseId);
-    return record.state == TrialState::Finished && owner && isArchitecturePhase(owner->kind);
+    if (record.state != TrialState::Finished || !owner || !isArchitecturePhase(owner->kind)) return false;
+    return !config.fidelity || isAtTopRung(record);
+}
+
+bool ExperimentSummary::isAtTopRung(const TrialRecord& record) const {
+    if (!config.fidelity) return true;
+    return record.rung == config.fidelity->topRung() &&
+           static_cast<int>(record.rungResults.size()) == config.fidelity->topRung() + 1;
 }
 
 Point2 ExperimentSummary::reference() const {

@@ -35,8 +35,11 @@ struct ExperimentSummary {
     // The cost objective of a trial (MFPOPS or parameters, per the config) and of the seed.
     double costOf(const TrialRecord& trial) const;
     double seedCost() const;
-    // Finished trials of search and refinement phases: the candidates of the frontier.
+    // Finished trials of search and refinement phases (with rungs: at the top rung): the
+    // candidates of the frontier, suggestions and fine-tuning.
     bool isCandidate(const TrialRecord& trial) const;
+    // Without rungs every trial; with rungs, one that finished the top rung.
+    bool isAtTopRung(const TrialRecord& trial) const;
     // Hypervolume reference point: (1 - 1/classes, log10 seed cost).
     Point2 reference() const;
 };

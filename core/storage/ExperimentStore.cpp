@@ -4,9 +4,7 @@
 #include <unistd.h>
 
 #include <array>
-#include <cassert>
 #include <cerrno>
-#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <string_view>
@@ -14,6 +12,7 @@
 
 #include "core/storage/ExperimentSchema.h"
 #include "core/storage/SqliteDatabase.h"
+#include "core/storage/TrialColumns.h"
 
 namespace perfnas {
 namespace {
@@ -38,67 +37,6 @@ std::optional<Enum> parseName(const std::array<std::string_view, N>& names,
     }
     return std::nullopt;
 }
-
-// configuration_json: a JSON array of numbers, each written in the shortest form that reads back
-// to the same double (std::to_chars), so the round trip is exact.
-Result<std::string> configurationToJson(const std::vector<double>& values) {
-    std::string json = "[";
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        if (!std::isfinite(values[i])) {
-            return makeError(ErrorCode::InvalidInput, "configuration value " + std::to_string(i) +
-                                                          " is not a finite number");
-        }
-        char buffer[32];
-        const auto [end, ec] = std::to_chars(std::begin(buffer), std::end(buffer), values[i]);
-        assert(ec == std::errc());
-        if (i > 0) json += ',';
-        json.append(buffer, end);
-    }
-    return json + "]";
-}
-
-std::optional<std::vector<double>> configurationFromJson(std::string_view json) {
-    auto skipSpace = [&json] {
-        while (!json.empty() && std::strchr(" \t\r\n", json.front()) != nullptr)
-            json.remove_prefix(1);
-    };
-    auto take = [&json, &skipSpace](char c) {
-        skipSpace();
-        if (json.empty() || json.front() != c) return false;
-        json.remove_prefix(1);
-        return true;
-    };
-    std::vector<double> values;
-    if (!take('[')) return std::nullopt;
-    if (!take(']')) {
-        do {
-            skipSpace();
-            double value = 0.0;
-            const auto [end, ec] = std::from_chars(json.data(), json.data() + json.size(), value);
-            if (ec != std::errc()) return std::nullopt;
-            json.remove_prefix(static_cast<std::size_t>(end - json.data()));
-            values.push_back(value);
-        } while (take(','));
-        if (!take(']')) return std::nullopt;
-    }
-    skipSpace();
-    if (!json.empty()) return std::nullopt;
-    return values;
-}
-
-const std::string kTrialColumnsV2 =
-    "id, phase_id, state, configuration_json, spec_json, training_json, validation_top1, "
-    "test_top1, "
-    "mfpops, params, iterations_done, seconds, started_at, finished_at, curve_json, "
-    "checkpoint_path, "
-    "error, host, parent_trial_id, attempts";
-// Version 1 files (read-only) have no host column.
-const std::string kTrialColumnsV1 =
-    "id, phase_id, state, configuration_json, spec_json, training_json, validation_top1, "
-    "test_top1, "
-    "mfpops, params, iterations_done, seconds, started_at, finished_at, curve_json, "
-    "checkpoint_path, "
-    "error, '' AS host, parent_trial_id, attempts";
 
 constexpr const char* kPhaseColumns =
     "id, kind, round, space_json, trial_budget, max_minutes, state, started_at, finished_at";
@@ -171,21 +109,9 @@ struct ExperimentStore::Impl {
                            "write the schema version");
     }
 
-    const std::string& trialColumns() const {
-        return schemaVersion >= 2 ? kTrialColumnsV2 : kTrialColumnsV1;
-    }
 };
 
 namespace {
-
-// Record ids of 0 mean "none": NULL, so that the foreign key holds.
-void bindId(SqliteStatement& statement, const char* name, int id) {
-    if (id == 0) {
-        statement.bindNull(name);
-    } else {
-        statement.bind(name, id);
-    }
-}
 
 void bindExperiment(SqliteStatement& statement, const ExperimentInfo& info) {
     statement.bind(":name", info.name);
@@ -207,29 +133,6 @@ void bindPhase(SqliteStatement& statement, const PhaseRecord& phase) {
     statement.bind(":finished_at", phase.finishedAt);
 }
 
-void bindTrial(SqliteStatement& statement, const TrialRecord& trial,
-               const std::string& configurationJson) {
-    bindId(statement, ":phase_id", trial.phaseId);
-    statement.bind(":state", trialStateName(trial.state));
-    statement.bind(":configuration_json", configurationJson);
-    statement.bind(":spec_json", trial.specJson);
-    statement.bind(":training_json", trial.trainingJson);
-    statement.bind(":validation_top1", trial.validationTop1);
-    statement.bind(":test_top1", trial.testTop1);
-    statement.bind(":mfpops", trial.mfpops);
-    statement.bind(":params", trial.params);
-    statement.bind(":iterations_done", trial.iterationsDone);
-    statement.bind(":seconds", trial.seconds);
-    statement.bind(":started_at", trial.startedAt);
-    statement.bind(":finished_at", trial.finishedAt);
-    statement.bind(":curve_json", trial.curveJson);
-    statement.bind(":checkpoint_path", trial.checkpointPath);
-    statement.bind(":error", trial.error);
-    statement.bind(":host", trial.host);
-    bindId(statement, ":parent_trial_id", trial.parentTrialId);
-    statement.bind(":attempts", trial.attempts);
-}
-
 Result<PhaseRecord> readPhase(const SqliteStatement& row, const std::string& file) {
     PhaseRecord phase;
     phase.id = row.integer(0);
@@ -248,41 +151,6 @@ Result<PhaseRecord> readPhase(const SqliteStatement& row, const std::string& fil
     phase.startedAt = row.int64(7);
     phase.finishedAt = row.int64(8);
     return phase;
-}
-
-Result<TrialRecord> readTrial(const SqliteStatement& row, const std::string& file) {
-    TrialRecord trial;
-    trial.id = row.integer(0);
-    const std::string where = file + ": trial " + std::to_string(trial.id);
-    trial.phaseId = row.integer(1);
-    const auto state = parseTrialState(row.text(2));
-    if (!state)
-        return makeError(ErrorCode::InvalidInput,
-                         where + " has unknown state '" + row.text(2) + "'");
-    trial.state = *state;
-    auto configuration = configurationFromJson(row.text(3));
-    if (!configuration) {
-        return makeError(ErrorCode::InvalidInput,
-                         where + ": configuration is not a JSON array of numbers");
-    }
-    trial.configuration = std::move(*configuration);
-    trial.specJson = row.text(4);
-    trial.trainingJson = row.text(5);
-    trial.validationTop1 = row.real(6);
-    trial.testTop1 = row.real(7);
-    trial.mfpops = row.real(8);
-    trial.params = row.int64(9);
-    trial.iterationsDone = row.integer(10);
-    trial.seconds = row.real(11);
-    trial.startedAt = row.int64(12);
-    trial.finishedAt = row.int64(13);
-    trial.curveJson = row.text(14);
-    trial.checkpointPath = row.text(15);
-    trial.error = row.text(16);
-    trial.host = row.text(17);
-    trial.parentTrialId = row.integer(18);
-    trial.attempts = row.integer(19);
-    return trial;
 }
 
 BenchmarkRecord readBenchmark(const SqliteStatement& row) {
@@ -519,59 +387,29 @@ Result<std::vector<PhaseRecord>> ExperimentStore::phases() const {
 Result<int> ExperimentStore::addTrial(const TrialRecord& trial) {
     const std::string what = "add a trial";
     if (auto done = m_impl->writable(what); !done) return done.error();
-    auto configuration = configurationToJson(trial.configuration);
-    if (!configuration) {
-        return makeError(ErrorCode::InvalidInput, m_impl->name() + ": cannot " + what + ": " +
-                                                      configuration.error().message);
-    }
-    auto prepared = m_impl->db->prepare(
-        "INSERT INTO trials (phase_id, state, configuration_json, spec_json, training_json, "
-        "validation_top1, "
-        "test_top1, mfpops, params, iterations_done, seconds, started_at, finished_at, curve_json, "
-        "checkpoint_path, error, host, parent_trial_id, attempts) VALUES (:phase_id, :state, "
-        ":configuration_json, :spec_json, :training_json, :validation_top1, :test_top1, :mfpops, "
-        ":params, "
-        ":iterations_done, :seconds, :started_at, :finished_at, :curve_json, :checkpoint_path, "
-        ":error, :host, "
-        ":parent_trial_id, :attempts)",
-        what);
+    auto prepared = m_impl->db->prepare(trial_columns::insertSql(), what);
     if (!prepared) return prepared.error();
     SqliteStatement statement(*prepared);
-    bindTrial(statement, trial, *configuration);
-    if (const int result = statement.step(); result != SQLITE_DONE)
-        return m_impl->db->failure(what, result);
+    if (auto bound = trial_columns::bind(statement, trial); !bound) {
+        return makeError(ErrorCode::InvalidInput, m_impl->name() + ": cannot " + what + ": " + bound.error().message);
+    }
+    if (const int result = statement.step(); result != SQLITE_DONE) return m_impl->db->failure(what, result);
     return m_impl->db->lastInsertId();
 }
 
 Status ExperimentStore::updateTrial(const TrialRecord& trial) {
     const std::string what = "update trial " + std::to_string(trial.id);
     if (auto done = m_impl->writable(what); !done) return done;
-    auto configuration = configurationToJson(trial.configuration);
-    if (!configuration) {
-        return makeError(ErrorCode::InvalidInput, m_impl->name() + ": cannot " + what + ": " +
-                                                      configuration.error().message);
-    }
-    auto prepared = m_impl->db->prepare(
-        "UPDATE trials SET phase_id = :phase_id, state = :state, configuration_json = "
-        ":configuration_json, "
-        "spec_json = :spec_json, training_json = :training_json, validation_top1 = "
-        ":validation_top1, "
-        "test_top1 = :test_top1, mfpops = :mfpops, params = :params, iterations_done = "
-        ":iterations_done, "
-        "seconds = :seconds, started_at = :started_at, finished_at = :finished_at, curve_json = "
-        ":curve_json, "
-        "checkpoint_path = :checkpoint_path, error = :error, host = :host, parent_trial_id = "
-        ":parent_trial_id, attempts = :attempts WHERE id = :id",
-        "update a trial");
+    auto prepared = m_impl->db->prepare(trial_columns::updateSql(), what);
     if (!prepared) return prepared.error();
     SqliteStatement statement(*prepared);
-    bindTrial(statement, trial, *configuration);
+    if (auto bound = trial_columns::bind(statement, trial); !bound) {
+        return makeError(ErrorCode::InvalidInput, m_impl->name() + ": cannot " + what + ": " + bound.error().message);
+    }
     statement.bind(":id", trial.id);
-    if (const int result = statement.step(); result != SQLITE_DONE)
-        return m_impl->db->failure(what, result);
+    if (const int result = statement.step(); result != SQLITE_DONE) return m_impl->db->failure(what, result);
     if (m_impl->db->changes() == 0) {
-        return makeError(ErrorCode::NotFound,
-                         m_impl->name() + ": no trial " + std::to_string(trial.id));
+        return makeError(ErrorCode::NotFound, m_impl->name() + ": no trial " + std::to_string(trial.id));
     }
     return Done{};
 }
@@ -579,7 +417,7 @@ Status ExperimentStore::updateTrial(const TrialRecord& trial) {
 Result<TrialRecord> ExperimentStore::trial(int id) const {
     const std::string what = "read trial " + std::to_string(id);
     auto prepared = m_impl->db->prepare(
-        "SELECT " + m_impl->trialColumns() + " FROM trials WHERE id = :id", "read a trial");
+        trial_columns::selectSql(m_impl->schemaVersion) + " WHERE id = :id", "read a trial");
     if (!prepared) return prepared.error();
     SqliteStatement statement(*prepared);
     statement.bind(":id", id);
@@ -588,19 +426,19 @@ Result<TrialRecord> ExperimentStore::trial(int id) const {
         return makeError(ErrorCode::NotFound, m_impl->name() + ": no trial " + std::to_string(id));
     }
     if (result != SQLITE_ROW) return m_impl->db->failure(what, result);
-    return readTrial(statement, m_impl->name());
+    return trial_columns::read(statement, m_impl->name());
 }
 
 Result<std::vector<TrialRecord>> ExperimentStore::trials() const {
     const std::string what = "read the trials";
     auto prepared =
-        m_impl->db->prepare("SELECT " + m_impl->trialColumns() + " FROM trials ORDER BY id", what);
+        m_impl->db->prepare(trial_columns::selectSql(m_impl->schemaVersion) + " ORDER BY id", what);
     if (!prepared) return prepared.error();
     SqliteStatement statement(*prepared);
     std::vector<TrialRecord> trials;
     int result = SQLITE_ROW;
     while ((result = statement.step()) == SQLITE_ROW) {
-        auto trial = readTrial(statement, m_impl->name());
+        auto trial = trial_columns::read(statement, m_impl->name());
         if (!trial) return trial.error();
         trials.push_back(std::move(*trial));
     }
@@ -633,7 +471,7 @@ Result<int> ExperimentStore::addBenchmark(const BenchmarkRecord& benchmark) {
         what);
     if (!prepared) return prepared.error();
     SqliteStatement statement(*prepared);
-    bindId(statement, ":trial_id", benchmark.trialId);
+    statement.bindId(":trial_id", benchmark.trialId);
     statement.bind(":target", benchmark.target);
     statement.bind(":runs", benchmark.runs);
     statement.bind(":median_ms", benchmark.medianMs);

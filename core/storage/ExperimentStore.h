@@ -48,6 +48,14 @@ struct PhaseRecord {
     std::int64_t finishedAt = 0;
 };
 
+// Multi-fidelity search: a trial's validation TOP-1 when it finished a rung (docs/method.md).
+struct RungResult {
+    int rung = 0;             // from 0
+    int iterations = 0;       // trained in total at the end of the rung
+    double validationTop1 = 0.0;
+    double seconds = 0.0;     // training wall-clock in total at the end of the rung
+};
+
 struct TrialRecord {
     int id = 0;  // assigned by addTrial, increasing
     int phaseId = 0;
@@ -69,6 +77,10 @@ struct TrialRecord {
     std::string host;                   // where it ran ("inprocess", a hostname, a Slurm job id)
     int parentTrialId = 0;              // fine-tuning: the search trial continued; 0: none
     int attempts = 0;                   // times started (an interrupted trial reruns)
+    // Multi-fidelity search: the rung reached (Finished) or trained toward (Queued, Running), and
+    // the result of every rung finished so far. Without rungs: 0 and empty.
+    int rung = 0;
+    std::vector<RungResult> rungResults;
 };
 
 struct BenchmarkRecord {
@@ -90,7 +102,7 @@ struct BenchmarkRecord {
 // must name one; parentTrialId and a benchmark's trialId may be 0). Doubles round-trip exactly.
 class ExperimentStore {
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
     enum class Access { ReadWrite, ReadOnly };
 
     // A new file; IoFailure naming the path when it exists or cannot be written.
@@ -98,7 +110,8 @@ public:
                                                            const ExperimentInfo& info);
     // NotFound for a missing file; InvalidInput for a file that is not a PerfNAS experiment or
     // was written by a newer schema. ReadWrite migrates older schemas (one transaction); ReadOnly
-    // leaves them as they are and reads what they hold (schema 1: host "", no benchmarks).
+    // leaves them as they are and reads what they hold (schema 1: host "", no benchmarks;
+    // schemas 1-2: rung 0, no rung results).
     static Result<std::unique_ptr<ExperimentStore>> open(const std::filesystem::path& file,
                                                          Access access = Access::ReadWrite);
     ~ExperimentStore();

@@ -97,6 +97,14 @@ void SqliteStatement::bindNull(const char* name) {
     check(sqlite3_bind_null(m_statement, index(name)));
 }
 
+void SqliteStatement::bindId(const char* name, int id) {
+    if (id == 0) {
+        bindNull(name);
+    } else {
+        bind(name, id);
+    }
+}
+
 int SqliteStatement::step() {
     return m_bindResult != SQLITE_OK ? m_bindResult : sqlite3_step(m_statement);
 }

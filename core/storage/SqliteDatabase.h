@@ -70,6 +70,8 @@ public:
     void bind(const char* name, const std::string& value);  // not copied: outlives step()
     void bind(const char* name, std::string&& value);       // a temporary: copied
     void bindNull(const char* name);
+    // Record ids of 0 mean "none": bound as NULL, so that a foreign key holds.
+    void bindId(const char* name, int id);
 
     // SQLITE_ROW, SQLITE_DONE or an error code (a failed bind comes out here).
     int step();

@@ -16,7 +16,29 @@ nlohmann::json curveDocument(const std::vector<CurvePoint>& curve) {
     return points;
 }
 
+Result<std::vector<CurvePoint>> readCurve(const nlohmann::json& curve, const std::string& where) {
+    if (!curve.is_array()) return makeError(ErrorCode::InvalidInput, where + ": expected an array");
+    std::vector<CurvePoint> points;
+    for (std::size_t i = 0; i < curve.size(); ++i) {
+        CurvePoint point;
+        JsonFields pointFields(curve[i], where + "[" + std::to_string(i) + "]");
+        pointFields.required("iteration", point.iteration)
+            .required("training_loss", point.trainingLoss)
+            .required("validation_loss", point.validationLoss)
+            .required("validation_top1", point.validationTop1);
+        if (auto status = pointFields.finish(); !status) return status.error();
+        points.push_back(point);
+    }
+    return points;
+}
+
 }  // namespace
+
+Result<std::vector<CurvePoint>> curveFromJson(const std::string& text) {
+    auto document = parseJson(text, "learning curve");
+    if (!document) return document.error();
+    return readCurve(*document, "learning curve");
+}
 
 std::string outcomeName(TrainingOutcome outcome) {
     switch (outcome) {
@@ -64,17 +86,9 @@ Result<TrainingResult> TrainingResult::fromJson(const std::string& text) {
         .optional("samples_per_second", result.samplesPerSecond)
         .optional("checkpoint", result.checkpointFolder);
     if (const nlohmann::json* curve = fields.child("curve")) {
-        if (!curve->is_array()) fields.fail("training result.curve: expected an array");
-        for (std::size_t i = 0; curve->is_array() && i < curve->size(); ++i) {
-            CurvePoint point;
-            JsonFields pointFields((*curve)[i], "training result.curve[" + std::to_string(i) + "]");
-            pointFields.required("iteration", point.iteration)
-                .required("training_loss", point.trainingLoss)
-                .required("validation_loss", point.validationLoss)
-                .required("validation_top1", point.validationTop1);
-            if (auto status = pointFields.finish(); !status) return status.error();
-            result.curve.push_back(point);
-        }
+        auto points = readCurve(*curve, "training result.curve");
+        if (!points) return points.error();
+        result.curve = std::move(*points);
     }
     if (auto status = fields.finish(); !status) return status.error();
     const auto outcome = parseOutcome(state);

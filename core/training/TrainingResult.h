@@ -47,6 +47,7 @@ struct TrainingResult {
 
 // [{"iteration", "training_loss", "validation_loss", "validation_top1"}, ...]
 std::string curveToJson(const std::vector<CurvePoint>& curve);
+Result<std::vector<CurvePoint>> curveFromJson(const std::string& text);
 
 std::string outcomeName(TrainingOutcome outcome);  // "finished", "diverged", "cancelled"
 std::optional<TrainingOutcome> parseOutcome(const std::string& name);

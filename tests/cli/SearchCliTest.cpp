@@ -26,7 +26,7 @@ namespace {
 const std::vector<std::string> kWords = {"yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go"};
 
 // Small, fast architectures: a few filters per unit, ~1 s per trial on one core.
-std::string configText(int trials, int iterations) {
+std::string configText(int trials, int iterations, const std::string& extra = "") {
     return R"({
       // written by SearchCliTest
       "name": "cli-test",
@@ -38,7 +38,7 @@ std::string configText(int trials, int iterations) {
       "refinement": {"trials": 2},
       "sampler": {"startup_trials": 3},
       "training": {"iterations": )" + std::to_string(iterations) + R"(, "learning_rate": 0.003, "validate_every": 0},
-      "execution": {"workers": 1, "threads_per_trial": 1}
+      "execution": {"workers": 1, "threads_per_trial": 1})" + extra + R"(
     })";
 }
 
@@ -90,6 +90,56 @@ private Q_SLOTS:
                 QCOMPARE(trials.at(id)["state"].toString(), QString("finished"));  // reran
                 QCOMPARE(trials.at(id)["attempts"].toInt(), 2);
             }
+        }
+    }
+
+    // Multi-fidelity search: kill -9 while a promoted trial trains its second rung, then resume.
+    void killedBetweenRungsLosesNoFinishedRung() {
+        const fs::path config = m_root / "rungs.json";
+        perfnas::test::writeText(config, configText(6, 360, R"(,
+          "fidelity": {"min_iterations": 40, "max_iterations": 360, "eta": 3})"));
+        const QString db = QString::fromStdString((m_root / "rungs.sqlite").string());
+        QProcess search;
+        search.start(PERFNAS_CLI_PATH, {"search", "--config", QString::fromStdString(config.string()), "--db", db});
+        QVERIFY(search.waitForStarted());
+        QJsonObject before;
+        auto promotedRunning = [&before] {
+            for (const auto& [id, trial] : trialsById(before)) {
+                if (trial["state"].toString() == "running" && trial["rung"].toInt() >= 1) return true;
+            }
+            return false;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT((before = statusOf(db), promotedRunning()), 120000);
+        search.kill();
+        QVERIFY(search.waitForFinished());
+
+        const auto killed = trialsById(statusOf(db));
+        const Run resumed = runCli({"search", "--db", db}, {}, 300000);
+        QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+        const QJsonObject after = statusOf(db);
+        const auto trials = trialsById(after);
+        QCOMPARE(static_cast<int>(trials.size()), 6);
+        QVERIFY(after["fidelity"].toObject()["rung_iterations"].toArray().size() == 3);
+        bool sawInterrupted = false;
+        for (const auto& [id, trial] : killed) {
+            const QJsonArray rungsBefore = trial["rungs"].toArray();
+            const QJsonArray rungsAfter = trials.at(id)["rungs"].toArray();
+            QVERIFY(rungsAfter.size() >= rungsBefore.size());
+            for (qsizetype k = 0; k < rungsBefore.size(); ++k) {  // every finished rung kept as it was
+                QCOMPARE(rungsAfter[k].toObject()["top1"].toDouble(), rungsBefore[k].toObject()["top1"].toDouble());
+                QCOMPARE(rungsAfter[k].toObject()["iterations"].toInt(), rungsBefore[k].toObject()["iterations"].toInt());
+            }
+            if (trial["state"].toString() == "running") {
+                sawInterrupted = true;
+                QCOMPARE(trials.at(id)["state"].toString(), QString("finished"));
+                QVERIFY(trials.at(id)["iterations"].toInt() >= 120);
+                QCOMPARE(trials.at(id)["attempts"].toInt(), trial["attempts"].toInt() + 1);
+            }
+        }
+        QVERIFY(sawInterrupted);
+        for (const QJsonValue& id : after["frontier"].toArray()) {
+            QVERIFY(trials.at(id.toInt())["top_rung"].toBool());
+            QCOMPARE(trials.at(id.toInt())["iterations"].toInt(), 360);
         }
     }
 

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -17,6 +18,7 @@
 #include "core/model/CostModel.h"
 #include "core/search/ExperimentPlanner.h"
 #include "core/search/ExperimentRunner.h"
+#include "core/training/Checkpoint.h"
 
 using namespace perfnas;
 namespace fs = std::filesystem;
@@ -45,6 +47,16 @@ public:
         report.training.validationTop1 = 0.3 + 0.6 * (1.0 - std::exp(-mfpops / 40.0)) -
                                          0.01 * std::abs(request.spec.units[0].kh - 3) -
                                          0.05 * std::abs(std::log10(request.training.learningRate) + 2.5);
+        if (learnsWithIterations) {  // a longer budget trains better, by the same factor for all
+            const int iterations = request.training.iterations;
+            report.training.validationTop1 *= static_cast<double>(iterations) / (iterations + 20);
+        }
+        report.training.seconds = secondsPerIteration * request.training.iterations;
+        if (onTrained) onTrained(report.training.seconds);
+        if (writesCheckpoint) {  // what a resumed trial looks for
+            fs::create_directories(request.training.checkpointFolder);
+            std::ofstream(Checkpoint::infoFile(request.training.checkpointFolder)) << "{}";
+        }
         report.training.testTop1 = report.training.validationTop1 - 0.01;
         report.training.checkpointFolder = request.training.checkpointFolder;
         if (cancel.cancelled()) report.training.outcome = TrainingOutcome::Cancelled;
@@ -64,6 +76,10 @@ public:
     int maxRunning = 0;
     std::atomic<bool> block{false};
     int delayMs = 0;
+    bool learnsWithIterations = false;
+    bool writesCheckpoint = false;
+    double secondsPerIteration = 0.0;            // reported training time
+    std::function<void(double)> onTrained;       // e.g. advances a test clock by the training time
 };
 
 // Records events; checks that every reported trial is already committed (read by a second connection).
@@ -90,6 +106,27 @@ public:
 private:
     fs::path m_file;
 };
+
+// Fails the current test unless no waiting trial of any rung belongs in the top 1/eta of its rung.
+void verifyNothingLeftToPromote(const ExperimentSummary& summary) {
+    const FidelitySettings& fidelity = *summary.config.fidelity;
+    for (int rung = 0; rung < fidelity.topRung(); ++rung) {
+        std::vector<RungStanding> standings;
+        for (const TrialRecord& trial : summary.trials) {
+            if (static_cast<int>(trial.rungResults.size()) <= rung || trial.id == summary.seedTrialId) continue;
+            standings.push_back({.trialId = trial.id,
+                                 .error = 1.0 - trial.rungResults[static_cast<std::size_t>(rung)].validationTop1,
+                                 .log10Cost = std::log10(summary.costOf(trial)),
+                                 .promoted = static_cast<int>(trial.rungResults.size()) > rung + 1});
+        }
+        const auto left = SuccessiveHalving::promotable(standings, fidelity.eta, summary.reference());
+        QVERIFY2(left.empty(), ("rung " + std::to_string(rung) + ": trial " + std::to_string(left.front()) +
+                                " should have been promoted").c_str());
+        int promoted = 0;
+        for (const RungStanding& standing : standings) promoted += standing.promoted ? 1 : 0;
+        QVERIFY(promoted <= static_cast<int>(standings.size()) / fidelity.eta);
+    }
+}
 
 ExperimentConfig smallConfig(int trials) {
     ExperimentConfig config;
@@ -315,6 +352,90 @@ private Q_SLOTS:
             QVERIFY(trial.state != TrialState::Queued && trial.state != TrialState::Running &&
                     trial.state != TrialState::Cancelled);
         }
+    }
+
+    void rungsPromoteTheTopThirdAndOnlyTheTopRungIsOnTheFrontier() {
+        ExperimentConfig config = smallConfig(18);
+        config.fidelity = FidelitySettings{.minIterations = 10, .maxIterations = 90, .eta = 3};
+        TestExperiment experiment(config);
+        auto& store = experiment.store;
+        DeterministicExecutor executor;
+        executor.learnsWithIterations = true;
+        executor.writesCheckpoint = true;
+        QVERIFY(ExperimentRunner(**store, executor).run());
+        const auto summary = ExperimentSummary::load(**store);
+        QVERIFY(summary);
+        QCOMPARE(summary->trials.size(), std::size_t{18});
+
+        // The seed is the baseline: it always reaches the top rung.
+        const TrialRecord* seed = summary->trial(summary->seedTrialId);
+        QVERIFY(seed);
+        QCOMPARE(seed->rung, 2);
+        QCOMPARE(seed->iterationsDone, 90);
+        int atTop = 0;
+        for (const TrialRecord& trial : summary->trials) {
+            QCOMPARE(trial.state, TrialState::Finished);
+            QCOMPARE(static_cast<int>(trial.rungResults.size()), trial.rung + 1);
+            QCOMPARE(trial.iterationsDone, std::vector<int>({10, 30, 90})[static_cast<std::size_t>(trial.rung)]);
+            QCOMPARE(TrainingParams::fromJson(trial.trainingJson)->iterations, 90);  // the schedule's length
+            for (std::size_t k = 0; k < trial.rungResults.size(); ++k) {
+                QCOMPARE(trial.rungResults[k].rung, static_cast<int>(k));
+                QVERIFY(k == 0 || trial.rungResults[k].seconds >= trial.rungResults[k - 1].seconds);
+            }
+            atTop += summary->isAtTopRung(trial) ? 1 : 0;
+        }
+        QVERIFY2(atTop >= 2 && atTop < 18, std::to_string(atTop).c_str());
+        verifyNothingLeftToPromote(*summary);
+        for (int id : summary->frontier) QVERIFY(summary->isAtTopRung(*summary->trial(id)));
+
+        // A promoted trial continues its own checkpoint up to the next rung's iterations.
+        int continued = 0;
+        for (const TrialRequest& request : executor.requests) {
+            QVERIFY(request.training.iterations == 10 || request.training.iterations == 30 ||
+                    request.training.iterations == 90);
+            if (request.training.iterations > 10) {
+                ++continued;
+                QCOMPARE(request.resumeFrom, request.training.checkpointFolder);
+            } else {
+                QVERIFY(request.resumeFrom.empty());
+            }
+        }
+        QCOMPARE(continued, static_cast<int>(executor.requests.size()) - 18);
+
+        // Fine-tuning continues the top-rung frontier only.
+        QVERIFY(ExperimentPlanner::planFinetune(**store));
+        for (int parent : *ExperimentPlanner::finetuneCandidates(**store, 1000)) {
+            QVERIFY(summary->isAtTopRung(*summary->trial(parent)));
+        }
+    }
+
+    void aWallClockBudgetAdmitsWhatFitsAndEndsWithAFinishedTopRung() {
+        ExperimentConfig config = smallConfig(500);
+        config.fidelity = FidelitySettings{.minIterations = 10, .maxIterations = 90, .eta = 3};
+        config.searchMaxMinutes = 60.0;
+        TestExperiment experiment(config);
+        auto& store = experiment.store;
+        // The injected clock moves only when a trial trains: one simulated second per iteration.
+        std::atomic<double> simulatedSeconds{0.0};
+        DeterministicExecutor executor;
+        executor.learnsWithIterations = true;
+        executor.secondsPerIteration = 1.0;
+        executor.onTrained = [&](double seconds) { simulatedSeconds = simulatedSeconds + seconds; };
+        const auto start = ExperimentRunner::Clock::now();
+        auto clock = [&] {
+            return start + std::chrono::duration_cast<ExperimentRunner::Clock::duration>(
+                               std::chrono::duration<double>(simulatedSeconds.load()));
+        };
+        QVERIFY(ExperimentRunner(**store, executor, nullptr, clock).run());
+        const auto summary = ExperimentSummary::load(**store);
+        QVERIFY(summary);
+        const double budget = 3600.0;
+        QVERIFY2(simulatedSeconds > 0.8 * budget && simulatedSeconds < 1.1 * budget,
+                 std::to_string(simulatedSeconds.load()).c_str());
+        QVERIFY(summary->trials.size() < 500);
+        for (const TrialRecord& trial : summary->trials) QCOMPARE(trial.state, TrialState::Finished);
+        verifyNothingLeftToPromote(*summary);
+        QVERIFY(summary->frontier.size() >= 2);
     }
 
     void maxMfpopsKeepsExpensiveProposalsOut() {

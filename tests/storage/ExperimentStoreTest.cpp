@@ -168,6 +168,14 @@ void verifySame(const TrialRecord& actual, const TrialRecord& expected) {
     QCOMPARE(actual.host, expected.host);
     QCOMPARE(actual.parentTrialId, expected.parentTrialId);
     QCOMPARE(actual.attempts, expected.attempts);
+    QCOMPARE(actual.rung, expected.rung);
+    QCOMPARE(actual.rungResults.size(), expected.rungResults.size());
+    for (std::size_t i = 0; i < actual.rungResults.size(); ++i) {
+        QCOMPARE(actual.rungResults[i].rung, expected.rungResults[i].rung);
+        QCOMPARE(actual.rungResults[i].iterations, expected.rungResults[i].iterations);
+        QVERIFY(same(actual.rungResults[i].validationTop1, expected.rungResults[i].validationTop1));
+        QVERIFY(same(actual.rungResults[i].seconds, expected.rungResults[i].seconds));
+    }
 }
 
 void verifySame(const BenchmarkRecord& actual, const BenchmarkRecord& expected) {
@@ -257,6 +265,9 @@ private Q_SLOTS:
         refinement.id = *refinementId;
 
         TrialRecord first = sampleTrial(search.id);
+        first.rung = 2;
+        first.rungResults = {{.rung = 0, .iterations = 100, .validationTop1 = 0.1 + 0.2, .seconds = 1.0 / 3},
+                             {.rung = 1, .iterations = 300, .validationTop1 = 0.6125, .seconds = 12.75}};
         TrialRecord diverged{.phaseId = refinement.id,
                              .state = TrialState::Diverged,
                              .configuration = {},
@@ -572,7 +583,7 @@ private Q_SLOTS:
         {
             auto store = ExperimentStore::open(file);
             VERIFY_OK(store);
-            QCOMPARE((*store)->schemaVersion(), 2);
+            QCOMPARE((*store)->schemaVersion(), ExperimentStore::kSchemaVersion);
             checkTrials(**store);
             if (QTest::currentTestFailed()) return;
             TrialRecord next{.phaseId = 1, .host = "gpu-box"};
@@ -581,11 +592,13 @@ private Q_SLOTS:
             QCOMPARE(*nextId, 3);
             QVERIFY((*store)->addBenchmark(BenchmarkRecord{.trialId = 1, .target = "local"}).ok());
         }
-        QCOMPARE(pragmaRaw(file, "user_version"), std::string("2"));
+        QCOMPARE(pragmaRaw(file, "user_version"), std::to_string(ExperimentStore::kSchemaVersion));
         QCOMPARE(pragmaRaw(file, "journal_mode"), std::string("wal"));
         auto reopened = ExperimentStore::open(file, ExperimentStore::Access::ReadOnly);
         VERIFY_OK(reopened);
-        QCOMPARE((*reopened)->schemaVersion(), 2);
+        QCOMPARE((*reopened)->schemaVersion(), ExperimentStore::kSchemaVersion);
+        QCOMPARE((*reopened)->trial(1)->rung, 0);  // migrated trials: no rungs
+        QVERIFY((*reopened)->trial(1)->rungResults.empty());
         QCOMPARE((*reopened)->trial(3)->host, std::string("gpu-box"));
         QCOMPARE((*reopened)->benchmarks()->size(), std::size_t{1});
     }

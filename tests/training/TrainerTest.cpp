@@ -122,6 +122,32 @@ private Q_SLOTS:
         QCOMPARE(resumed->curve.back().trainingLoss, uninterrupted->curve.back().trainingLoss);
     }
 
+    // Successive halving's promotion: the trial trains to its rung, then continues in the same
+    // folder to the next; a step schedule that crosses the rung boundary must run as in one go.
+    void aRungContinuedInItsOwnFolderEqualsOneRun() {
+        Fixture f;
+        TrainingParams schedule = quickParams(f.folder("one-go"));
+        schedule.decayFactor = 0.5;
+        schedule.decayEvery = 25;
+        auto oneGo = Trainer::train(tinySpec(), f.features, schedule);
+        QVERIFY(oneGo.ok());
+
+        TrainingParams rung = schedule;
+        rung.checkpointFolder = f.folder("rungs");
+        rung.iterations = 30;  // not a multiple of the validation or checkpoint period
+        auto first = Trainer::train(tinySpec(), f.features, rung);
+        QVERIFY(first.ok());
+        QCOMPARE(first->iterationsDone, 30);
+        rung.iterations = 60;
+        auto continued = Trainer::resume(rung.checkpointFolder, f.features, rung);
+        QVERIFY2(continued.ok(), continued.ok() ? "" : continued.error().message.c_str());
+        QCOMPARE(continued->iterationsDone, 60);
+        QCOMPARE(continued->validationTop1, oneGo->validationTop1);
+        QCOMPARE(continued->curve.back().validationLoss, oneGo->curve.back().validationLoss);
+        QCOMPARE(continued->curve.back().trainingLoss, oneGo->curve.back().trainingLoss);
+        QCOMPARE(Checkpoint::readInfo(rung.checkpointFolder)->iteration, 60);
+    }
+
     void nonFiniteLossEndsTheRunAsDiverged() {
         Fixture f;
         for (float& value : f.features.split(Split::Training).mfcc) value = std::nanf("");

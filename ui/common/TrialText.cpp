@@ -1,5 +1,6 @@
 #include "ui/common/TrialText.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/model/ArchitectureSpec.h"
@@ -35,6 +36,15 @@ QString formatDuration(double seconds) {
     if (total < 60) return QStringLiteral("%1 s").arg(total);
     if (total < 3600) return QStringLiteral("%1 min %2 s").arg(total / 60).arg(total % 60);
     return QStringLiteral("%1 h %2 min").arg(total / 3600).arg(total % 3600 / 60);
+}
+
+QString rungLabel(const TrialRecord& trial, const FidelitySettings& fidelity) {
+    const std::vector<int> rungs = fidelity.rungIterations();
+    const int top = static_cast<int>(rungs.size()) - 1;
+    const int rung = std::clamp(trial.rung, 0, top);
+    QString text = QStringLiteral("%1 of %2 (%3 it.)").arg(rung).arg(top).arg(rungs[static_cast<std::size_t>(rung)]);
+    if (trial.state == TrialState::Finished && rung < top) text += QStringLiteral(", stopped");
+    return text;
 }
 
 }  // namespace perfnas::ui

@@ -45,6 +45,18 @@ QImage dotImage(const QColor& colour) {
     return image;
 }
 
+// A trial successive halving stopped early: its accuracy is a short-budget figure, not comparable.
+QImage ringImage(const QColor& colour) {
+    QImage image(12, 12, QImage::Format_ARGB32_Premultiplied);
+    image.fill(Qt::transparent);
+    QPainter painter(&image);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(QPen(colour, 1.2));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawEllipse(QRectF(2, 2, 8, 8));
+    return image;
+}
+
 void hideFromLegend(QChart* chart, QAbstractSeries* series) {
     for (QLegendMarker* marker : chart->legend()->markers(series)) marker->setVisible(false);
 }
@@ -90,6 +102,9 @@ FrontierChartView::FrontierChartView(QWidget* parent) : QChartView(parent) {
     m_frontierLine->attachAxis(m_x);
     m_frontierLine->attachAxis(m_y);
 
+    m_stopped = addScatter(tr("stopped early (lower rung)"));
+    m_stopped->setColor(QColor(140, 140, 140));
+    m_stopped->setLightMarker(ringImage(QColor(140, 140, 140)));
     m_finetune = addScatter(tr("fine-tuned"));
     m_finetune->setMarkerShape(QScatterSeries::MarkerShapeStar);
     m_finetune->setMarkerSize(14);
@@ -177,6 +192,9 @@ QString FrontierChartView::tooltipFor(int trialId) const {
     text += tr("\nvalidation TOP-1 %1 %").arg(100.0 * trial->validationTop1, 0, 'f', 2);
     if (trial->testTop1 > 0) text += tr(", test TOP-1 %1 %").arg(100.0 * trial->testTop1, 0, 'f', 2);
     text += tr("\n%1 MFPOPS, %2 parameters").arg(trial->mfpops, 0, 'f', 2).arg(trial->params);
+    if (m_summary->config.fidelity && phase && phase->kind != PhaseKind::Finetune) {
+        text += tr("\nrung %1").arg(rungLabel(*trial, *m_summary->config.fidelity));
+    }
     return text;
 }
 
@@ -200,6 +218,7 @@ void FrontierChartView::setSummary(const SummaryPtr& summary) {
 
     std::map<int, std::vector<const TrialRecord*>> byPhase;
     std::vector<const TrialRecord*> finetuned;
+    std::vector<const TrialRecord*> stopped;
     double minX = 0, maxX = 0, minY = 100, maxY = 0;
     bool any = false;
     for (const TrialRecord& trial : data.trials) {
@@ -208,6 +227,7 @@ void FrontierChartView::setSummary(const SummaryPtr& summary) {
         if (!(cost > 0)) continue;  // a log axis cannot show it
         const PhaseRecord* phase = data.phase(trial.phaseId);
         if (phase && phase->kind == PhaseKind::Finetune) finetuned.push_back(&trial);
+        else if (!data.isAtTopRung(trial)) stopped.push_back(&trial);
         else byPhase[trial.phaseId].push_back(&trial);
         minX = any ? std::min(minX, cost) : cost;
         maxX = any ? std::max(maxX, cost) : cost;
@@ -224,7 +244,7 @@ void FrontierChartView::setSummary(const SummaryPtr& summary) {
         series->setLightMarker(dotImage(colour));
         m_phaseSeries[phase.id] = series;
         // Series draw in the order they were added: re-add the frontier, seed and selection on top.
-        for (QXYSeries* top : std::initializer_list<QXYSeries*>{m_finetune, m_frontierLine, m_frontier, m_seed, m_selection}) {
+        for (QXYSeries* top : std::initializer_list<QXYSeries*>{m_stopped, m_finetune, m_frontierLine, m_frontier, m_seed, m_selection}) {
             chart()->removeSeries(top);
             chart()->addSeries(top);
             top->attachAxis(m_x);
@@ -235,6 +255,10 @@ void FrontierChartView::setSummary(const SummaryPtr& summary) {
     }
     for (auto& [phaseId, series] : m_phaseSeries) fill(m_plotted[series], byPhase[phaseId]);
     fill(m_plotted[m_finetune], finetuned);
+    fill(m_plotted[m_stopped], stopped);
+    // The legend lists only the kinds of marks the chart shows.
+    for (QLegendMarker* marker : chart()->legend()->markers(m_stopped)) marker->setVisible(!stopped.empty());
+    for (QLegendMarker* marker : chart()->legend()->markers(m_finetune)) marker->setVisible(!finetuned.empty());
 
     std::vector<const TrialRecord*> frontier;
     for (int id : data.frontier) {

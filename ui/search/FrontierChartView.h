@@ -31,6 +31,8 @@ public:
     QLineSeries* frontierStepLine() const { return m_frontierLine; }
     QScatterSeries* seedSeries() const { return m_seed; }
     QScatterSeries* finetuneSeries() const { return m_finetune; }
+    // Multi-fidelity search: finished trials that stopped below the top rung (hollow, grey).
+    QScatterSeries* stoppedSeries() const { return m_stopped; }
     QAreaSeries* seedBand() const { return m_band; }
     QScatterSeries* phaseSeries(int phaseId) const;
     // Trial ids in the order of a series' points (frontier, seed, fine-tune or a phase's series).
@@ -58,6 +60,7 @@ private:
     QLineSeries* m_frontierLine;
     QScatterSeries* m_seed;
     QScatterSeries* m_finetune;
+    QScatterSeries* m_stopped;
     QScatterSeries* m_selection;
     QAreaSeries* m_band;
     QLineSeries* m_bandUpper;

@@ -84,7 +84,10 @@ QVariant TrialTableModel::data(const QModelIndex& index, int role) const {
             if (!trial->error.empty()) return QString::fromStdString(trial->error);
             return index.column() == Architecture ? notationAt(index.row()) : QVariant{};
         case Qt::ForegroundRole:
-            return failed && (index.column() == State || index.column() == Reason) ? QVariant(QColor(200, 40, 40)) : QVariant{};
+            if (failed && (index.column() == State || index.column() == Reason)) return QColor(200, 40, 40);
+            // Stopped early by successive halving: not a frontier candidate, so drawn grey.
+            if (finished && !m_summary->isAtTopRung(*trial)) return QColor(130, 130, 130);
+            return {};
         case Qt::FontRole:
             if (m_frontier.contains(trial->id)) {
                 QFont font;
@@ -105,6 +108,9 @@ QVariant TrialTableModel::data(const QModelIndex& index, int role) const {
         case Id: return trial->id;
         case Phase: return sort ? QVariant(trial->phaseId) : QVariant(m_phaseLabels.at(trial->phaseId));
         case State: return sort ? QVariant(static_cast<int>(trial->state)) : QVariant(stateLabel(trial->state));
+        case Rung:
+            if (!m_summary->config.fidelity) return sort ? QVariant(0) : QVariant();
+            return sort ? QVariant(trial->rung) : QVariant(rungLabel(*trial, *m_summary->config.fidelity));
         case ValidationTop1:
             if (!finished) return sort ? QVariant(-1.0) : QVariant();
             return sort ? QVariant(trial->validationTop1) : QVariant(QString::number(100.0 * trial->validationTop1, 'f', 2));
@@ -130,6 +136,7 @@ QVariant TrialTableModel::headerData(int section, Qt::Orientation orientation, i
         case Id: return tr("Trial");
         case Phase: return tr("Phase");
         case State: return tr("State");
+        case Rung: return tr("Rung");
         case ValidationTop1: return tr("Val. TOP-1 %");
         case TestTop1: return tr("Test TOP-1 %");
         case Cost: return tr("MFPOPS");

@@ -14,7 +14,7 @@ namespace perfnas::ui {
 class TrialTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Id, Phase, State, ValidationTop1, TestTop1, Cost, Params, Architecture, Seconds, Pareto, Reason, ColumnCount };
+    enum Column { Id, Phase, State, Rung, ValidationTop1, TestTop1, Cost, Params, Architecture, Seconds, Pareto, Reason, ColumnCount };
     enum Role {
         SortRole = Qt::UserRole + 1,  // numbers for numeric columns
         TrialIdRole,

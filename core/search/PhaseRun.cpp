@@ -1,0 +1,529 @@
+#include "core/search/PhaseRun.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/model/CostModel.h"
+#include "core/search/ExperimentPlanner.h"
+#include "core/search/RandomSampler.h"
+#include "core/search/SamplingHistory.h"
+#include "core/search/TpeSampler.h"
+#include "core/training/Checkpoint.h"
+
+namespace perfnas {
+namespace fs = std::filesystem;
+namespace {
+
+std::int64_t nowSeconds() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::unique_ptr<Sampler> makeSampler(const ExperimentConfig& config) {
+    if (config.sampler == "random") return std::make_unique<RandomSampler>();
+    return std::make_unique<TpeSampler>(config.tpe);
+}
+
+bool isArchitecturePhase(PhaseKind kind) { return kind == PhaseKind::Search || kind == PhaseKind::Refinement; }
+
+// The optimizer phase's best parameters replace the config's for the architecture search.
+TrainingParams searchTraining(const ExperimentSummary& summary) {
+    TrainingParams params = summary.config.training;
+    params.iterations = summary.config.searchIterations();
+    const TrialRecord* best = nullptr;
+    for (const TrialRecord& trial : summary.trials) {
+        const PhaseRecord* phase = summary.phase(trial.phaseId);
+        if (!phase || phase->kind != PhaseKind::Optimizer || trial.state != TrialState::Finished) continue;
+        if (!best || trial.validationTop1 > best->validationTop1) best = &trial;
+    }
+    if (best) {
+        if (auto tuned = TrainingParams::fromJson(best->trainingJson)) {
+            params.learningRate = tuned->learningRate;
+            params.batchSize = tuned->batchSize;
+            if (!summary.config.fidelity) params.iterations = tuned->iterations;
+        }
+    }
+    return params;
+}
+
+// Seconds one worker spends per training iteration: the median over the trials measured so far.
+std::optional<double> secondsPerIteration(const ExperimentSummary& summary) {
+    std::vector<double> measured;
+    for (const TrialRecord& trial : summary.trials) {
+        if (trial.iterationsDone > 0 && trial.seconds > 0 && std::isfinite(trial.seconds)) {
+            measured.push_back(trial.seconds / trial.iterationsDone);
+        }
+    }
+    if (measured.empty()) return std::nullopt;
+    std::nth_element(measured.begin(), measured.begin() + static_cast<std::ptrdiff_t>(measured.size() / 2),
+                     measured.end());
+    return measured[measured.size() / 2];
+}
+
+// A learning curve continued from a checkpoint: the earlier points, then the new ones.
+std::string continuedCurve(const std::string& earlierJson, const std::vector<CurvePoint>& later) {
+    std::vector<CurvePoint> curve;
+    if (auto earlier = curveFromJson(earlierJson)) curve = std::move(*earlier);
+    const int from = later.empty() ? 0 : later.front().iteration;
+    std::erase_if(curve, [from](const CurvePoint& point) { return point.iteration >= from; });
+    curve.insert(curve.end(), later.begin(), later.end());
+    return curveToJson(curve);
+}
+
+}  // namespace
+
+PhaseRun::PhaseRun(Context context, PhaseRecord phase) : m_context(std::move(context)), m_phase(std::move(phase)) {
+    if (m_phase.maxMinutes > 0) {
+        m_deadline = m_context.now() + std::chrono::milliseconds(static_cast<std::int64_t>(m_phase.maxMinutes * 60000.0));
+    }
+}
+
+PhaseRun::~PhaseRun() {
+    cancelAll();
+    for (auto& [id, active] : m_active) {
+        if (active.worker.joinable()) active.worker.join();
+    }
+}
+
+bool PhaseRun::usesRungs(const ExperimentSummary& summary) const {
+    return summary.config.fidelity.has_value() && isArchitecturePhase(m_phase.kind);
+}
+
+int PhaseRun::targetIterations(const TrialRecord& trial, const ExperimentSummary& summary) const {
+    if (usesRungs(summary)) {
+        const std::vector<int> rungs = summary.config.fidelity->rungIterations();
+        return rungs[static_cast<std::size_t>(std::clamp(trial.rung, 0, static_cast<int>(rungs.size()) - 1))];
+    }
+    auto params = TrainingParams::fromJson(trial.trainingJson);
+    return params ? params->iterations : 0;
+}
+
+std::optional<TrialRecord> PhaseRun::queuedTrial(const ExperimentSummary& summary) const {
+    for (const TrialRecord& trial : summary.trials) {
+        if (trial.phaseId == m_phase.id && trial.state == TrialState::Queued && !m_active.contains(trial.id)) {
+            return trial;
+        }
+    }
+    return std::nullopt;
+}
+
+// ASHA: the highest rung first, so that trials reach the top as early as possible. The seed is the
+// baseline every result is compared with: it always continues to the top rung.
+Result<std::optional<TrialRecord>> PhaseRun::promotion(const ExperimentSummary& summary) {
+    if (!usesRungs(summary)) return std::optional<TrialRecord>{};
+    const FidelitySettings& fidelity = *summary.config.fidelity;
+    const int top = fidelity.topRung();
+    const Configuration seedConfiguration = summary.config.space.configurationOf(summary.config.seed);
+    auto promote = [&](TrialRecord trial) -> Result<std::optional<TrialRecord>> {
+        trial.rung += 1;
+        trial.state = TrialState::Queued;
+        if (auto status = m_context.store.updateTrial(trial); !status) return status.error();
+        return std::optional<TrialRecord>{trial};
+    };
+    for (int rung = top - 1; rung >= 0; --rung) {
+        std::vector<RungStanding> standings;
+        for (const TrialRecord& trial : summary.trials) {
+            if (trial.phaseId != m_phase.id || static_cast<int>(trial.rungResults.size()) <= rung) continue;
+            const bool waiting = trial.state == TrialState::Finished && trial.rung == rung;
+            if (waiting && trial.configuration == seedConfiguration) return promote(trial);
+            if (trial.configuration == seedConfiguration) continue;
+            standings.push_back({.trialId = trial.id,
+                                 .error = 1.0 - trial.rungResults[static_cast<std::size_t>(rung)].validationTop1,
+                                 .log10Cost = std::log10(std::max(summary.costOf(trial), 1e-12)),
+                                 .promoted = !waiting});
+        }
+        const std::vector<int> ids = SuccessiveHalving::promotable(standings, fidelity.eta, summary.reference());
+        if (!ids.empty()) return promote(*summary.trial(ids.front()));
+    }
+    return std::optional<TrialRecord>{};
+}
+
+// The seconds the trials already in the phase are expected to train still: the rest of the rung
+// each trains toward and the later rungs weighted by the chance of a promotion (the seed always
+// continues to the top), at each trial's own measured speed or else the typical one. `longest` is
+// the most one trial alone needs: a trial runs on one worker, so the phase lasts at least that.
+double PhaseRun::admittedSeconds(const ExperimentSummary& summary, double typicalSecondsPerIteration,
+                                 double* longest) const {
+    const bool rungs = usesRungs(summary);
+    const Configuration seedConfiguration = summary.config.space.configurationOf(summary.config.seed);
+    double seconds = 0.0;
+    for (const TrialRecord& trial : summary.trials) {
+        if (trial.phaseId != m_phase.id) continue;
+        const bool working = trial.state == TrialState::Queued || trial.state == TrialState::Running;
+        double iterations = 0.0;
+        if (!rungs) {
+            if (working) iterations = std::max(0, targetIterations(trial, summary) - trial.iterationsDone);
+        } else {
+            const FidelitySettings& fidelity = *summary.config.fidelity;
+            if (trial.configuration == seedConfiguration && (working || trial.state == TrialState::Finished)) {
+                iterations = std::max(0, fidelity.maxIterations - trial.iterationsDone);
+            } else if (working) {
+                iterations = SuccessiveHalving::expectedRemainingIterations(fidelity, trial.rung, trial.iterationsDone);
+            } else if (trial.state == TrialState::Finished && trial.rung < fidelity.topRung()) {
+                iterations = SuccessiveHalving::expectedRemainingIterations(fidelity, trial.rung + 1,
+                                                                            trial.iterationsDone) /
+                             fidelity.eta;
+            }
+        }
+        const bool measured = trial.iterationsDone > 0 && trial.seconds > 0 && std::isfinite(trial.seconds);
+        const double own = iterations * (measured ? trial.seconds / trial.iterationsDone : typicalSecondsPerIteration);
+        seconds += own;
+        if (longest) *longest = std::max(*longest, own);
+    }
+    return seconds;
+}
+
+// The workers share the admitted work (plus `extraSeconds` of new trials), but none ends before
+// the longest single trial.
+double PhaseRun::projectedSeconds(const ExperimentSummary& summary, double typicalSecondsPerIteration,
+                                  double extraSeconds) const {
+    double longest = 0.0;
+    const double total = admittedSeconds(summary, typicalSecondsPerIteration, &longest) + extraSeconds;
+    return std::max(longest, total / std::max(1, summary.config.workers));
+}
+
+double PhaseRun::newTrialIterations(const ExperimentSummary& summary) const {
+    return usesRungs(summary) ? SuccessiveHalving::expectedRemainingIterations(*summary.config.fidelity, 0, 0)
+                              : summary.config.searchIterations();
+}
+
+// The ETA: the admitted work, plus the new trials the budgets will still admit.
+PhaseOutlook PhaseRun::outlook(const ExperimentSummary& summary) const {
+    PhaseOutlook outlook{.phaseId = m_phase.id, .trialBudget = m_phase.trialBudget,
+                         .budgetSeconds = m_phase.maxMinutes * 60.0};
+    if (usesRungs(summary)) outlook.rungIterations = summary.config.fidelity->rungIterations();
+    for (const TrialRecord& trial : summary.trials) {
+        if (trial.phaseId == m_phase.id && trial.state != TrialState::Cancelled) ++outlook.trialsStarted;
+    }
+    const auto perIteration = secondsPerIteration(summary);
+    if (!perIteration) return outlook;
+    double newSeconds = 0.0;
+    if (m_phase.kind != PhaseKind::Finetune && !m_exhausted) {
+        const double perTrial = newTrialIterations(summary) * *perIteration;
+        const int limit = m_phase.trialBudget > 0 ? m_phase.trialBudget : std::numeric_limits<int>::max();
+        for (int more = outlook.trialsStarted; more < limit; ++more) {
+            if (m_deadline == Clock::time_point::max() && m_phase.trialBudget <= 0) break;
+            const double seconds = projectedSeconds(summary, *perIteration, newSeconds + perTrial);
+            if (m_deadline != Clock::time_point::max() &&
+                m_context.now() + std::chrono::duration<double>(seconds) > m_deadline) {
+                break;
+            }
+            newSeconds += perTrial;
+        }
+    }
+    outlook.remainingSeconds = projectedSeconds(summary, *perIteration, newSeconds);
+    return outlook;
+}
+
+// A new trial is admitted while the trial budget allows one and, with a wall-clock budget, while
+// all admitted work (this trial included), shared by the workers, is projected to end before the
+// deadline.
+bool PhaseRun::admitsNewTrial(const ExperimentSummary& summary) const {
+    if (m_phase.kind == PhaseKind::Finetune || m_exhausted) return false;
+    int started = 0;
+    for (const TrialRecord& trial : summary.trials) {
+        if (trial.phaseId == m_phase.id && trial.state != TrialState::Cancelled) ++started;
+    }
+    if (m_phase.trialBudget > 0 && started >= m_phase.trialBudget) return false;
+    if (m_deadline == Clock::time_point::max()) return true;
+    const Clock::time_point now = m_context.now();
+    if (now >= m_deadline) return false;
+    const auto perIteration = secondsPerIteration(summary);
+    if (!perIteration) return true;  // the first trials measure the speed
+    const double seconds = projectedSeconds(summary, *perIteration, newTrialIterations(summary) * *perIteration);
+    return now + std::chrono::duration<double>(seconds) <= m_deadline;
+}
+
+Result<std::optional<TrialRecord>> PhaseRun::proposal(const ExperimentSummary& summary, RunReport& report) {
+    const ExperimentConfig& config = summary.config;
+    const bool optimizer = m_phase.kind == PhaseKind::Optimizer;
+    SearchSpace space = config.space;
+    ParameterSpace parameters;
+    if (optimizer) {
+        parameters = config.optimizerSpace.value_or(OptimizerSpace{}).parameterSpace();
+    } else {
+        auto parsed = SearchSpace::fromJson(m_phase.spaceJson, config.seed);
+        if (!parsed) return parsed.error();
+        space = *parsed;
+        parameters = space.parameterSpace();
+    }
+    const SamplingHistory history = SamplingHistory::of(summary, optimizer, config.tpe.startupTrials);
+
+    Configuration configuration;
+    const Configuration seedConfiguration = space.configurationOf(config.seed);
+    // The seed is the baseline even when the space excludes it (then the sampler ignores it).
+    const bool enqueueSeed = !optimizer && m_phase.kind == PhaseKind::Search && config.trainSeed &&
+                             std::find(history.excluded.begin(), history.excluded.end(), seedConfiguration) ==
+                                 history.excluded.end();
+    if (enqueueSeed) {
+        configuration = seedConfiguration;
+    } else {
+        if (!m_sampler) m_sampler = makeSampler(config);
+        SamplingContext context{.space = parameters, .history = history.observations, .running = history.running,
+                                .excluded = history.excluded};
+        if (config.maxMfpops && !optimizer) {
+            const double limit = *config.maxMfpops;
+            context.admissible = [&space, limit](const Configuration& candidate) {
+                return CostModel::evaluate(space.architecture(candidate, "candidate")).mfpops() <= limit;
+            };
+        }
+        Random random(streamSeed(config.randomSeed, summary.trials.size() + 1));
+        auto proposed = m_sampler->propose(context, random);
+        if (!proposed) {
+            m_exhausted = true;
+            report.note = proposed.error().message;
+            return std::optional<TrialRecord>{};
+        }
+        configuration = *proposed;
+    }
+
+    TrainingParams training = searchTraining(summary);
+    ArchitectureSpec spec = config.seed;
+    if (optimizer) {
+        training.learningRate = configuration[0];
+        training.batchSize = static_cast<int>(configuration[1]);
+        training.iterations = static_cast<int>(configuration[2]);
+    } else if (!enqueueSeed) {
+        spec = space.architecture(configuration, "trial");
+    }
+    const ModelCost cost = CostModel::evaluate(spec);
+    TrialRecord trial{.phaseId = m_phase.id,
+                      .state = TrialState::Queued,
+                      .configuration = configuration,
+                      .specJson = spec.toJson(),
+                      .trainingJson = training.toJson(),
+                      .mfpops = cost.mfpops(),
+                      .params = cost.params};
+    auto id = m_context.store.addTrial(trial);
+    if (!id) return id.error();
+    trial.id = *id;
+    return std::optional<TrialRecord>{trial};
+}
+
+Result<std::optional<TrialRecord>> PhaseRun::nextTrial(const ExperimentSummary& summary, RunReport& report) {
+    if (auto queued = queuedTrial(summary)) return queued;
+    auto promoted = promotion(summary);
+    if (!promoted || *promoted) return promoted;
+    if (!admitsNewTrial(summary)) return std::optional<TrialRecord>{};
+    return proposal(summary, report);
+}
+
+Status PhaseRun::failToStart(TrialRecord trial, const std::string& problem, RunReport& report) {
+    trial.attempts += 1;
+    trial.state = TrialState::Failed;
+    trial.error = problem;
+    trial.startedAt = trial.finishedAt = nowSeconds();
+    if (auto status = m_context.store.updateTrial(trial); !status) return status;
+    ++report.trialsFailed;
+    if (m_context.observer) m_context.observer->trialFailed(trial);
+    return Done{};
+}
+
+// A trial continues the newest complete checkpoint it has: its own (an earlier rung, or progress
+// an interrupted run saved), else its parent's (fine-tuning); else it starts from scratch.
+// Batches and the learning rate depend only on the iteration, so the result is the same.
+Status PhaseRun::start(TrialRecord trial, const ExperimentSummary& summary, RunReport& report) {
+    auto params = TrainingParams::fromJson(trial.trainingJson);
+    if (!params) return params.error();
+    auto spec = ArchitectureSpec::fromJson(trial.specJson);
+    if (!spec) return spec.error();
+    const fs::path checkpointRoot = ExperimentPlanner::checkpointRoot(m_context.store.file());
+    const fs::path experimentFolder = m_context.store.file().parent_path();
+    const std::string folderName = "trial-" + std::to_string(trial.id);
+    TrialRequest request{.trialId = trial.id, .spec = *spec, .training = *params,
+                         .dataset = summary.config.dataset, .cacheFolder = summary.config.cacheFolder};
+    request.training.seed =
+        streamSeed(summary.config.randomSeed, 0x7472000000ULL + static_cast<std::uint64_t>(trial.id));
+    request.training.threads = summary.config.effectiveThreadsPerTrial();
+    request.training.checkpointFolder = checkpointRoot / folderName;
+    request.training.iterations = targetIterations(trial, summary);
+    std::error_code ec;
+    if (fs::exists(Checkpoint::infoFile(request.training.checkpointFolder), ec)) {
+        request.resumeFrom = request.training.checkpointFolder;
+    } else if (trial.parentTrialId != 0) {
+        const TrialRecord* parent = summary.trial(trial.parentTrialId);
+        if (!parent || parent->checkpointPath.empty()) {
+            return failToStart(trial, "the checkpoint of trial " + std::to_string(trial.parentTrialId) + " is missing",
+                               report);
+        }
+        request.resumeFrom = experimentFolder / parent->checkpointPath;
+    }
+    if (!fs::create_directories(request.training.checkpointFolder, ec) && ec) {
+        return failToStart(trial,
+                           request.training.checkpointFolder.string() +
+                               ": cannot create the checkpoint folder: " + ec.message(),
+                           report);
+    }
+    trial.state = TrialState::Running;
+    trial.attempts += 1;
+    trial.startedAt = nowSeconds();
+    trial.error.clear();
+    request.training.iterations = params->iterations;  // the stored schedule keeps the full budget
+    trial.trainingJson = request.training.toJson();
+    request.training.iterations = targetIterations(trial, summary);
+    trial.checkpointPath = (checkpointRoot.filename() / folderName).string();
+    if (auto status = m_context.store.updateTrial(trial); !status) return status;
+    if (m_context.observer) m_context.observer->trialStarted(trial);
+
+    Active& slot = m_active[trial.id];
+    const CancelToken cancel = slot.cancel;
+    slot.worker = std::thread([this, request, cancel] {
+        auto progress = [this, id = request.trialId](const TrainingProgress& step) {
+            if (m_context.observer) m_context.observer->trialProgress(id, step);
+        };
+        TrialReport result = m_context.executor.run(request, progress, cancel);
+        result.trialId = request.trialId;
+        std::lock_guard lock(m_context.mutex);
+        m_reports.push_back(std::move(result));
+        m_context.wakeUp.notify_all();
+    });
+    return Done{};
+}
+
+Status PhaseRun::record(const TrialReport& result, const ExperimentSummary& summary, RunReport& report) {
+    auto found = m_active.find(result.trialId);
+    if (found != m_active.end()) {
+        found->second.worker.join();
+        m_active.erase(found);
+    }
+    auto stored = m_context.store.trial(result.trialId);
+    if (!stored) return stored.error();
+    TrialRecord trial = *stored;
+    trial.finishedAt = nowSeconds();
+    trial.host = result.host;
+    const TrainingResult& training = result.training;
+    if (result.failure) {
+        trial.state = TrialState::Failed;
+        trial.error = result.failure->message;
+    } else if (training.outcome == TrainingOutcome::Cancelled) {
+        // Stopped by the user: the trial runs again when the experiment resumes.
+        trial.state = m_context.stopRequested ? TrialState::Queued : TrialState::Cancelled;
+        trial.error = "cancelled";
+    } else {
+        trial.state = training.outcome == TrainingOutcome::Diverged ? TrialState::Diverged : TrialState::Finished;
+        if (trial.state == TrialState::Diverged) {
+            trial.error = "the loss became NaN/Inf at iteration " + std::to_string(training.divergedAtIteration) +
+                          " (learning rate too high for this architecture?)";
+        }
+        // A continued trial adds to the time and curve of the rungs it finished before.
+        const double earlierSeconds = trial.rungResults.empty() ? 0.0 : trial.rungResults.back().seconds;
+        trial.validationTop1 = training.validationTop1;
+        trial.testTop1 = training.testTop1;
+        trial.iterationsDone = training.iterationsDone;
+        trial.seconds = earlierSeconds + training.seconds;
+        trial.curveJson = continuedCurve(trial.curveJson, training.curve);
+        if (trial.state == TrialState::Finished && usesRungs(summary)) {
+            trial.rungResults.push_back({.rung = trial.rung,
+                                         .iterations = training.iterationsDone,
+                                         .validationTop1 = training.validationTop1,
+                                         .seconds = trial.seconds});
+        }
+    }
+    if (auto status = m_context.store.updateTrial(trial); !status) return status;
+    if (trial.state == TrialState::Finished) ++report.trialsFinished;
+    if (trial.state == TrialState::Failed || trial.state == TrialState::Diverged) ++report.trialsFailed;
+    if (!m_context.observer) return Done{};
+    if (trial.state == TrialState::Finished) m_context.observer->trialFinished(trial);
+    else m_context.observer->trialFailed(trial);
+    return Done{};
+}
+
+void PhaseRun::cancelAll() {
+    for (auto& [id, active] : m_active) active.cancel.cancel();
+}
+
+// Never leaves a worker thread behind: cancel, wait, and queue what they were running again.
+void PhaseRun::requeueAbandoned() {
+    if (m_active.empty()) return;
+    cancelAll();
+    for (auto& [id, active] : m_active) active.worker.join();
+    for (const auto& [id, active] : m_active) {
+        auto stored = m_context.store.trial(id);
+        if (!stored) continue;
+        TrialRecord trial = *stored;
+        trial.state = TrialState::Queued;  // rerun when the experiment resumes
+        (void)m_context.store.updateTrial(trial);
+    }
+    m_active.clear();
+    std::lock_guard lock(m_context.mutex);
+    m_reports.clear();
+}
+
+Status PhaseRun::execute(RunReport& report) {
+    if (m_phase.state == PhaseState::Pending) {
+        m_phase.state = PhaseState::Running;
+        m_phase.startedAt = nowSeconds();
+        if (auto status = m_context.store.updatePhase(m_phase); !status) return status;
+    }
+    if (m_context.observer) m_context.observer->phaseChanged(m_phase);
+
+    std::vector<int> lastFrontier;
+    Status failure = Done{};
+    bool cancelSent = false;
+    std::optional<ExperimentSummary> summary;
+    auto reload = [&]() -> Status {
+        auto loaded = ExperimentSummary::load(m_context.store);
+        if (!loaded) return loaded.error();
+        summary = std::move(*loaded);
+        return Done{};
+    };
+    bool changed = true;  // the store changed since the summary was loaded
+    while (true) {
+        if (changed) {
+            if (failure = reload(); !failure) break;
+            changed = false;
+            if (summary->frontier != lastFrontier) {
+                lastFrontier = summary->frontier;
+                if (m_context.observer) m_context.observer->frontierChanged(*summary);
+            }
+            if (m_context.observer) m_context.observer->outlookChanged(outlook(*summary));
+        }
+        bool dispatched = false;
+        while (!m_context.paused && !m_context.stopRequested &&
+               static_cast<int>(m_active.size()) < summary->config.workers) {
+            auto next = nextTrial(*summary, report);
+            if (!next) {
+                failure = next.error();
+                break;
+            }
+            if (!*next) break;
+            if (failure = start(**next, *summary, report); !failure) break;
+            dispatched = true;
+            // Reload so that the next proposal sees this trial as running (constant liar).
+            if (failure = reload(); !failure) break;
+        }
+        if (!failure) break;
+        if (dispatched && m_context.observer) m_context.observer->outlookChanged(outlook(*summary));
+        if (m_active.empty() && !dispatched && (!m_context.paused || m_context.stopRequested)) break;
+        if (m_context.stopRequested && !cancelSent) {
+            cancelAll();
+            cancelSent = true;
+        }
+
+        std::deque<TrialReport> reports;
+        {
+            std::unique_lock lock(m_context.mutex);
+            m_context.wakeUp.wait_for(lock, std::chrono::milliseconds(250), [&] {
+                return !m_reports.empty() || (m_context.stopRequested && !cancelSent);
+            });
+            reports.swap(m_reports);
+        }
+        for (const TrialReport& result : reports) {
+            changed = true;
+            if (failure = record(result, *summary, report); !failure) break;
+        }
+        if (!failure) break;
+    }
+
+    requeueAbandoned();
+    if (!failure || m_context.stopRequested) return failure;
+
+    m_phase.state = PhaseState::Finished;
+    m_phase.finishedAt = nowSeconds();
+    if (auto status = m_context.store.updatePhase(m_phase); !status) return status;
+    if (m_context.observer) m_context.observer->phaseChanged(m_phase);
+    return Done{};
+}
+
+}  // namespace perfnas
