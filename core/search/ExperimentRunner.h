@@ -13,19 +13,10 @@
 
 #include "core/execution/TrialExecutor.h"
 #include "core/search/ExperimentSummary.h"
+#include "core/search/PhasePlan.h"
 #include "core/storage/ExperimentStore.h"
 
 namespace perfnas {
-
-// How much work the running phase has left, as the runner projects it.
-struct PhaseOutlook {
-    int phaseId = 0;
-    int trialsStarted = 0;            // configurations tried in the phase so far
-    int trialBudget = 0;              // 0: none
-    double remainingSeconds = -1.0;   // until the phase ends; < 0: not known yet (nothing measured)
-    double budgetSeconds = 0.0;       // the wall-clock budget of this run; 0: none
-    std::vector<int> rungIterations;  // empty without rungs
-};
 
 class ExperimentObserver {
 public:

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include "core/model/CostModel.h"
 #include "core/search/ExperimentPlanner.h"
+#include "core/search/PhasePlan.h"
 #include "core/search/RandomSampler.h"
 #include "core/search/SamplingHistory.h"
 #include "core/search/TpeSampler.h"
@@ -25,8 +25,6 @@ std::unique_ptr<Sampler> makeSampler(const ExperimentConfig& config) {
     return std::make_unique<TpeSampler>(config.tpe);
 }
 
-bool isArchitecturePhase(PhaseKind kind) { return kind == PhaseKind::Search || kind == PhaseKind::Refinement; }
-
 // The optimizer phase's best parameters replace the config's for the architecture search.
 TrainingParams searchTraining(const ExperimentSummary& summary) {
     TrainingParams params = summary.config.training;
@@ -45,20 +43,6 @@ TrainingParams searchTraining(const ExperimentSummary& summary) {
         }
     }
     return params;
-}
-
-// Seconds one worker spends per training iteration: the median over the trials measured so far.
-std::optional<double> secondsPerIteration(const ExperimentSummary& summary) {
-    std::vector<double> measured;
-    for (const TrialRecord& trial : summary.trials) {
-        if (trial.iterationsDone > 0 && trial.seconds > 0 && std::isfinite(trial.seconds)) {
-            measured.push_back(trial.seconds / trial.iterationsDone);
-        }
-    }
-    if (measured.empty()) return std::nullopt;
-    std::nth_element(measured.begin(), measured.begin() + static_cast<std::ptrdiff_t>(measured.size() / 2),
-                     measured.end());
-    return measured[measured.size() / 2];
 }
 
 // A learning curve continued from a checkpoint: the earlier points, then the new ones.
@@ -86,18 +70,7 @@ PhaseRun::~PhaseRun() {
     }
 }
 
-bool PhaseRun::usesRungs(const ExperimentSummary& summary) const {
-    return summary.config.fidelity.has_value() && isArchitecturePhase(m_phase.kind);
-}
-
-int PhaseRun::targetIterations(const TrialRecord& trial, const ExperimentSummary& summary) const {
-    if (usesRungs(summary)) {
-        const std::vector<int> rungs = summary.config.fidelity->rungIterations();
-        return rungs[static_cast<std::size_t>(std::clamp(trial.rung, 0, static_cast<int>(rungs.size()) - 1))];
-    }
-    auto params = TrainingParams::fromJson(trial.trainingJson);
-    return params ? params->iterations : 0;
-}
+bool PhaseRun::usesRungs(const ExperimentSummary& summary) const { return PhasePlan(summary, m_phase).usesRungs(); }
 
 std::optional<TrialRecord> PhaseRun::queuedTrial(const ExperimentSummary& summary) const {
     for (const TrialRecord& trial : summary.trials) {
@@ -139,100 +112,13 @@ Result<std::optional<TrialRecord>> PhaseRun::promotion(const ExperimentSummary& 
     return std::optional<TrialRecord>{};
 }
 
-// The seconds the trials already in the phase are expected to train still: the rest of the rung
-// each trains toward and the later rungs weighted by the chance of a promotion (the seed always
-// continues to the top), at each trial's own measured speed or else the typical one. `longest` is
-// the most one trial alone needs: a trial runs on one worker, so the phase lasts at least that.
-double PhaseRun::admittedSeconds(const ExperimentSummary& summary, double typicalSecondsPerIteration,
-                                 double* longest) const {
-    const bool rungs = usesRungs(summary);
-    const Configuration seedConfiguration = summary.config.space.configurationOf(summary.config.seed);
-    double seconds = 0.0;
-    for (const TrialRecord& trial : summary.trials) {
-        if (trial.phaseId != m_phase.id) continue;
-        const bool working = trial.state == TrialState::Queued || trial.state == TrialState::Running;
-        double iterations = 0.0;
-        if (!rungs) {
-            if (working) iterations = std::max(0, targetIterations(trial, summary) - trial.iterationsDone);
-        } else {
-            const FidelitySettings& fidelity = *summary.config.fidelity;
-            if (trial.configuration == seedConfiguration && (working || trial.state == TrialState::Finished)) {
-                iterations = std::max(0, fidelity.maxIterations - trial.iterationsDone);
-            } else if (working) {
-                iterations = SuccessiveHalving::expectedRemainingIterations(fidelity, trial.rung, trial.iterationsDone);
-            } else if (trial.state == TrialState::Finished && trial.rung < fidelity.topRung()) {
-                iterations = SuccessiveHalving::expectedRemainingIterations(fidelity, trial.rung + 1,
-                                                                            trial.iterationsDone) /
-                             fidelity.eta;
-            }
-        }
-        const bool measured = trial.iterationsDone > 0 && trial.seconds > 0 && std::isfinite(trial.seconds);
-        const double own = iterations * (measured ? trial.seconds / trial.iterationsDone : typicalSecondsPerIteration);
-        seconds += own;
-        if (longest) *longest = std::max(*longest, own);
-    }
-    return seconds;
+double PhaseRun::secondsToDeadline() const {
+    if (m_deadline == Clock::time_point::max()) return PhasePlan::kNoDeadline;
+    return std::chrono::duration<double>(m_deadline - m_context.now()).count();
 }
 
-// The workers share the admitted work (plus `extraSeconds` of new trials), but none ends before
-// the longest single trial.
-double PhaseRun::projectedSeconds(const ExperimentSummary& summary, double typicalSecondsPerIteration,
-                                  double extraSeconds) const {
-    double longest = 0.0;
-    const double total = admittedSeconds(summary, typicalSecondsPerIteration, &longest) + extraSeconds;
-    return std::max(longest, total / std::max(1, summary.config.workers));
-}
-
-double PhaseRun::newTrialIterations(const ExperimentSummary& summary) const {
-    return usesRungs(summary) ? SuccessiveHalving::expectedRemainingIterations(*summary.config.fidelity, 0, 0)
-                              : summary.config.searchIterations();
-}
-
-// The ETA: the admitted work, plus the new trials the budgets will still admit.
 PhaseOutlook PhaseRun::outlook(const ExperimentSummary& summary) const {
-    PhaseOutlook outlook{.phaseId = m_phase.id, .trialBudget = m_phase.trialBudget,
-                         .budgetSeconds = m_phase.maxMinutes * 60.0};
-    if (usesRungs(summary)) outlook.rungIterations = summary.config.fidelity->rungIterations();
-    for (const TrialRecord& trial : summary.trials) {
-        if (trial.phaseId == m_phase.id && trial.state != TrialState::Cancelled) ++outlook.trialsStarted;
-    }
-    const auto perIteration = secondsPerIteration(summary);
-    if (!perIteration) return outlook;
-    double newSeconds = 0.0;
-    if (m_phase.kind != PhaseKind::Finetune && !m_exhausted) {
-        const double perTrial = newTrialIterations(summary) * *perIteration;
-        const int limit = m_phase.trialBudget > 0 ? m_phase.trialBudget : std::numeric_limits<int>::max();
-        for (int more = outlook.trialsStarted; more < limit; ++more) {
-            if (m_deadline == Clock::time_point::max() && m_phase.trialBudget <= 0) break;
-            const double seconds = projectedSeconds(summary, *perIteration, newSeconds + perTrial);
-            if (m_deadline != Clock::time_point::max() &&
-                m_context.now() + std::chrono::duration<double>(seconds) > m_deadline) {
-                break;
-            }
-            newSeconds += perTrial;
-        }
-    }
-    outlook.remainingSeconds = projectedSeconds(summary, *perIteration, newSeconds);
-    return outlook;
-}
-
-// A new trial is admitted while the trial budget allows one and, with a wall-clock budget, while
-// all admitted work (this trial included), shared by the workers, is projected to end before the
-// deadline.
-bool PhaseRun::admitsNewTrial(const ExperimentSummary& summary) const {
-    if (m_phase.kind == PhaseKind::Finetune || m_exhausted) return false;
-    int started = 0;
-    for (const TrialRecord& trial : summary.trials) {
-        if (trial.phaseId == m_phase.id && trial.state != TrialState::Cancelled) ++started;
-    }
-    if (m_phase.trialBudget > 0 && started >= m_phase.trialBudget) return false;
-    if (m_deadline == Clock::time_point::max()) return true;
-    const Clock::time_point now = m_context.now();
-    if (now >= m_deadline) return false;
-    const auto perIteration = secondsPerIteration(summary);
-    if (!perIteration) return true;  // the first trials measure the speed
-    const double seconds = projectedSeconds(summary, *perIteration, newTrialIterations(summary) * *perIteration);
-    return now + std::chrono::duration<double>(seconds) <= m_deadline;
+    return PhasePlan(summary, m_phase).outlook(secondsToDeadline(), !m_exhausted);
 }
 
 Result<std::optional<TrialRecord>> PhaseRun::proposal(const ExperimentSummary& summary, RunReport& report) {
@@ -305,7 +191,9 @@ Result<std::optional<TrialRecord>> PhaseRun::nextTrial(const ExperimentSummary& 
     if (auto queued = queuedTrial(summary)) return queued;
     auto promoted = promotion(summary);
     if (!promoted || *promoted) return promoted;
-    if (!admitsNewTrial(summary)) return std::optional<TrialRecord>{};
+    if (m_exhausted || !PhasePlan(summary, m_phase).admitsNewTrial(secondsToDeadline())) {
+        return std::optional<TrialRecord>{};
+    }
     return proposal(summary, report);
 }
 
@@ -337,7 +225,7 @@ Status PhaseRun::start(TrialRecord trial, const ExperimentSummary& summary, RunR
         streamSeed(summary.config.randomSeed, 0x7472000000ULL + static_cast<std::uint64_t>(trial.id));
     request.training.threads = summary.config.effectiveThreadsPerTrial();
     request.training.checkpointFolder = checkpointRoot / folderName;
-    request.training.iterations = targetIterations(trial, summary);
+    request.training.iterations = PhasePlan(summary, m_phase).targetIterations(trial);
     std::error_code ec;
     if (fs::exists(Checkpoint::infoFile(request.training.checkpointFolder), ec)) {
         request.resumeFrom = request.training.checkpointFolder;
@@ -361,7 +249,7 @@ Status PhaseRun::start(TrialRecord trial, const ExperimentSummary& summary, RunR
     trial.error.clear();
     request.training.iterations = params->iterations;  // the stored schedule keeps the full budget
     trial.trainingJson = request.training.toJson();
-    request.training.iterations = targetIterations(trial, summary);
+    request.training.iterations = PhasePlan(summary, m_phase).targetIterations(trial);
     trial.checkpointPath = (checkpointRoot.filename() / folderName).string();
     if (auto status = m_context.store.updateTrial(trial); !status) return status;
     if (m_context.observer) m_context.observer->trialStarted(trial);

@@ -58,12 +58,7 @@ private:
 
     std::optional<TrialRecord> queuedTrial(const ExperimentSummary& summary) const;
     Result<std::optional<TrialRecord>> promotion(const ExperimentSummary& summary);
-    bool admitsNewTrial(const ExperimentSummary& summary) const;
-    double admittedSeconds(const ExperimentSummary& summary, double typicalSecondsPerIteration,
-                           double* longest = nullptr) const;
-    double projectedSeconds(const ExperimentSummary& summary, double typicalSecondsPerIteration,
-                            double extraSeconds) const;
-    double newTrialIterations(const ExperimentSummary& summary) const;
+    double secondsToDeadline() const;
     Result<std::optional<TrialRecord>> proposal(const ExperimentSummary& summary, RunReport& report);
     Status start(TrialRecord trial, const ExperimentSummary& summary, RunReport& report);
     Status record(const TrialReport& result, const ExperimentSummary& summary, RunReport& report);
@@ -72,7 +67,6 @@ private:
     void requeueAbandoned();
 
     bool usesRungs(const ExperimentSummary& summary) const;
-    int targetIterations(const TrialRecord& trial, const ExperimentSummary& summary) const;
 
     Context m_context;
     PhaseRecord m_phase;

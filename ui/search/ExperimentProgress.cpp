@@ -3,6 +3,7 @@
 #include <QObject>
 #include <algorithm>
 
+#include "core/search/PhasePlan.h"
 #include "ui/common/TrialText.h"
 
 namespace perfnas::ui {
@@ -38,12 +39,15 @@ ExperimentProgress ExperimentProgress::of(const ExperimentSummary& summary, std:
     // While trials run the clock is now; otherwise the phase's pace when it was last active.
     const std::int64_t until = progress.running > 0 ? nowSeconds : lastEnd;
     const double hours = static_cast<double>(until - phase.startedAt) / 3600.0;
-    if (phase.startedAt > 0 && progress.done > 0 && hours > 0) {
-        progress.trialsPerHour = progress.done / hours;
-        const int remaining = progress.planned - progress.done;
-        if (phase.state != PhaseState::Finished && remaining > 0) {
-            progress.etaSeconds = remaining / progress.trialsPerHour * 3600.0;
-        }
+    if (phase.startedAt > 0 && progress.done > 0 && hours > 0) progress.trialsPerHour = progress.done / hours;
+    // The runner's own projection (core/search/PhasePlan.h), and only while something runs.
+    if (phase.state != PhaseState::Finished && progress.running > 0) {
+        const double toDeadline = phase.maxMinutes > 0
+                                      ? static_cast<double>(phase.startedAt) + phase.maxMinutes * 60.0 -
+                                            static_cast<double>(nowSeconds)
+                                      : PhasePlan::kNoDeadline;
+        const PhaseOutlook outlook = PhasePlan(summary, phase).outlook(toDeadline);
+        if (outlook.remainingSeconds >= 0) progress.etaSeconds = outlook.remainingSeconds;
     }
     return progress;
 }

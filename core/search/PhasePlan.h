@@ -1,0 +1,53 @@
+#pragma once
+// PhasePlan: the work a search or refinement phase still has, projected from the experiment file
+// alone (docs/method.md, "The wall-clock budget"), so the runner's admission rule, the CLI's ETA and
+// the studio's ETA are one computation. Remaining iterations of queued and running trials, expected
+// promotions of waiting ones (rung k + j with chance 1/eta^j; the seed always to the top), each at
+// the trial's own measured seconds per iteration or the median of all measured trials; the workers
+// share the total, but the phase lasts at least as long as its longest single trial. A plain value.
+#include <limits>
+#include <optional>
+#include <vector>
+
+#include "core/search/ExperimentSummary.h"
+
+namespace perfnas {
+
+// How much work the running phase has left, as projected.
+struct PhaseOutlook {
+    int phaseId = 0;
+    int trialsStarted = 0;            // configurations tried in the phase so far
+    int trialBudget = 0;              // 0: none
+    double remainingSeconds = -1.0;   // until the phase ends; < 0: not known yet (nothing measured)
+    double budgetSeconds = 0.0;       // the phase's wall-clock budget per run; 0: none
+    std::vector<int> rungIterations;  // empty without rungs
+};
+
+class PhasePlan {
+public:
+    static constexpr double kNoDeadline = std::numeric_limits<double>::infinity();
+
+    PhasePlan(const ExperimentSummary& summary, const PhaseRecord& phase);
+
+    // The iterations a trial of this phase trains to in its next (or current) run: its rung's end,
+    // or its training budget without rungs.
+    int targetIterations(const TrialRecord& trial) const;
+    bool usesRungs() const;
+
+    // While the trial budget allows one and all admitted work with the new trial fits in
+    // `secondsToDeadline`. Before any trial was measured, true (the first trials measure the speed).
+    bool admitsNewTrial(double secondsToDeadline) const;
+    // The admitted work plus the new trials the budgets will still admit (none when
+    // `acceptsNewTrials` is false, e.g. the space is exhausted).
+    PhaseOutlook outlook(double secondsToDeadline, bool acceptsNewTrials = true) const;
+
+private:
+    double projectedSeconds(double typicalSecondsPerIteration, double extraSeconds) const;
+    double newTrialIterations() const;
+    int trialsStarted() const;
+
+    const ExperimentSummary& m_summary;
+    const PhaseRecord& m_phase;
+};
+
+}  // namespace perfnas
