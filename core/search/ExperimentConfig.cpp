@@ -89,6 +89,9 @@ Status ExperimentConfig::validate() const {
                     std::to_string(fidelity->minIterations) + " and " + std::to_string(fidelity->maxIterations));
     }
     if (fidelity && fidelity->eta < 2) return fail("fidelity.eta: must be at least 2");
+    if (fidelity && fidelity->rungIterations().size() < 2) {
+        return fail("fidelity: max_iterations / eta must be at least min_iterations, or there is only one rung");
+    }
     if (autoRefinementRounds < 0) return fail("refinement.auto_rounds: must be >= 0");
     if (!(autoMinimumShare > 0.0 && autoMinimumShare <= 1.0)) return fail("refinement.min_share: must be in (0, 1]");
     if (workers < 1) return fail("execution.workers: must be at least 1");

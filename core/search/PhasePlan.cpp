@@ -46,38 +46,56 @@ int PhasePlan::trialsStarted() const {
     return started;
 }
 
-double PhasePlan::newTrialIterations() const {
-    return usesRungs() ? SuccessiveHalving::expectedRemainingIterations(*m_summary.config.fidelity, 0, 0)
-                       : m_summary.config.searchIterations();
-}
-
-double PhasePlan::projectedSeconds(double typical, double extraSeconds) const {
+// Seconds until the phase ends if `newTrials` more trials start. Trials in progress need the rest of
+// their current run at their own measured speed; the seed continues to the top. With rungs, the
+// promotions still to come are counted per rung: of the T_k trials expected to finish rung k
+// (finished, in progress, and promoted or started later), T_k / eta continue, less those already
+// promoted; each costs the next rung's extra iterations at the typical speed.
+double PhasePlan::projectedSeconds(double typical, int newTrials) const {
     const bool rungs = usesRungs();
     const Configuration seedConfiguration = m_summary.config.space.configurationOf(m_summary.config.seed);
-    double total = extraSeconds;
+    const std::vector<int> rungIterations = rungs ? m_summary.config.fidelity->rungIterations() : std::vector<int>{};
+    const std::size_t rungCount = rungIterations.size();
+    std::vector<double> finished(rungCount, 0.0), working(rungCount, 0.0), promoted(rungCount, 0.0);
+    double total = 0.0;
     double longest = 0.0;
     for (const TrialRecord& trial : m_summary.trials) {
         if (trial.phaseId != m_phase.id) continue;
-        const bool working = trial.state == TrialState::Queued || trial.state == TrialState::Running;
-        double iterations = 0.0;
-        if (!rungs) {
-            if (working) iterations = std::max(0, targetIterations(trial) - trial.iterationsDone);
-        } else {
-            const FidelitySettings& fidelity = *m_summary.config.fidelity;
-            if (trial.configuration == seedConfiguration && (working || trial.state == TrialState::Finished)) {
-                iterations = std::max(0, fidelity.maxIterations - trial.iterationsDone);
-            } else if (working) {
-                iterations = SuccessiveHalving::expectedRemainingIterations(fidelity, trial.rung, trial.iterationsDone);
-            } else if (trial.state == TrialState::Finished && trial.rung < fidelity.topRung()) {
-                iterations = SuccessiveHalving::expectedRemainingIterations(fidelity, trial.rung + 1,
-                                                                            trial.iterationsDone) /
-                             fidelity.eta;
+        const bool inProgress = trial.state == TrialState::Queued || trial.state == TrialState::Running;
+        const bool isSeed = rungs && trial.configuration == seedConfiguration;
+        if (!inProgress && !(isSeed && trial.state == TrialState::Finished)) {
+            if (rungs && trial.state == TrialState::Finished) {
+                for (std::size_t k = 0; k < trial.rungResults.size() && k < rungCount; ++k) {
+                    finished[k] += 1;
+                    if (static_cast<int>(k) < trial.rung) promoted[k] += 1;
+                }
             }
+            continue;
         }
+        const int until = isSeed ? m_summary.config.fidelity->maxIterations : targetIterations(trial);
         const bool measured = trial.iterationsDone > 0 && trial.seconds > 0 && std::isfinite(trial.seconds);
-        const double own = iterations * (measured ? trial.seconds / trial.iterationsDone : typical);
+        const double own = std::max(0, until - trial.iterationsDone) *
+                           (measured ? trial.seconds / trial.iterationsDone : typical);
         total += own;
         longest = std::max(longest, own);
+        if (rungs && !isSeed) {
+            for (std::size_t k = 0; k < trial.rungResults.size() && k < rungCount; ++k) {
+                finished[k] += 1;
+                promoted[k] += 1;
+            }
+            working[static_cast<std::size_t>(std::clamp(trial.rung, 0, static_cast<int>(rungCount) - 1))] += 1;
+        }
+    }
+    if (!rungs) {
+        total += newTrials * m_summary.config.searchIterations() * typical;
+    } else {
+        total += newTrials * rungIterations[0] * typical;
+        double arriving = newTrials;  // trials still to start rung k
+        for (std::size_t k = 0; k + 1 < rungCount; ++k) {
+            const double expected = finished[k] + working[k] + arriving;
+            arriving = std::max(0.0, expected / m_summary.config.fidelity->eta - promoted[k]);
+            total += arriving * (rungIterations[k + 1] - rungIterations[k]) * typical;
+        }
     }
     return std::max(longest, total / std::max(1, m_summary.config.workers));
 }
@@ -90,7 +108,7 @@ bool PhasePlan::admitsNewTrial(double secondsToDeadline) const {
     const auto measured = typicalSecondsPerIteration(m_summary);
     if (!measured) return true;
     const double typical = *measured;
-    return projectedSeconds(typical, newTrialIterations() * typical) <= secondsToDeadline;
+    return projectedSeconds(typical, 1) <= secondsToDeadline;
 }
 
 PhaseOutlook PhasePlan::outlook(double secondsToDeadline, bool acceptsNewTrials) const {
@@ -100,17 +118,21 @@ PhaseOutlook PhasePlan::outlook(double secondsToDeadline, bool acceptsNewTrials)
     const auto measured = typicalSecondsPerIteration(m_summary);
     if (!measured) return outlook;
     const double typical = *measured;
-    double newSeconds = 0.0;
+    int newTrials = 0;
     const bool bounded = m_phase.trialBudget > 0 || secondsToDeadline != kNoDeadline;
     if (acceptsNewTrials && bounded && (isArchitecturePhase(m_phase.kind) || m_phase.kind == PhaseKind::Optimizer)) {
-        const double perTrial = newTrialIterations() * typical;
-        const int limit = m_phase.trialBudget > 0 ? m_phase.trialBudget : std::numeric_limits<int>::max();
-        for (int more = outlook.trialsStarted; more < limit; ++more) {
-            if (projectedSeconds(typical, newSeconds + perTrial) > secondsToDeadline) break;
-            newSeconds += perTrial;
+        const int limit = m_phase.trialBudget > 0 ? m_phase.trialBudget - outlook.trialsStarted : 100000;
+        // The most new trials that still fit: a binary search (the projection grows with the count).
+        int low = 0;
+        int high = std::max(0, limit);
+        while (low < high) {
+            const int middle = low + (high - low + 1) / 2;
+            if (projectedSeconds(typical, middle) <= secondsToDeadline) low = middle;
+            else high = middle - 1;
         }
+        newTrials = low;
     }
-    outlook.remainingSeconds = projectedSeconds(typical, newSeconds);
+    outlook.remainingSeconds = projectedSeconds(typical, newTrials);
     return outlook;
 }
 

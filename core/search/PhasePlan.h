@@ -1,10 +1,10 @@
 #pragma once
 // PhasePlan: the work a search or refinement phase still has, projected from the experiment file
 // alone (docs/method.md, "The wall-clock budget"), so the runner's admission rule, the CLI's ETA and
-// the studio's ETA are one computation. Remaining iterations of queued and running trials, expected
-// promotions of waiting ones (rung k + j with chance 1/eta^j; the seed always to the top), each at
-// the trial's own measured seconds per iteration or the median of all measured trials; the workers
-// share the total, but the phase lasts at least as long as its longest single trial. A plain value.
+// the studio's ETA are one computation: the rest of every trial in progress at its own measured
+// speed (the seed to the top rung), and the promotions still to come per rung at the median speed
+// of the measured trials; the workers share the total, but the phase lasts at least as long as its
+// longest single trial. Holds references: use it while the summary lives.
 #include <limits>
 #include <optional>
 #include <vector>
@@ -42,8 +42,7 @@ public:
     PhaseOutlook outlook(double secondsToDeadline, bool acceptsNewTrials = true) const;
 
 private:
-    double projectedSeconds(double typicalSecondsPerIteration, double extraSeconds) const;
-    double newTrialIterations() const;
+    double projectedSeconds(double typicalSecondsPerIteration, int newTrials) const;
     int trialsStarted() const;
 
     const ExperimentSummary& m_summary;

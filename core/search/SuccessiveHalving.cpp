@@ -10,12 +10,11 @@ namespace perfnas {
 std::vector<int> FidelitySettings::rungIterations() const {
     std::vector<int> rungs;
     if (minIterations <= 0 || maxIterations <= 0) return rungs;
-    double iterations = minIterations;
-    while (iterations < maxIterations) {
-        rungs.push_back(static_cast<int>(iterations));
-        iterations *= std::max(2, eta);
+    // From the top down, as Hyperband does: every rung is exactly eta times the one below it.
+    for (double iterations = maxIterations; std::lround(iterations) >= minIterations; iterations /= std::max(2, eta)) {
+        rungs.insert(rungs.begin(), static_cast<int>(std::lround(iterations)));
     }
-    rungs.push_back(maxIterations);
+    if (rungs.empty()) rungs.push_back(maxIterations);
     return rungs;
 }
 
@@ -36,7 +35,8 @@ std::vector<int> SuccessiveHalving::rank(std::span<const RungStanding> standings
         std::vector<Point2> points;
         for (std::size_t i : members) points.push_back({standings[i].error, standings[i].log10Cost});
         const std::vector<double> shares = hypervolumeContributions2d(points, reference);
-        for (std::size_t k = 0; k < members.size(); ++k) contribution[members[k]] = shares[k];
+        // Areas equal to 1e-9 are ties, whatever order of summation computed them.
+        for (std::size_t k = 0; k < members.size(); ++k) contribution[members[k]] = std::round(shares[k] * 1e9);
     }
 
     std::vector<std::size_t> order(standings.size());

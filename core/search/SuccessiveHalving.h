@@ -1,6 +1,6 @@
 #pragma once
 // SuccessiveHalving: the multi-fidelity rules of a search (docs/method.md, "Rungs"). Trials train
-// in rungs of r, r*eta, r*eta^2, ... iterations up to R; asynchronous successive halving (ASHA,
+// in rungs of R/eta^K, ..., R/eta, R iterations (the first at least r); asynchronous successive halving (ASHA,
 // Li et al., MLSys 2020) promotes a trial that finished rung k to rung k+1 once it ranks in the
 // top floor(n_k / eta) of the n_k trials that finished rung k. With two objectives the ranking is
 // non-domination in (1 - validation TOP-1, log10 cost) and, inside a front, hypervolume
@@ -16,11 +16,11 @@
 namespace perfnas {
 
 struct FidelitySettings {
-    int minIterations = 0;  // r: the first rung
+    int minIterations = 0;  // r: the first rung is at least this long
     int maxIterations = 0;  // R: the top rung
     int eta = 3;            // promotion ratio
 
-    // Iterations at the end of each rung: r, r*eta, ... while below R, then R.
+    // Iterations at the end of each rung: R/eta^k (rounded) for k = K, ..., 1, 0, every one >= r.
     std::vector<int> rungIterations() const;
     int topRung() const { return static_cast<int>(rungIterations().size()) - 1; }
 };

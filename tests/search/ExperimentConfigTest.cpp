@@ -2,6 +2,7 @@
 // same config, and mistakes are reported with the path of the field.
 #include <QtTest>
 
+#include "core/model/CostModel.h"
 #include "core/search/ExperimentConfig.h"
 
 using namespace perfnas;
@@ -13,9 +14,13 @@ private Q_SLOTS:
     void shippedExamplesParse_data() {
         QTest::addColumn<QString>("file");
         QTest::addColumn<int>("trials");
-        QTest::addColumn<int>("iterations");
-        QTest::newRow("demo") << "demo-experiment.json" << 12 << 60;
-        QTest::newRow("paper") << "paper-experiment.json" << 100 << 8000;
+        QTest::addColumn<int>("iterations");  // of a search trial (with rungs: the top rung)
+        QTest::addColumn<double>("seedMfpops");
+        QTest::addColumn<std::vector<int>>("rungs");
+        QTest::newRow("demo") << "demo-experiment.json" << 200 << 900 << 63.918 << std::vector<int>{100, 300, 900};
+        QTest::newRow("laptop") << "speech-commands-laptop.json" << 500 << 3000 << 63.918
+                                << std::vector<int>{333, 1000, 3000};
+        QTest::newRow("paper") << "paper-experiment.json" << 100 << 8000 << 613.184 << std::vector<int>{};
     }
     void shippedExamplesParse() {
         QFETCH(QString, file);
@@ -23,9 +28,33 @@ private Q_SLOTS:
         QFETCH(int, iterations);
         auto config = ExperimentConfig::fromFile(std::string(PERFNAS_SOURCE_DIR "/resources/examples/") + file.toStdString());
         QVERIFY2(config, config ? "" : config.error().message.c_str());
+        QFETCH(double, seedMfpops);
+        QFETCH(std::vector<int>, rungs);
         QCOMPARE(config->searchTrials, trials);
-        QCOMPARE(config->training.iterations, iterations);
-        QVERIFY(config->seed == ArchitectureSpec::paperSeed());
+        QCOMPARE(config->searchIterations(), iterations);
+        QVERIFY(std::abs(CostModel::evaluate(config->seed).mfpops() - seedMfpops) < 1e-3);
+        QCOMPARE(config->fidelity ? config->fidelity->rungIterations() : std::vector<int>{}, rungs);
+        // The stored form keeps the rungs.
+        auto rebuilt = ExperimentConfig::fromJson(config->toJson(), {});
+        QVERIFY2(rebuilt, rebuilt ? "" : rebuilt.error().message.c_str());
+        QCOMPARE(rebuilt->fidelity.has_value(), config->fidelity.has_value());
+        if (config->fidelity) QCOMPARE(rebuilt->fidelity->rungIterations(), rungs);
+    }
+
+    void badFidelityIsNamed_data() {
+        QTest::addColumn<QString>("block");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("max not above min") << R"({"min_iterations": 300, "max_iterations": 300})" << "fidelity: expected 1 <= min_iterations < max_iterations";
+        QTest::newRow("one rung") << R"({"min_iterations": 500, "max_iterations": 1000})" << "only one rung";
+        QTest::newRow("eta 1") << R"({"min_iterations": 100, "max_iterations": 900, "eta": 1})" << "fidelity.eta: must be at least 2";
+        QTest::newRow("unknown key") << R"({"min_iterations": 100, "max_iterations": 900, "rungs": 3})" << "rungs";
+    }
+    void badFidelityIsNamed() {
+        QFETCH(QString, block);
+        QFETCH(QString, message);
+        auto config = ExperimentConfig::fromJson("{\"fidelity\": " + block.toStdString() + "}", {});
+        QVERIFY(!config);
+        QVERIFY2(config.error().message.find(message.toStdString()) != std::string::npos, config.error().message.c_str());
     }
 
     void storedFormRebuildsTheSameConfig() {

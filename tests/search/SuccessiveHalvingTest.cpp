@@ -66,13 +66,13 @@ std::vector<int> bruteRank(const std::vector<RungStanding>& standings, Point2 re
             front.push_back(standings[j]);
             if (j != i) without.push_back(standings[j]);
         }
-        contribution[i] = bruteHypervolume(front, reference) - bruteHypervolume(without, reference);
+        contribution[i] = std::round((bruteHypervolume(front, reference) - bruteHypervolume(without, reference)) * 1e9);
     }
     std::vector<std::size_t> order(standings.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         if (rank[a] != rank[b]) return rank[a] < rank[b];
-        if (std::abs(contribution[a] - contribution[b]) > 1e-12) return contribution[a] > contribution[b];
+        if (contribution[a] != contribution[b]) return contribution[a] > contribution[b];
         if (standings[a].error != standings[b].error) return standings[a].error < standings[b].error;
         return standings[a].trialId < standings[b].trialId;
     });
@@ -93,9 +93,11 @@ private Q_SLOTS:
         QTest::addColumn<int>("eta");
         QTest::addColumn<std::vector<int>>("expected");
         QTest::newRow("exact powers") << 100 << 900 << 3 << std::vector<int>{100, 300, 900};
-        QTest::newRow("top rung capped at R") << 100 << 1000 << 3 << std::vector<int>{100, 300, 900, 1000};
+        QTest::newRow("from the top down") << 100 << 1000 << 3 << std::vector<int>{111, 333, 1000};
+        QTest::newRow("rounded") << 333 << 3000 << 3 << std::vector<int>{333, 1000, 3000};
         QTest::newRow("eta 2") << 250 << 1000 << 2 << std::vector<int>{250, 500, 1000};
-        QTest::newRow("two rungs") << 500 << 1000 << 3 << std::vector<int>{500, 1000};
+        QTest::newRow("two rungs") << 400 << 1000 << 2 << std::vector<int>{500, 1000};
+        QTest::newRow("one rung") << 500 << 1000 << 3 << std::vector<int>{1000};
     }
     void rungIterations() {
         QFETCH(int, minimum);

@@ -504,7 +504,8 @@ private Q_SLOTS:
             VERIFY_ERROR(
                 ExperimentStore::open(file, access), ErrorCode::InvalidInput,
                 QString::fromStdString(file.string()) +
-                    " was written by a newer PerfNAS (schema 99; this build reads up to 2)");
+                    QString(" was written by a newer PerfNAS (schema 99; this build reads up to %1)")
+                        .arg(ExperimentStore::kSchemaVersion));
         }
         QCOMPARE(pragmaRaw(file, "user_version"), std::string("99"));
     }
