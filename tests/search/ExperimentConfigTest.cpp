@@ -17,7 +17,7 @@ private Q_SLOTS:
         QTest::addColumn<int>("iterations");  // of a search trial (with rungs: the top rung)
         QTest::addColumn<double>("seedMfpops");
         QTest::addColumn<std::vector<int>>("rungs");
-        QTest::newRow("demo") << "demo-experiment.json" << 200 << 900 << 63.918 << std::vector<int>{100, 300, 900};
+        QTest::newRow("demo") << "demo-experiment.json" << 200 << 1800 << 63.918 << std::vector<int>{200, 600, 1800};
         QTest::newRow("laptop") << "speech-commands-laptop.json" << 500 << 3000 << 63.918
                                 << std::vector<int>{333, 1000, 3000};
         QTest::newRow("paper") << "paper-experiment.json" << 100 << 8000 << 613.184 << std::vector<int>{};
