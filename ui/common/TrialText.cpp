@@ -1,5 +1,6 @@
 #include "ui/common/TrialText.h"
 
+#include <QObject>
 #include <algorithm>
 #include <cmath>
 
@@ -38,12 +39,14 @@ QString formatDuration(double seconds) {
     return QStringLiteral("%1 h %2 min").arg(total / 3600).arg(total % 3600 / 60);
 }
 
-QString rungLabel(const TrialRecord& trial, const FidelitySettings& fidelity) {
+QString rungLabel(const TrialRecord& trial, const FidelitySettings& fidelity, bool detailed) {
     const std::vector<int> rungs = fidelity.rungIterations();
     const int top = static_cast<int>(rungs.size()) - 1;
     const int rung = std::clamp(trial.rung, 0, top);
-    QString text = QStringLiteral("%1 of %2 (%3 it.)").arg(rung).arg(top).arg(rungs[static_cast<std::size_t>(rung)]);
-    if (trial.state == TrialState::Finished && rung < top) text += QStringLiteral(", stopped");
+    const bool stopped = trial.state == TrialState::Finished && rung < top;
+    if (!detailed) return QStringLiteral("%1/%2").arg(rung).arg(top) + (stopped ? QObject::tr(" stopped") : QString());
+    QString text = QObject::tr("rung %1 of %2 (%3 iterations)").arg(rung).arg(top).arg(rungs[static_cast<std::size_t>(rung)]);
+    if (stopped) text += QObject::tr(", stopped early");
     return text;
 }
 

@@ -193,7 +193,7 @@ QString FrontierChartView::tooltipFor(int trialId) const {
     if (trial->testTop1 > 0) text += tr(", test TOP-1 %1 %").arg(100.0 * trial->testTop1, 0, 'f', 2);
     text += tr("\n%1 MFPOPS, %2 parameters").arg(trial->mfpops, 0, 'f', 2).arg(trial->params);
     if (m_summary->config.fidelity && phase && phase->kind != PhaseKind::Finetune) {
-        text += tr("\nrung %1").arg(rungLabel(*trial, *m_summary->config.fidelity));
+        text += "\n" + rungLabel(*trial, *m_summary->config.fidelity, /*detailed=*/true);
     }
     return text;
 }

@@ -82,6 +82,9 @@ QVariant TrialTableModel::data(const QModelIndex& index, int role) const {
         case ParetoRole: return m_frontier.contains(trial->id);
         case Qt::ToolTipRole:
             if (!trial->error.empty()) return QString::fromStdString(trial->error);
+            if (index.column() == Rung && m_summary->config.fidelity) {
+                return rungLabel(*trial, *m_summary->config.fidelity, /*detailed=*/true);
+            }
             return index.column() == Architecture ? notationAt(index.row()) : QVariant{};
         case Qt::ForegroundRole:
             if (failed && (index.column() == State || index.column() == Reason)) return QColor(200, 40, 40);
