@@ -65,7 +65,10 @@ Result<LoadedDataset> loadDataset(DatasetArguments& arguments, bool quiet) {
             if (!word.empty()) arguments.dataset.keywords.push_back(word);
         }
     }
-    const LoadOptions load{.cacheFolder = arguments.cacheFolder, .useCache = !arguments.noCache};
+    const LoadOptions load{.cacheFolder = arguments.cacheFolder,
+                           .useCache = !arguments.noCache,
+                           .requiredSplits = arguments.requiredSplits,
+                           .splitRule = arguments.splitRule};
     ProgressLine line(!quiet);
     auto progress = [&line](std::size_t done, std::size_t total) {
         line.update("loading clips " + std::to_string(done) + "/" + std::to_string(total), done == total);

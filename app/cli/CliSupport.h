@@ -45,6 +45,9 @@ struct DatasetArguments {
     std::string keywords;  // comma-separated; empty: the dataset default
     std::string cacheFolder;
     bool noCache = false;
+    // Which splits the command needs (see LoadOptions); the default is what training needs.
+    std::vector<Split> requiredSplits = LoadOptions{}.requiredSplits;
+    SplitRule splitRule = SplitRule::ListsThenHash;
 };
 // `dataOption`: "DIR" for a positional folder, or "--data" for an option.
 void addDatasetArguments(CLI::App& command, DatasetArguments& arguments, const std::string& dataOption);

@@ -134,7 +134,11 @@ void addEvaluateCommand(CLI::App& app, int& exitCode) {
     CLI::App* command = app.add_subcommand("evaluate", "TOP-1 of a checkpoint on any dataset in the same layout");
     command->add_option("--checkpoint", options->checkpoint, "Checkpoint folder")->required();
     command->add_option("--data", options->data.dataset.root, "Dataset folder")->required();
-    command->add_option("--split", options->split, "Split")->check(CLI::IsMember({"validation", "testing", "training", "all"}));
+    command
+        ->add_option("--split", options->split,
+                     "testing (default), validation, training, or all: every clip of the folder, "
+                     "whatever its lists say")
+        ->check(CLI::IsMember({"validation", "testing", "training", "all"}));
     command->add_option("--cache-dir", options->data.cacheFolder, "Feature cache folder");
     command->add_option("--threads", options->threads, "libtorch threads (0: all cores)");
     command->add_flag("--json", options->json, "Print one JSON document");
@@ -151,6 +155,12 @@ void addEvaluateCommand(CLI::App& app, int& exitCode) {
             if (name == kSilenceClass) dataset.includeSilence = true;
             else if (name == kUnknownClass) dataset.includeUnknown = true;
             else dataset.keywords.push_back(name);
+        }
+        // Only the evaluated split must hold clips; "all" is every clip, whatever the lists say.
+        if (options->split == "all") {
+            options->data.splitRule = SplitRule::AllTesting;
+        } else {
+            options->data.requiredSplits = {*splitFromName(options->split)};
         }
         auto loaded = loadDataset(options->data, options->json);
         if (!loaded) {

@@ -63,6 +63,39 @@ std::vector<float> makeSilenceClip(const std::vector<std::vector<float>>& noise,
     return clip;
 }
 
+std::vector<Split> requiredSplits(const LoadOptions& options) {
+    if (options.splitRule == SplitRule::AllTesting) return {Split::Testing};
+    return options.requiredSplits;
+}
+
+// "training", "training and testing", "training, validation and testing".
+std::string splitList(const std::vector<Split>& splits) {
+    std::string text;
+    for (std::size_t i = 0; i < splits.size(); ++i) {
+        if (i > 0) text += i + 1 == splits.size() ? " and " : ", ";
+        text += splitName(splits[i]);
+    }
+    return text;
+}
+
+Error noClipsError(const DatasetIndex& index, Split split, const LoadOptions& options) {
+    if (options.splitRule == SplitRule::AllTesting) {
+        std::string classes;
+        for (const std::string& name : index.classNames) {
+            classes += (classes.empty() ? "" : ", ") + name;
+        }
+        return makeError(ErrorCode::InvalidInput,
+                         index.root.string() + ": no usable clips of " + classes +
+                             " (expected decodable audio in those folders; see the skipped files)");
+    }
+    return makeError(ErrorCode::InvalidInput,
+                     index.root.string() + ": the " + std::string(splitName(split)) +
+                         " split has no usable clips (expected clips in the " +
+                         splitList(options.requiredSplits) +
+                         (options.requiredSplits.size() > 1 ? " splits" : " split") +
+                         "; check validation_list.txt / testing_list.txt and the skipped files)");
+}
+
 }  // namespace
 
 std::string DatasetLoader::cacheKey(const DatasetIndex& index, const DatasetOptions& dataset,
@@ -105,7 +138,7 @@ Result<LoadedDataset> DatasetLoader::load(const DatasetOptions& dataset, const L
                                           const ProgressCallback& progress,
                                           const CancelToken& cancel) {
     const auto start = std::chrono::steady_clock::now();
-    auto scanned = DatasetScanner::scan(dataset);
+    auto scanned = DatasetScanner::scan(dataset, options.splitRule);
     if (!scanned) return scanned.error();
     DatasetIndex& index = *scanned;
 
@@ -230,13 +263,8 @@ Result<LoadedDataset> DatasetLoader::load(const DatasetOptions& dataset, const L
         }
     }
 
-    for (Split split : {Split::Training, Split::Validation, Split::Testing}) {
-        if (loaded.features.split(split).size() == 0) {
-            return makeError(ErrorCode::InvalidInput,
-                             index.root.string() + ": the " + std::string(splitName(split)) +
-                                 " split has no usable clips (check validation_list.txt / "
-                                 "testing_list.txt and the skipped files)");
-        }
+    for (Split split : requiredSplits(options)) {
+        if (loaded.features.split(split).size() == 0) return noClipsError(index, split, options);
     }
     loaded.report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -1,10 +1,12 @@
 #pragma once
-// DatasetLoader: scan → (feature cache hit, or decode + MFCC on all cores, then cache) → FeatureSet.
-// Unusable clips are skipped and listed with the reason; a split left without clips is an error.
-// Synchronous; reports progress (clips done / total) and honours the cancel token between clips.
+// DatasetLoader: scan → (feature cache hit, or decode + MFCC on all cores, then cache) → features.
+// Unusable clips are skipped and listed with the reason; a split the caller needs left without
+// clips is an error naming the folder and the split. Synchronous; reports progress (clips done /
+// total) and honours the cancel token between clips.
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "core/audio/MfccExtractor.h"
 #include "core/common/CancelToken.h"
@@ -21,6 +23,13 @@ struct LoadOptions {
     int threads = 0;  // 0: every hardware thread
     MfccSettings mfcc;
     std::uint64_t silenceSeed = 1;  // for silence clips generated from background noise
+    // The splits the caller uses: each must hold a usable clip, the others may be empty. Training
+    // and search use all three; evaluating one split needs only that one. Every split is loaded
+    // anyway, so one cache entry serves all commands and generated silence stays the same.
+    std::vector<Split> requiredSplits = {Split::Training, Split::Validation, Split::Testing};
+    // SplitRule::AllTesting loads every clip of the folder as the testing split, which is then the
+    // one required: evaluating new recordings, or Speech Commands' separate test set.
+    SplitRule splitRule = SplitRule::ListsThenHash;
 };
 
 struct LoadReport {

@@ -85,7 +85,7 @@ void capPerSplit(std::vector<ClipRef>& candidates, const std::vector<ClipRef>& k
 
 }  // namespace
 
-Result<DatasetIndex> DatasetScanner::scan(const DatasetOptions& options) {
+Result<DatasetIndex> DatasetScanner::scan(const DatasetOptions& options, SplitRule splitRule) {
     const fs::path& root = options.root;
     std::error_code ec;
     if (!fs::exists(root, ec)) {
@@ -98,7 +98,7 @@ Result<DatasetIndex> DatasetScanner::scan(const DatasetOptions& options) {
         return makeError(ErrorCode::InvalidInput, "no keywords selected (expected e.g. yes,no,up)");
     }
 
-    auto assigner = SplitAssigner::forDataset(root);
+    auto assigner = SplitAssigner::forDataset(root, splitRule);
     if (!assigner) return assigner.error();
 
     DatasetIndex index{.root = root, .classNames = options.classNames()};

@@ -40,7 +40,8 @@ struct DatasetIndex {
 
 class DatasetScanner {
 public:
-    static Result<DatasetIndex> scan(const DatasetOptions& options);
+    static Result<DatasetIndex> scan(const DatasetOptions& options,
+                                     SplitRule splitRule = SplitRule::ListsThenHash);
 };
 
 }  // namespace perfnas

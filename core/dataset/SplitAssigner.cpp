@@ -56,8 +56,11 @@ std::optional<Split> splitFromName(std::string_view name) {
     return std::nullopt;
 }
 
-Result<SplitAssigner> SplitAssigner::forDataset(const std::filesystem::path& datasetRoot) {
+Result<SplitAssigner> SplitAssigner::forDataset(const std::filesystem::path& datasetRoot,
+                                                SplitRule rule) {
     SplitAssigner assigner;
+    assigner.m_rule = rule;
+    if (rule == SplitRule::AllTesting) return assigner;
     const std::array<std::pair<const char*, std::set<std::string>*>, 2> lists = {{
         {"validation_list.txt", &assigner.m_validation},
         {"testing_list.txt", &assigner.m_testing},
@@ -75,6 +78,7 @@ Result<SplitAssigner> SplitAssigner::forDataset(const std::filesystem::path& dat
 }
 
 Split SplitAssigner::assign(const std::string& relativePath) const {
+    if (m_rule == SplitRule::AllTesting) return Split::Testing;
     if (m_usesLists && m_listedFolders.contains(folderOf(relativePath))) {
         if (m_validation.contains(relativePath)) return Split::Validation;
         if (m_testing.contains(relativePath)) return Split::Testing;

@@ -36,6 +36,12 @@ QStringList linesOf(const fs::path& file) {
     return QString::fromUtf8(contentsOf(file)).split('\n', Qt::SkipEmptyParts);
 }
 
+QString str(const fs::path& path) { return QString::fromStdString(path.string()); }
+
+// A network small enough to train in a blink: enough for a checkpoint to evaluate.
+const char* kTinySpec = R"({"name": "tiny", "input": {"height": 40, "width": 32}, "classes": 2,
+  "units": [{"kh": 3, "kw": 3, "filters": 4, "stride": [2, 2]}]})";
+
 }  // namespace
 
 class CliTest : public QObject {
@@ -124,6 +130,65 @@ private Q_SLOTS:
                                             "--keywords", "yes,maybe"}, dir.filePath("cache"));
         QCOMPARE(missingKeyword.exitCode, 2);
         QVERIFY(missingKeyword.err.contains("maybe"));
+    }
+
+    // evaluate needs only the split it reports on, and --split all takes every clip of the folder
+    // whatever its split; train still needs clips in all three splits.
+    void evaluateNeedsOnlyTheSplitItReportsOn() {
+        QTemporaryDir dir;
+        const fs::path root(dir.path().toStdString());
+        const QString cache = dir.filePath("cache");
+        const std::vector<std::string> words = {"yes", "no"};
+        perfnas::test::makeKeywordDataset(root / "train", words, 6);
+        perfnas::test::writeText(root / "tiny.json", kTinySpec);
+        auto train = [&](const fs::path& data, const fs::path& checkpoint) {
+            return runCli({"train", "--data", str(data), "--out", str(checkpoint), "--keywords",
+                           "yes,no", "--spec", str(root / "tiny.json"), "--iterations", "3"},
+                          cache);
+        };
+        const Run trained = train(root / "train", root / "ck");
+        QVERIFY2(trained.exitCode == 0, trained.err.constData());
+
+        // Like Speech Commands' separate test set: every clip listed for testing.
+        const fs::path testSet = root / "test-set";
+        perfnas::test::makeKeywordDataset(testSet, words, 4, /*withLists=*/false);
+        perfnas::test::listEveryClipForTesting(testSet, words);
+        // New recordings without lists, all from speakers the hash rule puts in training.
+        const fs::path recordings = root / "recordings";
+        perfnas::test::makeOneSplitDataset(recordings, words, 3, perfnas::Split::Training);
+
+        auto evaluate = [&](const fs::path& data, const QString& split) {
+            return runCli({"evaluate", "--checkpoint", str(root / "ck"), "--data", str(data),
+                           "--split", split, "--json"},
+                          cache);
+        };
+        const struct {
+            fs::path data;
+            QString split;
+            int clips;
+        } cases[] = {{testSet, "testing", 8},
+                     {testSet, "all", 8},
+                     {recordings, "all", 6},
+                     {root / "train", "all", 12}};
+        for (const auto& [data, split, clips] : cases) {
+            const Run run = evaluate(data, split);
+            QVERIFY2(run.exitCode == 0, run.err.constData());
+            const QJsonObject document = QJsonDocument::fromJson(run.out).object();
+            QCOMPARE(document["samples"].toInt(), clips);
+            QCOMPARE(document["split"].toString(), split);
+        }
+
+        const Run noTestingClips = evaluate(recordings, "testing");
+        QCOMPARE(noTestingClips.exitCode, 2);
+        QVERIFY2(noTestingClips.err.contains(str(recordings).toUtf8() +
+                                             ": the testing split has no usable clips"),
+                 noTestingClips.err.constData());
+
+        const Run trainOnTestSet = train(testSet, root / "ck2");
+        QCOMPARE(trainOnTestSet.exitCode, 2);
+        QVERIFY2(trainOnTestSet.err.contains(str(testSet).toUtf8() +
+                                             ": the training split has no usable clips"),
+                 trainOnTestSet.err.constData());
     }
 
     void demoDataCountsMatchTheFilesAndARerunReuses() {

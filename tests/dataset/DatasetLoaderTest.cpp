@@ -120,6 +120,63 @@ private Q_SLOTS:
                  emptySplit.error().message.c_str());
     }
 
+    // Evaluation needs only the split it reports on; training and search need all three.
+    void onlyTheRequiredSplitsMustHoldClips() {
+        Fixture f;
+        test::makeKeywordDataset(f.root(), kWords, 4, /*withLists=*/false);
+        test::listEveryClipForTesting(f.root(), kWords);
+
+        auto forTraining = DatasetLoader::load(f.dataset(), f.load());
+        QVERIFY(!forTraining.ok());
+        const QString message = QString::fromStdString(forTraining.error().message);
+        QVERIFY2(message.startsWith(QString::fromStdString(f.root().string())),
+                 qPrintable(message));
+        QVERIFY2(message.contains("the training split has no usable clips (expected clips in the "
+                                  "training, validation and testing splits"),
+                 qPrintable(message));
+
+        LoadOptions testingOnly = f.load();
+        testingOnly.requiredSplits = {Split::Testing};
+        auto forTesting = DatasetLoader::load(f.dataset(), testingOnly);
+        QVERIFY2(forTesting.ok(), forTesting.ok() ? "" : forTesting.error().message.c_str());
+        QCOMPARE(forTesting->features.split(Split::Testing).size(), std::size_t{8});
+        QCOMPARE(forTesting->features.split(Split::Training).size(), std::size_t{0});
+
+        testingOnly.requiredSplits = {Split::Validation};
+        auto forValidation = DatasetLoader::load(f.dataset(), testingOnly);
+        QVERIFY(!forValidation.ok());
+        QVERIFY2(QString::fromStdString(forValidation.error().message)
+                     .contains("the validation split has no usable clips (expected clips in the "
+                               "validation split;"),
+                 forValidation.error().message.c_str());
+    }
+
+    // SplitRule::AllTesting: every clip, whatever the lists and the hash rule say.
+    void allTestingLoadsEveryClipAsTheTestingSplit_data() {
+        QTest::addColumn<bool>("withLists");
+        QTest::newRow("lists spread the clips over three splits") << true;
+        QTest::newRow("no lists, every clip hashes into training") << false;
+    }
+    void allTestingLoadsEveryClipAsTheTestingSplit() {
+        QFETCH(bool, withLists);
+        Fixture f;
+        if (withLists) {
+            test::makeKeywordDataset(f.root(), kWords, 5);
+        } else {
+            test::makeOneSplitDataset(f.root(), kWords, 5, Split::Training);
+            QVERIFY(!DatasetLoader::load(f.dataset(), f.load()).ok());  // nothing to validate on
+        }
+        LoadOptions wholeFolder = f.load();
+        wholeFolder.splitRule = SplitRule::AllTesting;
+        auto loaded = DatasetLoader::load(f.dataset(), wholeFolder);
+        QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
+        QCOMPARE(loaded->features.split(Split::Testing).size(), std::size_t{10});
+        QCOMPARE(loaded->features.split(Split::Training).size(), std::size_t{0});
+        QCOMPARE(loaded->features.split(Split::Validation).size(), std::size_t{0});
+        QVERIFY(!loaded->features.usesLists);
+        QVERIFY(loaded->features.split(Split::Testing).waveforms.empty());
+    }
+
     void cacheIsReusedAndInvalidatedByFilesAndSettings() {
         Fixture f;
         test::makeKeywordDataset(f.root(), kWords, 5);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/audio/WavWriter.h"
+#include "core/dataset/SplitAssigner.h"
 
 namespace perfnas::test {
 
@@ -62,6 +63,37 @@ inline void makeKeywordDataset(const std::filesystem::path& root, const std::vec
     if (withLists) {
         writeText(root / "validation_list.txt", validation);
         writeText(root / "testing_list.txt", testing);
+    }
+}
+
+// Lists every clip of `words` in testing_list.txt and none in validation_list.txt: a folder like
+// Speech Commands' separate test set, with nothing for training or validation.
+inline void listEveryClipForTesting(const std::filesystem::path& root,
+                                    const std::vector<std::string>& words) {
+    std::string testing;
+    for (const std::string& word : words) {
+        for (const auto& entry : std::filesystem::directory_iterator(root / word)) {
+            testing += word + "/" + entry.path().filename().string() + "\n";
+        }
+    }
+    writeText(root / "validation_list.txt", "");
+    writeText(root / "testing_list.txt", testing);
+}
+
+// Like makeKeywordDataset without lists, but from speakers that Speech Commands' hash rule puts in
+// `split`: a folder of new recordings whose clips all land in one split.
+inline void makeOneSplitDataset(const std::filesystem::path& root,
+                                const std::vector<std::string>& words, int clipsPerWord,
+                                Split split) {
+    int made = 0;
+    for (int speaker = 0; made < clipsPerWord; ++speaker) {
+        const std::string name = "p" + std::to_string(speaker) + "_nohash_0.wav";
+        if (SplitAssigner::hashRule(name) != split) continue;
+        for (std::size_t w = 0; w < words.size(); ++w) {
+            writeClip(root / words[w] / name,
+                      toneClip(300.0 + 150.0 * static_cast<double>(w), 1.0, made));
+        }
+        ++made;
     }
 }
 
