@@ -15,24 +15,30 @@ std::optional<double> typicalSecondsPerIteration(const ExperimentSummary& summar
         }
     }
     if (measured.empty()) return std::nullopt;
-    std::nth_element(measured.begin(), measured.begin() + static_cast<std::ptrdiff_t>(measured.size() / 2),
+    std::nth_element(measured.begin(),
+                     measured.begin() + static_cast<std::ptrdiff_t>(measured.size() / 2),
                      measured.end());
     return measured[measured.size() / 2];
 }
 
-bool isArchitecturePhase(PhaseKind kind) { return kind == PhaseKind::Search || kind == PhaseKind::Refinement; }
+bool isArchitecturePhase(PhaseKind kind) {
+    return kind == PhaseKind::Search || kind == PhaseKind::Refinement;
+}
 
 }  // namespace
 
 PhasePlan::PhasePlan(const ExperimentSummary& summary, const PhaseRecord& phase)
     : m_summary(summary), m_phase(phase) {}
 
-bool PhasePlan::usesRungs() const { return m_summary.config.fidelity.has_value() && isArchitecturePhase(m_phase.kind); }
+bool PhasePlan::usesRungs() const {
+    return m_summary.config.fidelity.has_value() && isArchitecturePhase(m_phase.kind);
+}
 
 int PhasePlan::targetIterations(const TrialRecord& trial) const {
     if (usesRungs()) {
         const std::vector<int> rungs = m_summary.config.fidelity->rungIterations();
-        return rungs[static_cast<std::size_t>(std::clamp(trial.rung, 0, static_cast<int>(rungs.size()) - 1))];
+        return rungs[static_cast<std::size_t>(
+            std::clamp(trial.rung, 0, static_cast<int>(rungs.size()) - 1))];
     }
     auto params = TrainingParams::fromJson(trial.trainingJson);
     return params ? params->iterations : 0;
@@ -46,22 +52,25 @@ int PhasePlan::trialsStarted() const {
     return started;
 }
 
-// Seconds until the phase ends if `newTrials` more trials start. Trials in progress need the rest of
-// their current run at their own measured speed; the seed continues to the top. With rungs, the
+// Seconds until the phase ends if `newTrials` more trials start. Trials in progress need the rest
+// of their current run at their own measured speed; the seed continues to the top. With rungs, the
 // promotions still to come are counted per rung: of the T_k trials expected to finish rung k
 // (finished, in progress, and promoted or started later), T_k / eta continue, less those already
 // promoted; each costs the next rung's extra iterations at the typical speed.
 double PhasePlan::projectedSeconds(double typical, int newTrials) const {
     const bool rungs = usesRungs();
-    const Configuration seedConfiguration = m_summary.config.space.configurationOf(m_summary.config.seed);
-    const std::vector<int> rungIterations = rungs ? m_summary.config.fidelity->rungIterations() : std::vector<int>{};
+    const Configuration seedConfiguration =
+        m_summary.config.space.configurationOf(m_summary.config.seed);
+    const std::vector<int> rungIterations =
+        rungs ? m_summary.config.fidelity->rungIterations() : std::vector<int>{};
     const std::size_t rungCount = rungIterations.size();
     std::vector<double> finished(rungCount, 0.0), working(rungCount, 0.0), promoted(rungCount, 0.0);
     double total = 0.0;
     double longest = 0.0;
     for (const TrialRecord& trial : m_summary.trials) {
         if (trial.phaseId != m_phase.id) continue;
-        const bool inProgress = trial.state == TrialState::Queued || trial.state == TrialState::Running;
+        const bool inProgress =
+            trial.state == TrialState::Queued || trial.state == TrialState::Running;
         const bool isSeed = rungs && trial.configuration == seedConfiguration;
         if (!inProgress && !(isSeed && trial.state == TrialState::Finished)) {
             if (rungs && trial.state == TrialState::Finished) {
@@ -72,8 +81,10 @@ double PhasePlan::projectedSeconds(double typical, int newTrials) const {
             }
             continue;
         }
-        const int until = isSeed ? m_summary.config.fidelity->maxIterations : targetIterations(trial);
-        const bool measured = trial.iterationsDone > 0 && trial.seconds > 0 && std::isfinite(trial.seconds);
+        const int until =
+            isSeed ? m_summary.config.fidelity->maxIterations : targetIterations(trial);
+        const bool measured =
+            trial.iterationsDone > 0 && trial.seconds > 0 && std::isfinite(trial.seconds);
         const double own = std::max(0, until - trial.iterationsDone) *
                            (measured ? trial.seconds / trial.iterationsDone : typical);
         total += own;
@@ -83,7 +94,8 @@ double PhasePlan::projectedSeconds(double typical, int newTrials) const {
                 finished[k] += 1;
                 promoted[k] += 1;
             }
-            working[static_cast<std::size_t>(std::clamp(trial.rung, 0, static_cast<int>(rungCount) - 1))] += 1;
+            working[static_cast<std::size_t>(
+                std::clamp(trial.rung, 0, static_cast<int>(rungCount) - 1))] += 1;
         }
     }
     if (!rungs) {
@@ -112,7 +124,9 @@ bool PhasePlan::admitsNewTrial(double secondsToDeadline) const {
 }
 
 PhaseOutlook PhasePlan::outlook(double secondsToDeadline, bool acceptsNewTrials) const {
-    PhaseOutlook outlook{.phaseId = m_phase.id, .trialsStarted = trialsStarted(), .trialBudget = m_phase.trialBudget,
+    PhaseOutlook outlook{.phaseId = m_phase.id,
+                         .trialsStarted = trialsStarted(),
+                         .trialBudget = m_phase.trialBudget,
                          .budgetSeconds = m_phase.maxMinutes * 60.0};
     if (usesRungs()) outlook.rungIterations = m_summary.config.fidelity->rungIterations();
     const auto measured = typicalSecondsPerIteration(m_summary);
@@ -120,15 +134,20 @@ PhaseOutlook PhasePlan::outlook(double secondsToDeadline, bool acceptsNewTrials)
     const double typical = *measured;
     int newTrials = 0;
     const bool bounded = m_phase.trialBudget > 0 || secondsToDeadline != kNoDeadline;
-    if (acceptsNewTrials && bounded && (isArchitecturePhase(m_phase.kind) || m_phase.kind == PhaseKind::Optimizer)) {
-        const int limit = m_phase.trialBudget > 0 ? m_phase.trialBudget - outlook.trialsStarted : 100000;
-        // The most new trials that still fit: a binary search (the projection grows with the count).
+    if (acceptsNewTrials && bounded &&
+        (isArchitecturePhase(m_phase.kind) || m_phase.kind == PhaseKind::Optimizer)) {
+        const int limit =
+            m_phase.trialBudget > 0 ? m_phase.trialBudget - outlook.trialsStarted : 100000;
+        // The most new trials that still fit: a binary search (the projection grows with the
+        // count).
         int low = 0;
         int high = std::max(0, limit);
         while (low < high) {
             const int middle = low + (high - low + 1) / 2;
-            if (projectedSeconds(typical, middle) <= secondsToDeadline) low = middle;
-            else high = middle - 1;
+            if (projectedSeconds(typical, middle) <= secondsToDeadline)
+                low = middle;
+            else
+                high = middle - 1;
         }
         newTrials = low;
     }

@@ -1,7 +1,7 @@
 #pragma once
 // PhasePlan: the work a search or refinement phase still has, projected from the experiment file
-// alone (docs/method.md, "The wall-clock budget"), so the runner's admission rule, the CLI's ETA and
-// the studio's ETA are one computation: the rest of every trial in progress at its own measured
+// alone (docs/method.md, "The wall-clock budget"), so the runner's admission rule, the CLI's ETA
+// and the studio's ETA are one computation: the rest of every trial in progress at its own measured
 // speed (the seed to the top rung), and the promotions still to come per rung at the median speed
 // of the measured trials; the workers share the total, but the phase lasts at least as long as its
 // longest single trial. Holds references: use it while the summary lives.
@@ -35,7 +35,8 @@ public:
     bool usesRungs() const;
 
     // While the trial budget allows one and all admitted work with the new trial fits in
-    // `secondsToDeadline`. Before any trial was measured, true (the first trials measure the speed).
+    // `secondsToDeadline`. Before any trial was measured, true (the first trials measure the
+    // speed).
     bool admitsNewTrial(double secondsToDeadline) const;
     // The admitted work plus the new trials the budgets will still admit (none when
     // `acceptsNewTrials` is false, e.g. the space is exhausted).

@@ -16,7 +16,8 @@ namespace fs = std::filesystem;
 namespace {
 
 std::int64_t nowSeconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
@@ -32,7 +33,8 @@ TrainingParams searchTraining(const ExperimentSummary& summary) {
     const TrialRecord* best = nullptr;
     for (const TrialRecord& trial : summary.trials) {
         const PhaseRecord* phase = summary.phase(trial.phaseId);
-        if (!phase || phase->kind != PhaseKind::Optimizer || trial.state != TrialState::Finished) continue;
+        if (!phase || phase->kind != PhaseKind::Optimizer || trial.state != TrialState::Finished)
+            continue;
         if (!best || trial.validationTop1 > best->validationTop1) best = &trial;
     }
     if (best) {
@@ -57,9 +59,11 @@ std::string continuedCurve(const std::string& earlierJson, const std::vector<Cur
 
 }  // namespace
 
-PhaseRun::PhaseRun(Context context, PhaseRecord phase) : m_context(std::move(context)), m_phase(std::move(phase)) {
+PhaseRun::PhaseRun(Context context, PhaseRecord phase)
+    : m_context(std::move(context)), m_phase(std::move(phase)) {
     if (m_phase.maxMinutes > 0) {
-        m_deadline = m_context.now() + std::chrono::milliseconds(static_cast<std::int64_t>(m_phase.maxMinutes * 60000.0));
+        m_deadline = m_context.now() + std::chrono::milliseconds(
+                                           static_cast<std::int64_t>(m_phase.maxMinutes * 60000.0));
     }
 }
 
@@ -70,11 +74,14 @@ PhaseRun::~PhaseRun() {
     }
 }
 
-bool PhaseRun::usesRungs(const ExperimentSummary& summary) const { return PhasePlan(summary, m_phase).usesRungs(); }
+bool PhaseRun::usesRungs(const ExperimentSummary& summary) const {
+    return PhasePlan(summary, m_phase).usesRungs();
+}
 
 std::optional<TrialRecord> PhaseRun::queuedTrial(const ExperimentSummary& summary) const {
     for (const TrialRecord& trial : summary.trials) {
-        if (trial.phaseId == m_phase.id && trial.state == TrialState::Queued && !m_active.contains(trial.id)) {
+        if (trial.phaseId == m_phase.id && trial.state == TrialState::Queued &&
+            !m_active.contains(trial.id)) {
             return trial;
         }
     }
@@ -87,7 +94,8 @@ Result<std::optional<TrialRecord>> PhaseRun::promotion(const ExperimentSummary& 
     if (!usesRungs(summary)) return std::optional<TrialRecord>{};
     const FidelitySettings& fidelity = *summary.config.fidelity;
     const int top = fidelity.topRung();
-    const Configuration seedConfiguration = summary.config.space.configurationOf(summary.config.seed);
+    const Configuration seedConfiguration =
+        summary.config.space.configurationOf(summary.config.seed);
     auto promote = [&](TrialRecord trial) -> Result<std::optional<TrialRecord>> {
         trial.rung += 1;
         trial.state = TrialState::Queued;
@@ -97,16 +105,19 @@ Result<std::optional<TrialRecord>> PhaseRun::promotion(const ExperimentSummary& 
     for (int rung = top - 1; rung >= 0; --rung) {
         std::vector<RungStanding> standings;
         for (const TrialRecord& trial : summary.trials) {
-            if (trial.phaseId != m_phase.id || static_cast<int>(trial.rungResults.size()) <= rung) continue;
+            if (trial.phaseId != m_phase.id || static_cast<int>(trial.rungResults.size()) <= rung)
+                continue;
             const bool waiting = trial.state == TrialState::Finished && trial.rung == rung;
             if (waiting && trial.configuration == seedConfiguration) return promote(trial);
             if (trial.configuration == seedConfiguration) continue;
-            standings.push_back({.trialId = trial.id,
-                                 .error = 1.0 - trial.rungResults[static_cast<std::size_t>(rung)].validationTop1,
-                                 .log10Cost = std::log10(std::max(summary.costOf(trial), 1e-12)),
-                                 .promoted = !waiting});
+            standings.push_back(
+                {.trialId = trial.id,
+                 .error = 1.0 - trial.rungResults[static_cast<std::size_t>(rung)].validationTop1,
+                 .log10Cost = std::log10(std::max(summary.costOf(trial), 1e-12)),
+                 .promoted = !waiting});
         }
-        const std::vector<int> ids = SuccessiveHalving::promotable(standings, fidelity.eta, summary.reference());
+        const std::vector<int> ids =
+            SuccessiveHalving::promotable(standings, fidelity.eta, summary.reference());
         if (!ids.empty()) return promote(*summary.trial(ids.front()));
     }
     return std::optional<TrialRecord>{};
@@ -121,7 +132,8 @@ PhaseOutlook PhaseRun::outlook(const ExperimentSummary& summary) const {
     return PhasePlan(summary, m_phase).outlook(secondsToDeadline(), !m_exhausted);
 }
 
-Result<std::optional<TrialRecord>> PhaseRun::proposal(const ExperimentSummary& summary, RunReport& report) {
+Result<std::optional<TrialRecord>> PhaseRun::proposal(const ExperimentSummary& summary,
+                                                      RunReport& report) {
     const ExperimentConfig& config = summary.config;
     const bool optimizer = m_phase.kind == PhaseKind::Optimizer;
     SearchSpace space = config.space;
@@ -134,24 +146,28 @@ Result<std::optional<TrialRecord>> PhaseRun::proposal(const ExperimentSummary& s
         space = *parsed;
         parameters = space.parameterSpace();
     }
-    const SamplingHistory history = SamplingHistory::of(summary, optimizer, config.tpe.startupTrials);
+    const SamplingHistory history =
+        SamplingHistory::of(summary, optimizer, config.tpe.startupTrials);
 
     Configuration configuration;
     const Configuration seedConfiguration = space.configurationOf(config.seed);
     // The seed is the baseline even when the space excludes it (then the sampler ignores it).
     const bool enqueueSeed = !optimizer && m_phase.kind == PhaseKind::Search && config.trainSeed &&
-                             std::find(history.excluded.begin(), history.excluded.end(), seedConfiguration) ==
-                                 history.excluded.end();
+                             std::find(history.excluded.begin(), history.excluded.end(),
+                                       seedConfiguration) == history.excluded.end();
     if (enqueueSeed) {
         configuration = seedConfiguration;
     } else {
         if (!m_sampler) m_sampler = makeSampler(config);
-        SamplingContext context{.space = parameters, .history = history.observations, .running = history.running,
+        SamplingContext context{.space = parameters,
+                                .history = history.observations,
+                                .running = history.running,
                                 .excluded = history.excluded};
         if (config.maxMfpops && !optimizer) {
             const double limit = *config.maxMfpops;
             context.admissible = [&space, limit](const Configuration& candidate) {
-                return CostModel::evaluate(space.architecture(candidate, "candidate")).mfpops() <= limit;
+                return CostModel::evaluate(space.architecture(candidate, "candidate")).mfpops() <=
+                       limit;
             };
         }
         Random random(streamSeed(config.randomSeed, summary.trials.size() + 1));
@@ -187,7 +203,8 @@ Result<std::optional<TrialRecord>> PhaseRun::proposal(const ExperimentSummary& s
     return std::optional<TrialRecord>{trial};
 }
 
-Result<std::optional<TrialRecord>> PhaseRun::nextTrial(const ExperimentSummary& summary, RunReport& report) {
+Result<std::optional<TrialRecord>> PhaseRun::nextTrial(const ExperimentSummary& summary,
+                                                       RunReport& report) {
     if (auto queued = queuedTrial(summary)) return queued;
     auto promoted = promotion(summary);
     if (!promoted || *promoted) return promoted;
@@ -219,10 +236,13 @@ Status PhaseRun::start(TrialRecord trial, const ExperimentSummary& summary, RunR
     const fs::path checkpointRoot = ExperimentPlanner::checkpointRoot(m_context.store.file());
     const fs::path experimentFolder = m_context.store.file().parent_path();
     const std::string folderName = "trial-" + std::to_string(trial.id);
-    TrialRequest request{.trialId = trial.id, .spec = *spec, .training = *params,
-                         .dataset = summary.config.dataset, .cacheFolder = summary.config.cacheFolder};
-    request.training.seed =
-        streamSeed(summary.config.randomSeed, 0x7472000000ULL + static_cast<std::uint64_t>(trial.id));
+    TrialRequest request{.trialId = trial.id,
+                         .spec = *spec,
+                         .training = *params,
+                         .dataset = summary.config.dataset,
+                         .cacheFolder = summary.config.cacheFolder};
+    request.training.seed = streamSeed(summary.config.randomSeed,
+                                       0x7472000000ULL + static_cast<std::uint64_t>(trial.id));
     request.training.threads = summary.config.effectiveThreadsPerTrial();
     request.training.checkpointFolder = checkpointRoot / folderName;
     request.training.iterations = PhasePlan(summary, m_phase).targetIterations(trial);
@@ -232,8 +252,10 @@ Status PhaseRun::start(TrialRecord trial, const ExperimentSummary& summary, RunR
     } else if (trial.parentTrialId != 0) {
         const TrialRecord* parent = summary.trial(trial.parentTrialId);
         if (!parent || parent->checkpointPath.empty()) {
-            return failToStart(trial, "the checkpoint of trial " + std::to_string(trial.parentTrialId) + " is missing",
-                               report);
+            return failToStart(
+                trial,
+                "the checkpoint of trial " + std::to_string(trial.parentTrialId) + " is missing",
+                report);
         }
         request.resumeFrom = experimentFolder / parent->checkpointPath;
     }
@@ -269,7 +291,8 @@ Status PhaseRun::start(TrialRecord trial, const ExperimentSummary& summary, RunR
     return Done{};
 }
 
-Status PhaseRun::record(const TrialReport& result, const ExperimentSummary& summary, RunReport& report) {
+Status PhaseRun::record(const TrialReport& result, const ExperimentSummary& summary,
+                        RunReport& report) {
     auto found = m_active.find(result.trialId);
     if (found != m_active.end()) {
         found->second.worker.join();
@@ -289,13 +312,16 @@ Status PhaseRun::record(const TrialReport& result, const ExperimentSummary& summ
         trial.state = m_context.stopRequested ? TrialState::Queued : TrialState::Cancelled;
         trial.error = "cancelled";
     } else {
-        trial.state = training.outcome == TrainingOutcome::Diverged ? TrialState::Diverged : TrialState::Finished;
+        trial.state = training.outcome == TrainingOutcome::Diverged ? TrialState::Diverged
+                                                                    : TrialState::Finished;
         if (trial.state == TrialState::Diverged) {
-            trial.error = "the loss became NaN/Inf at iteration " + std::to_string(training.divergedAtIteration) +
+            trial.error = "the loss became NaN/Inf at iteration " +
+                          std::to_string(training.divergedAtIteration) +
                           " (learning rate too high for this architecture?)";
         }
         // A continued trial adds to the time and curve of the rungs it finished before.
-        const double earlierSeconds = trial.rungResults.empty() ? 0.0 : trial.rungResults.back().seconds;
+        const double earlierSeconds =
+            trial.rungResults.empty() ? 0.0 : trial.rungResults.back().seconds;
         trial.validationTop1 = training.validationTop1;
         trial.testTop1 = training.testTop1;
         trial.iterationsDone = training.iterationsDone;
@@ -310,10 +336,13 @@ Status PhaseRun::record(const TrialReport& result, const ExperimentSummary& summ
     }
     if (auto status = m_context.store.updateTrial(trial); !status) return status;
     if (trial.state == TrialState::Finished) ++report.trialsFinished;
-    if (trial.state == TrialState::Failed || trial.state == TrialState::Diverged) ++report.trialsFailed;
+    if (trial.state == TrialState::Failed || trial.state == TrialState::Diverged)
+        ++report.trialsFailed;
     if (!m_context.observer) return Done{};
-    if (trial.state == TrialState::Finished) m_context.observer->trialFinished(trial);
-    else m_context.observer->trialFailed(trial);
+    if (trial.state == TrialState::Finished)
+        m_context.observer->trialFinished(trial);
+    else
+        m_context.observer->trialFailed(trial);
     return Done{};
 }
 
@@ -383,7 +412,8 @@ Status PhaseRun::execute(RunReport& report) {
         }
         if (!failure) break;
         if (dispatched && m_context.observer) m_context.observer->outlookChanged(outlook(*summary));
-        if (m_active.empty() && !dispatched && (!m_context.paused || m_context.stopRequested)) break;
+        if (m_active.empty() && !dispatched && (!m_context.paused || m_context.stopRequested))
+            break;
         if (m_context.stopRequested && !cancelSent) {
             cancelAll();
             cancelSent = true;

@@ -46,7 +46,8 @@ public:
 
     // The step that chooses a free worker's next trial, marked Queued in the store (a promotion
     // or a new proposal is added first); nullopt: nothing to start now.
-    Result<std::optional<TrialRecord>> nextTrial(const ExperimentSummary& summary, RunReport& report);
+    Result<std::optional<TrialRecord>> nextTrial(const ExperimentSummary& summary,
+                                                 RunReport& report);
     // Time still needed by the phase's admitted work, from the measured seconds per iteration.
     PhaseOutlook outlook(const ExperimentSummary& summary) const;
 
@@ -59,7 +60,8 @@ private:
     std::optional<TrialRecord> queuedTrial(const ExperimentSummary& summary) const;
     Result<std::optional<TrialRecord>> promotion(const ExperimentSummary& summary);
     double secondsToDeadline() const;
-    Result<std::optional<TrialRecord>> proposal(const ExperimentSummary& summary, RunReport& report);
+    Result<std::optional<TrialRecord>> proposal(const ExperimentSummary& summary,
+                                                RunReport& report);
     Status start(TrialRecord trial, const ExperimentSummary& summary, RunReport& report);
     Status record(const TrialReport& result, const ExperimentSummary& summary, RunReport& report);
     Status failToStart(TrialRecord trial, const std::string& problem, RunReport& report);

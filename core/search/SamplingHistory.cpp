@@ -14,7 +14,8 @@ bool belongs(const ExperimentSummary& summary, const TrialRecord& trial, bool op
 
 }  // namespace
 
-SamplingHistory SamplingHistory::of(const ExperimentSummary& summary, bool optimizer, int minimumObservations) {
+SamplingHistory SamplingHistory::of(const ExperimentSummary& summary, bool optimizer,
+                                    int minimumObservations) {
     SamplingHistory history;
     const bool rungs = summary.config.fidelity && !optimizer;
     std::map<int, int> resultsPerRung;
@@ -28,7 +29,8 @@ SamplingHistory SamplingHistory::of(const ExperimentSummary& summary, bool optim
     }
     if (rungs) {
         for (const auto& [rung, count] : resultsPerRung) {
-            if (count >= std::max(1, minimumObservations)) history.rung = std::max(history.rung, rung);
+            if (count >= std::max(1, minimumObservations))
+                history.rung = std::max(history.rung, rung);
         }
     }
 
@@ -36,8 +38,9 @@ SamplingHistory SamplingHistory::of(const ExperimentSummary& summary, bool optim
         if (!belongs(summary, trial, optimizer)) continue;
         double top1 = trial.validationTop1;
         if (rungs) {
-            const auto result = std::find_if(trial.rungResults.begin(), trial.rungResults.end(),
-                                             [&history](const RungResult& r) { return r.rung == history.rung; });
+            const auto result =
+                std::find_if(trial.rungResults.begin(), trial.rungResults.end(),
+                             [&history](const RungResult& r) { return r.rung == history.rung; });
             if (result == trial.rungResults.end()) continue;
             top1 = result->validationTop1;
         } else if (trial.state != TrialState::Finished) {
@@ -46,7 +49,8 @@ SamplingHistory SamplingHistory::of(const ExperimentSummary& summary, bool optim
         Observation observation{.configuration = trial.configuration};
         observation.objectives = {1.0 - top1};
         if (!optimizer) observation.objectives.push_back(summary.costOf(trial));
-        if (summary.config.minTop1) observation.constraintViolation = std::max(0.0, *summary.config.minTop1 - top1);
+        if (summary.config.minTop1)
+            observation.constraintViolation = std::max(0.0, *summary.config.minTop1 - top1);
         history.observations.push_back(std::move(observation));
     }
     return history;

@@ -18,7 +18,8 @@ struct SamplingHistory {
     std::vector<Configuration> running;   // queued or running (constant liar)
     int rung = 0;                         // the rung the observations come from
 
-    static SamplingHistory of(const ExperimentSummary& summary, bool optimizer, int minimumObservations);
+    static SamplingHistory of(const ExperimentSummary& summary, bool optimizer,
+                              int minimumObservations);
 };
 
 }  // namespace perfnas

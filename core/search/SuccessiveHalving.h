@@ -1,9 +1,9 @@
 #pragma once
 // SuccessiveHalving: the multi-fidelity rules of a search (docs/method.md, "Rungs"). Trials train
-// in rungs of R/eta^K, ..., R/eta, R iterations (the first at least r); asynchronous successive halving (ASHA,
-// Li et al., MLSys 2020) promotes a trial that finished rung k to rung k+1 once it ranks in the
-// top floor(n_k / eta) of the n_k trials that finished rung k. With two objectives the ranking is
-// non-domination in (1 - validation TOP-1, log10 cost) and, inside a front, hypervolume
+// in rungs of R/eta^K, ..., R/eta, R iterations (the first at least r); asynchronous successive
+// halving (ASHA, Li et al., MLSys 2020) promotes a trial that finished rung k to rung k+1 once it
+// ranks in the top floor(n_k / eta) of the n_k trials that finished rung k. With two objectives the
+// ranking is non-domination in (1 - validation TOP-1, log10 cost) and, inside a front, hypervolume
 // contribution: the area a point adds is what the search is judged by (design's hypervolume),
 // whereas crowding distance gives both ends of every front an infinite score, so a tiny model at
 // chance accuracy would always win a promotion slot. Plain functions of plain values.
@@ -28,9 +28,9 @@ struct FidelitySettings {
 // One trial that finished a rung, as the promotion rule sees it.
 struct RungStanding {
     int trialId = 0;
-    double error = 0.0;       // 1 - validation TOP-1 at the end of the rung
-    double log10Cost = 0.0;   // the cost objective, log10
-    bool promoted = false;    // already continued to the next rung
+    double error = 0.0;      // 1 - validation TOP-1 at the end of the rung
+    double log10Cost = 0.0;  // the cost objective, log10
+    bool promoted = false;   // already continued to the next rung
 };
 
 class SuccessiveHalving {
@@ -40,11 +40,13 @@ public:
     // every point, so that the ends of a front still count.
     static std::vector<int> rank(std::span<const RungStanding> standings, Point2 reference);
     // Ids that may continue now: among the top floor(n / eta) of `rank` and not promoted yet.
-    static std::vector<int> promotable(std::span<const RungStanding> standings, int eta, Point2 reference);
+    static std::vector<int> promotable(std::span<const RungStanding> standings, int eta,
+                                       Point2 reference);
 
     // The iterations a trial that has `iterationsDone` and trains toward `targetRung` is expected
     // to train still, each later rung weighted by the chance 1/eta^k of being promoted to it.
-    static double expectedRemainingIterations(const FidelitySettings& fidelity, int targetRung, int iterationsDone);
+    static double expectedRemainingIterations(const FidelitySettings& fidelity, int targetRung,
+                                              int iterationsDone);
 };
 
 }  // namespace perfnas

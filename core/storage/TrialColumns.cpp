@@ -13,8 +13,8 @@ using nlohmann::json;
 Result<std::string> configurationToJson(const std::vector<double>& values) {
     for (std::size_t i = 0; i < values.size(); ++i) {
         if (!std::isfinite(values[i])) {
-            return makeError(ErrorCode::InvalidInput,
-                             "configuration value " + std::to_string(i) + " is not a finite number");
+            return makeError(ErrorCode::InvalidInput, "configuration value " + std::to_string(i) +
+                                                          " is not a finite number");
         }
     }
     return json(values).dump();
@@ -75,28 +75,42 @@ struct Column {
 const std::array<Column, 21> kColumns = {{
     {"phase_id", ":phase_id", 1, nullptr,
      [](SqliteStatement& s, const char* p, const TrialRecord& t) { s.bindId(p, t.phaseId); },
-     [](const SqliteStatement& r, int c, TrialRecord& t) { return (t.phaseId = r.integer(c)), true; }},
+     [](const SqliteStatement& r, int c, TrialRecord& t) {
+         return (t.phaseId = r.integer(c)), true;
+     }},
     {"state", ":state", 1, nullptr,
-     [](SqliteStatement& s, const char* p, const TrialRecord& t) { s.bind(p, trialStateName(t.state)); },
+     [](SqliteStatement& s, const char* p, const TrialRecord& t) {
+         s.bind(p, trialStateName(t.state));
+     },
      [](const SqliteStatement& r, int c, TrialRecord& t) {
          const auto state = parseTrialState(r.text(c));
          if (state) t.state = *state;
          return state.has_value();
      }},
     {"configuration_json", ":configuration_json", 1, nullptr, nullptr,
-     [](const SqliteStatement& r, int c, TrialRecord& t) { return configurationFromJson(r.text(c), t.configuration); }},
+     [](const SqliteStatement& r, int c, TrialRecord& t) {
+         return configurationFromJson(r.text(c), t.configuration);
+     }},
     {"spec_json", ":spec_json", 1, nullptr,
      [](SqliteStatement& s, const char* p, const TrialRecord& t) { s.bind(p, t.specJson); },
-     [](const SqliteStatement& r, int c, TrialRecord& t) { return (t.specJson = r.text(c)), true; }},
+     [](const SqliteStatement& r, int c, TrialRecord& t) {
+         return (t.specJson = r.text(c)), true;
+     }},
     {"training_json", ":training_json", 1, nullptr,
      [](SqliteStatement& s, const char* p, const TrialRecord& t) { s.bind(p, t.trainingJson); },
-     [](const SqliteStatement& r, int c, TrialRecord& t) { return (t.trainingJson = r.text(c)), true; }},
+     [](const SqliteStatement& r, int c, TrialRecord& t) {
+         return (t.trainingJson = r.text(c)), true;
+     }},
     {"validation_top1", ":validation_top1", 1, nullptr,
      [](SqliteStatement& s, const char* p, const TrialRecord& t) { s.bind(p, t.validationTop1); },
-     [](const SqliteStatement& r, int c, TrialRecord& t) { return (t.validationTop1 = r.real(c)), true; }},
+     [](const SqliteStatement& r, int c, TrialRecord& t) {
+         return (t.validationTop1 = r.real(c)), true;
+     }},
     {"test_top1", ":test_top1", 1, nullptr,
      [](SqliteStatement& s, const char* p, const TrialRecord& t) { s.bind(p, t.testTop1); },
-     [](const SqliteStatement& r, int c, TrialRecord& t) { return (t.testTop1 = r.real(c)), true; }},
+     [](const SqliteStatement& r, int c, TrialRecord& t) {
+         return (t.testTop1 = r.real(c)), true;
+     }},
     {"mfpops", ":mfpops", 1, nullptr,
      [](SqliteStatement& s, const char* p, const TrialRecord& t) { s.bind(p, t.mfpops); },
      [](const SqliteStatement& r, int c, TrialRecord& t) { return (t.mfpops = r.real(c)), true; }},
@@ -105,22 +119,32 @@ const std::array<Column, 21> kColumns = {{
      [](const SqliteStatement& r, int c, TrialRecord& t) { return (t.params = r.int64(c)), true; }},
     {"iterations_done", ":iterations_done", 1, nullptr,
      [](SqliteStatement& s, const char* p, const TrialRecord& t) { s.bind(p, t.iterationsDone); },
-     [](const SqliteStatement& r, int c, TrialRecord& t) { return (t.iterationsDone = r.integer(c)), true; }},
+     [](const SqliteStatement& r, int c, TrialRecord& t) {
+         return (t.iterationsDone = r.integer(c)), true;
+     }},
     {"seconds", ":seconds", 1, nullptr,
      [](SqliteStatement& s, const char* p, const TrialRecord& t) { s.bind(p, t.seconds); },
      [](const SqliteStatement& r, int c, TrialRecord& t) { return (t.seconds = r.real(c)), true; }},
     {"started_at", ":started_at", 1, nullptr,
      [](SqliteStatement& s, const char* p, const TrialRecord& t) { s.bind(p, t.startedAt); },
-     [](const SqliteStatement& r, int c, TrialRecord& t) { return (t.startedAt = r.int64(c)), true; }},
+     [](const SqliteStatement& r, int c, TrialRecord& t) {
+         return (t.startedAt = r.int64(c)), true;
+     }},
     {"finished_at", ":finished_at", 1, nullptr,
      [](SqliteStatement& s, const char* p, const TrialRecord& t) { s.bind(p, t.finishedAt); },
-     [](const SqliteStatement& r, int c, TrialRecord& t) { return (t.finishedAt = r.int64(c)), true; }},
+     [](const SqliteStatement& r, int c, TrialRecord& t) {
+         return (t.finishedAt = r.int64(c)), true;
+     }},
     {"curve_json", ":curve_json", 1, nullptr,
      [](SqliteStatement& s, const char* p, const TrialRecord& t) { s.bind(p, t.curveJson); },
-     [](const SqliteStatement& r, int c, TrialRecord& t) { return (t.curveJson = r.text(c)), true; }},
+     [](const SqliteStatement& r, int c, TrialRecord& t) {
+         return (t.curveJson = r.text(c)), true;
+     }},
     {"checkpoint_path", ":checkpoint_path", 1, nullptr,
      [](SqliteStatement& s, const char* p, const TrialRecord& t) { s.bind(p, t.checkpointPath); },
-     [](const SqliteStatement& r, int c, TrialRecord& t) { return (t.checkpointPath = r.text(c)), true; }},
+     [](const SqliteStatement& r, int c, TrialRecord& t) {
+         return (t.checkpointPath = r.text(c)), true;
+     }},
     {"error", ":error", 1, nullptr,
      [](SqliteStatement& s, const char* p, const TrialRecord& t) { s.bind(p, t.error); },
      [](const SqliteStatement& r, int c, TrialRecord& t) { return (t.error = r.text(c)), true; }},
@@ -129,16 +153,24 @@ const std::array<Column, 21> kColumns = {{
      [](const SqliteStatement& r, int c, TrialRecord& t) { return (t.host = r.text(c)), true; }},
     {"parent_trial_id", ":parent_trial_id", 1, nullptr,
      [](SqliteStatement& s, const char* p, const TrialRecord& t) { s.bindId(p, t.parentTrialId); },
-     [](const SqliteStatement& r, int c, TrialRecord& t) { return (t.parentTrialId = r.integer(c)), true; }},
+     [](const SqliteStatement& r, int c, TrialRecord& t) {
+         return (t.parentTrialId = r.integer(c)), true;
+     }},
     {"attempts", ":attempts", 1, nullptr,
      [](SqliteStatement& s, const char* p, const TrialRecord& t) { s.bind(p, t.attempts); },
-     [](const SqliteStatement& r, int c, TrialRecord& t) { return (t.attempts = r.integer(c)), true; }},
+     [](const SqliteStatement& r, int c, TrialRecord& t) {
+         return (t.attempts = r.integer(c)), true;
+     }},
     {"rung", ":rung", 3, "0",
      [](SqliteStatement& s, const char* p, const TrialRecord& t) { s.bind(p, t.rung); },
      [](const SqliteStatement& r, int c, TrialRecord& t) { return (t.rung = r.integer(c)), true; }},
     {"rung_results_json", ":rung_results_json", 3, "'[]'",
-     [](SqliteStatement& s, const char* p, const TrialRecord& t) { s.bind(p, rungResultsToJson(t.rungResults)); },
-     [](const SqliteStatement& r, int c, TrialRecord& t) { return rungResultsFromJson(r.text(c), t.rungResults); }},
+     [](SqliteStatement& s, const char* p, const TrialRecord& t) {
+         s.bind(p, rungResultsToJson(t.rungResults));
+     },
+     [](const SqliteStatement& r, int c, TrialRecord& t) {
+         return rungResultsFromJson(r.text(c), t.rungResults);
+     }},
 }};
 
 std::string joined(const std::string& separator, std::string (*item)(const Column&)) {
@@ -154,15 +186,16 @@ std::string joined(const std::string& separator, std::string (*item)(const Colum
 
 const std::string& insertSql() {
     static const std::string sql =
-        "INSERT INTO trials (" + joined(", ", [](const Column& c) { return std::string(c.name); }) + ") VALUES (" +
-        joined(", ", [](const Column& c) { return std::string(c.parameter); }) + ")";
+        "INSERT INTO trials (" + joined(", ", [](const Column& c) { return std::string(c.name); }) +
+        ") VALUES (" + joined(", ", [](const Column& c) { return std::string(c.parameter); }) + ")";
     return sql;
 }
 
 const std::string& updateSql() {
     static const std::string sql =
         "UPDATE trials SET " +
-        joined(", ", [](const Column& c) { return std::string(c.name) + " = " + c.parameter; }) + " WHERE id = :id";
+        joined(", ", [](const Column& c) { return std::string(c.name) + " = " + c.parameter; }) +
+        " WHERE id = :id";
     return sql;
 }
 
@@ -170,8 +203,9 @@ std::string selectSql(int schemaVersion) {
     std::string columns = "id";
     for (const Column& column : kColumns) {
         columns += ", ";
-        columns += schemaVersion >= column.sinceSchema ? std::string(column.name)
-                                                       : std::string(column.fallback) + " AS " + column.name;
+        columns += schemaVersion >= column.sinceSchema
+                       ? std::string(column.name)
+                       : std::string(column.fallback) + " AS " + column.name;
     }
     return "SELECT " + columns + " FROM trials";
 }
@@ -192,7 +226,8 @@ Result<TrialRecord> read(const SqliteStatement& row, const std::string& file) {
     for (std::size_t index = 0; index < kColumns.size(); ++index) {
         const Column& column = kColumns[index];
         if (!column.read(row, static_cast<int>(index) + 1, trial)) {
-            return makeError(ErrorCode::InvalidInput, file + ": trial " + std::to_string(trial.id) + ": " + column.name +
+            return makeError(ErrorCode::InvalidInput, file + ": trial " + std::to_string(trial.id) +
+                                                          ": " + column.name +
                                                           " holds a malformed value");
         }
     }

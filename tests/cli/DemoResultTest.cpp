@@ -33,13 +33,17 @@ private Q_SLOTS:
 
         const Run data = runCli({"demo-data", "--out", root + "/demo"}, cache);
         QVERIFY2(data.exitCode == 0, data.err.constData());
-        const QStringList deterministic = {"--workers", "1", "--max-minutes", "0", "--trials", "16"};
-        const Run search = runCli(QStringList{"search", "--config", config, "--data", root + "/demo", "--db", db} +
-                                      deterministic, cache, kTimeoutMs);
+        const QStringList deterministic = {"--workers", "1",        "--max-minutes",
+                                           "0",         "--trials", "16"};
+        const Run search =
+            runCli(QStringList{"search", "--config", config, "--data", root + "/demo", "--db", db} +
+                       deterministic,
+                   cache, kTimeoutMs);
         QVERIFY2(search.exitCode == 0, search.err.constData());
         const Run freeze = runCli({"freeze", "--db", db, "--auto", "--min-share", "0.6"}, cache);
         QVERIFY2(freeze.exitCode == 0, freeze.err.constData());
-        const Run refine = runCli(QStringList{"search", "--db", db} + deterministic, cache, kTimeoutMs);
+        const Run refine =
+            runCli(QStringList{"search", "--db", db} + deterministic, cache, kTimeoutMs);
         QVERIFY2(refine.exitCode == 0, refine.err.constData());
 
         const QJsonObject status = statusOf(db);
@@ -54,15 +58,19 @@ private Q_SLOTS:
 
         const QJsonObject* best = nullptr;
         for (const auto& [id, trial] : trials) {
-            if (!trial["top_rung"].toBool() || trial["mfpops"].toDouble() > seedMfpops / 5) continue;
+            if (!trial["top_rung"].toBool() || trial["mfpops"].toDouble() > seedMfpops / 5)
+                continue;
             if (!best || trial["top1"].toDouble() > (*best)["top1"].toDouble()) best = &trial;
         }
         QVERIFY2(best, "no top-rung model at a fifth of the seed's cost");
-        qInfo("best model at <= 1/5 of the seed's MFPOPS: trial %d, validation TOP-1 %.2f %%, test %.2f %%, %.3f MFPOPS",
-              (*best)["id"].toInt(), 100 * (*best)["top1"].toDouble(), 100 * (*best)["test_top1"].toDouble(),
-              (*best)["mfpops"].toDouble());
+        qInfo(
+            "best model at <= 1/5 of the seed's MFPOPS: trial %d, validation TOP-1 %.2f %%, test "
+            "%.2f %%, %.3f MFPOPS",
+            (*best)["id"].toInt(), 100 * (*best)["top1"].toDouble(),
+            100 * (*best)["test_top1"].toDouble(), (*best)["mfpops"].toDouble());
         QVERIFY((*best)["top1"].toDouble() >= seedTop1 - 0.01);
-        for (const QJsonValue& id : status["frontier"].toArray()) QVERIFY(trials.at(id.toInt())["top_rung"].toBool());
+        for (const QJsonValue& id : status["frontier"].toArray())
+            QVERIFY(trials.at(id.toInt())["top_rung"].toBool());
     }
 };
 

@@ -1,7 +1,6 @@
-// SuccessiveHalving: rung budgets, and the promotion rule against a brute-force ranking written from
-// the definitions (non-domination by pairwise comparison, hypervolume by summing grid cells).
+// SuccessiveHalving: rung budgets, and the promotion rule against a brute-force ranking written
+// from the definitions (non-domination by pairwise comparison, hypervolume by summing grid cells).
 #include <QtTest>
-
 #include <algorithm>
 #include <cmath>
 #include <random>
@@ -14,7 +13,8 @@ using namespace perfnas;
 namespace {
 
 bool dominates(const RungStanding& a, const RungStanding& b) {
-    return a.error <= b.error && a.log10Cost <= b.log10Cost && (a.error < b.error || a.log10Cost < b.log10Cost);
+    return a.error <= b.error && a.log10Cost <= b.log10Cost &&
+           (a.error < b.error || a.log10Cost < b.log10Cost);
 }
 
 // Area dominated by `points` inside `reference`, from the grid their coordinates span.
@@ -30,9 +30,9 @@ double bruteHypervolume(const std::vector<RungStanding>& points, Point2 referenc
     double area = 0.0;
     for (std::size_t i = 0; i + 1 < xs.size(); ++i) {
         for (std::size_t j = 0; j + 1 < ys.size(); ++j) {
-            const bool covered = std::any_of(points.begin(), points.end(), [&](const RungStanding& p) {
-                return p.error <= xs[i] && p.log10Cost <= ys[j];
-            });
+            const bool covered = std::any_of(
+                points.begin(), points.end(),
+                [&](const RungStanding& p) { return p.error <= xs[i] && p.log10Cost <= ys[j]; });
             if (covered) area += (xs[i + 1] - xs[i]) * (ys[j + 1] - ys[j]);
         }
     }
@@ -52,7 +52,8 @@ std::vector<int> bruteRank(const std::vector<RungStanding>& standings, Point2 re
             if (rank[i] != -1) continue;
             bool dominated = false;
             for (std::size_t j = 0; j < standings.size(); ++j) {
-                if (rank[j] == -1 && j != i && dominates(standings[j], standings[i])) dominated = true;
+                if (rank[j] == -1 && j != i && dominates(standings[j], standings[i]))
+                    dominated = true;
             }
             if (!dominated) members.push_back(i);
         }
@@ -66,14 +67,16 @@ std::vector<int> bruteRank(const std::vector<RungStanding>& standings, Point2 re
             front.push_back(standings[j]);
             if (j != i) without.push_back(standings[j]);
         }
-        contribution[i] = std::round((bruteHypervolume(front, reference) - bruteHypervolume(without, reference)) * 1e9);
+        contribution[i] = std::round(
+            (bruteHypervolume(front, reference) - bruteHypervolume(without, reference)) * 1e9);
     }
     std::vector<std::size_t> order(standings.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
         if (rank[a] != rank[b]) return rank[a] < rank[b];
         if (contribution[a] != contribution[b]) return contribution[a] > contribution[b];
-        if (standings[a].error != standings[b].error) return standings[a].error < standings[b].error;
+        if (standings[a].error != standings[b].error)
+            return standings[a].error < standings[b].error;
         return standings[a].trialId < standings[b].trialId;
     });
     std::vector<int> ids;
@@ -104,7 +107,8 @@ private Q_SLOTS:
         QFETCH(int, maximum);
         QFETCH(int, eta);
         QFETCH(std::vector<int>, expected);
-        const FidelitySettings fidelity{.minIterations = minimum, .maxIterations = maximum, .eta = eta};
+        const FidelitySettings fidelity{
+            .minIterations = minimum, .maxIterations = maximum, .eta = eta};
         QCOMPARE(fidelity.rungIterations(), expected);
         QCOMPARE(fidelity.topRung(), static_cast<int>(expected.size()) - 1);
     }
@@ -123,13 +127,15 @@ private Q_SLOTS:
                                      .promoted = random() % 4 == 0});
             }
             const Point2 reference{.x = 0.9, .y = 2.5};
-            QCOMPARE(SuccessiveHalving::rank(standings, reference), bruteRank(standings, reference));
+            QCOMPARE(SuccessiveHalving::rank(standings, reference),
+                     bruteRank(standings, reference));
 
             const std::vector<int> ranked = bruteRank(standings, reference);
             std::vector<int> expected;
             for (std::size_t k = 0; k < standings.size() / 3; ++k) {
-                const auto standing = std::find_if(standings.begin(), standings.end(),
-                                                   [&](const RungStanding& s) { return s.trialId == ranked[k]; });
+                const auto standing =
+                    std::find_if(standings.begin(), standings.end(),
+                                 [&](const RungStanding& s) { return s.trialId == ranked[k]; });
                 if (!standing->promoted) expected.push_back(ranked[k]);
             }
             QCOMPARE(SuccessiveHalving::promotable(standings, 3, reference), expected);
@@ -154,7 +160,8 @@ private Q_SLOTS:
                                                {.trialId = 2, .error = 0.3, .log10Cost = 1.5}};
         QVERIFY(SuccessiveHalving::promotable(standings, 3, {.x = 0.9, .y = 2.0}).empty());
         standings.push_back({.trialId = 3, .error = 0.5, .log10Cost = 1.8});
-        QCOMPARE(SuccessiveHalving::promotable(standings, 3, {.x = 0.9, .y = 2.0}), std::vector<int>{1});
+        QCOMPARE(SuccessiveHalving::promotable(standings, 3, {.x = 0.9, .y = 2.0}),
+                 std::vector<int>{1});
         standings[0].promoted = true;
         QVERIFY(SuccessiveHalving::promotable(standings, 3, {.x = 0.9, .y = 2.0}).empty());
     }
@@ -162,8 +169,10 @@ private Q_SLOTS:
     void expectedRemainingIterationsWeighsLaterRungsByTheirChance() {
         const FidelitySettings fidelity{.minIterations = 100, .maxIterations = 900, .eta = 3};
         // 100 now, then 200 more with chance 1/3, then 600 more with chance 1/9.
-        QCOMPARE(SuccessiveHalving::expectedRemainingIterations(fidelity, 0, 0), 100.0 + 200.0 / 3 + 600.0 / 9);
-        QCOMPARE(SuccessiveHalving::expectedRemainingIterations(fidelity, 1, 150), 150.0 + 600.0 / 3);
+        QCOMPARE(SuccessiveHalving::expectedRemainingIterations(fidelity, 0, 0),
+                 100.0 + 200.0 / 3 + 600.0 / 9);
+        QCOMPARE(SuccessiveHalving::expectedRemainingIterations(fidelity, 1, 150),
+                 150.0 + 600.0 / 3);
         QCOMPARE(SuccessiveHalving::expectedRemainingIterations(fidelity, 2, 900), 0.0);
     }
 };

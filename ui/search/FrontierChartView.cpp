@@ -21,40 +21,42 @@ const QColor kPhaseColours[] = {QColor(0, 114, 178), QColor(230, 159, 0), QColor
                                 QColor(204, 121, 167), QColor(86, 180, 233), QColor(213, 94, 0),
                                 QColor(240, 228, 66)};
 
-QImage crossImage(const QColor& colour) {
-    QImage image(16, 16, QImage::Format_ARGB32_Premultiplied);
+// A transparent square marker of `side` pixels painted by `draw` with antialiasing.
+template <typename Draw>
+QImage markerImage(int side, Draw draw) {
+    QImage image(side, side, QImage::Format_ARGB32_Premultiplied);
     image.fill(Qt::transparent);
     QPainter painter(&image);
     painter.setRenderHint(QPainter::Antialiasing);
-    painter.setPen(QPen(colour, 2.5));
-    painter.drawLine(QPointF(3, 3), QPointF(13, 13));
-    painter.drawLine(QPointF(3, 13), QPointF(13, 3));
+    draw(painter);
     return image;
+}
+
+QImage crossImage(const QColor& colour) {
+    return markerImage(16, [&](QPainter& painter) {
+        painter.setPen(QPen(colour, 2.5));
+        painter.drawLine(QPointF(3, 3), QPointF(13, 13));
+        painter.drawLine(QPointF(3, 13), QPointF(13, 3));
+    });
 }
 
 // Scatter markers are QGraphicsItems, one per point; a light marker is painted directly, which
 // keeps a 10,000-trial chart fast (Qt Charts 6.2+).
 QImage dotImage(const QColor& colour) {
-    QImage image(12, 12, QImage::Format_ARGB32_Premultiplied);
-    image.fill(Qt::transparent);
-    QPainter painter(&image);
-    painter.setRenderHint(QPainter::Antialiasing);
-    painter.setPen(QPen(colour.darker(130), 1));
-    painter.setBrush(colour);
-    painter.drawEllipse(QRectF(1.5, 1.5, 9, 9));
-    return image;
+    return markerImage(12, [&](QPainter& painter) {
+        painter.setPen(QPen(colour.darker(130), 1));
+        painter.setBrush(colour);
+        painter.drawEllipse(QRectF(1.5, 1.5, 9, 9));
+    });
 }
 
 // A trial successive halving stopped early: its accuracy is a short-budget figure, not comparable.
 QImage ringImage(const QColor& colour) {
-    QImage image(12, 12, QImage::Format_ARGB32_Premultiplied);
-    image.fill(Qt::transparent);
-    QPainter painter(&image);
-    painter.setRenderHint(QPainter::Antialiasing);
-    painter.setPen(QPen(colour, 1.2));
-    painter.setBrush(Qt::NoBrush);
-    painter.drawEllipse(QRectF(2, 2, 8, 8));
-    return image;
+    return markerImage(12, [&](QPainter& painter) {
+        painter.setPen(QPen(colour, 1.2));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawEllipse(QRectF(2, 2, 8, 8));
+    });
 }
 
 void hideFromLegend(QChart* chart, QAbstractSeries* series) {
