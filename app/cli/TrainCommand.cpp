@@ -49,7 +49,8 @@ void addTrainCommand(CLI::App& app, int& exitCode) {
     command->add_option("--validate-every", p.validateEvery, "Validation interval for the curve")->capture_default_str();
     command->add_option("--checkpoint-every", p.checkpointEvery, "Checkpoint interval")->capture_default_str();
     command->add_option("--seed", p.seed, "Random seed")->capture_default_str();
-    command->add_option("--threads", p.threads, "libtorch threads (0: all cores)")->capture_default_str();
+    command->add_option("--threads", p.threads, "libtorch threads at most (0: all cores; fewer while other processes keep cores busy)")
+        ->capture_default_str();
     command->add_flag("--no-augment", options->noAugment, "Turn time-shift and background-noise augmentation off");
     command->add_flag("--resume", options->resume, "Continue the checkpoint in --out up to --iterations");
     command->add_flag("--json", options->json, "Print one JSON document");

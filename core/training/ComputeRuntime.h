@@ -1,7 +1,8 @@
 #pragma once
 // configureComputeRuntime: process-wide settings for training and inference; call before either.
 // - libtorch's intra-op thread count, set deliberately (its default here is 1 on a 2-core machine);
-//   threads <= 0 means every hardware thread.
+//   threads <= 0 means every hardware thread. Training treats the count as a ceiling and uses
+//   fewer while other processes keep cores busy (core/training/ThreadGovernor.h).
 // - OpenBLAS pinned to one thread, because its own pool fights libtorch's OpenMP pool (torchaudio's
 //   MFCC fell from 2,586 to 885 clips/s here when both ran threads).
 // - glibc malloc keeps freed memory: by default every activation of a few MB is a fresh mmap, so

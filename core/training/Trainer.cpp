@@ -1,6 +1,7 @@
 #include "core/training/Trainer.h"
 
 #include <torch/serialize.h>
+#include <ATen/Parallel.h>
 #include <torch/torch.h>
 
 #include <chrono>
@@ -10,9 +11,11 @@
 
 #include "core/training/BatchSource.h"
 #include "core/common/FileIo.h"
+#include "core/common/ParallelFor.h"
 #include "core/training/Checkpoint.h"
 #include "core/training/ComputeRuntime.h"
 #include "core/training/NetworkEvaluation.h"
+#include "core/training/ThreadGovernor.h"
 
 namespace perfnas {
 namespace {
@@ -85,8 +88,12 @@ Result<TrainingResult> run(RunState& state, const FeatureSet& features, const Tr
     int lossCount = 0;
     auto lastReport = Clock::now();
     int samplesSinceReport = 0;
+    ThreadGovernor governor(at::get_num_threads(), defaultThreadCount());
     int iteration = state.startIteration;
     for (; iteration < params.iterations; ++iteration) {
+        if (const int threads = governor.poll(); threads != at::get_num_threads()) {
+            at::set_num_threads(threads);
+        }
         if (cancel.cancelled()) {
             next.wait();
             result.outcome = TrainingOutcome::Cancelled;

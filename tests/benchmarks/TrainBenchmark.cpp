@@ -11,8 +11,16 @@
 // evaluation) is printed as loop_samples_per_s.
 //
 //   train_benchmark [--data DIR] [--cache DIR] [--spec FILE] [--iterations N] [--warmup W]
-//                   [--threads 1,2] [--augment off,on] [--dump FILE] [--no-time]
+//                   [--threads 1,2,auto] [--augment off,on] [--dump FILE] [--no-time]
 // Output: human-readable lines on stderr, one JSON object per configuration on stdout.
+//
+//   train_benchmark --busy-core-study [--rounds R] [--settings S1,S2,...] [--threads 1,2,auto]
+//                   [--quiet-wait SECONDS] [--data DIR] [--cache DIR] [--spec FILE]
+//                   [--iterations N] [--warmup W]
+// kws12 throughput on an idle machine and with one core kept busy, at 1 and 2 threads (auto: all
+// cores), per OpenMP wait setting (see BusyCoreStudy.h): each setting is
+// NAME=value or `default` (neither variable set); by default libgomp's default, a short spin and
+// OMP_WAIT_POLICY=PASSIVE.
 // --dump FILE writes the training split as train_torch.py reads it: int32 count, coefficients,
 // frames, classes; float32 MFCCs normalized as the trainer does (count x coefficients x frames);
 // int64 labels (count).
@@ -32,6 +40,7 @@
 #include "core/model/ArchitectureSpec.h"
 #include "core/training/BatchSource.h"
 #include "core/training/Trainer.h"
+#include "tests/benchmarks/BusyCoreStudy.h"
 
 namespace perfnas {
 namespace {
@@ -42,20 +51,32 @@ using Clock = std::chrono::steady_clock;
 struct Options {
     fs::path dataDir = PERFNAS_SHARED_DATA_DIR "/speech_commands_subset";
     fs::path cacheDir;  // empty: train_benchmark_cache beside the executable
-    fs::path specFile = PERFNAS_SOURCE_DIR "/resources/seeds/paper-seed.json";
+    fs::path specFile;  // empty: the paper seed, or kws12 for the busy-core study
     fs::path dumpFile;
     int iterations = 60;
     int warmup = 5;
-    std::vector<int> threadCounts = {2};
+    std::vector<int> threadCounts;  // empty: 2, or 1,2 for the busy-core study
     std::vector<bool> augmentModes = {false};
     bool time = true;
+    bool busyCoreStudy = false;
+    int rounds = 3;
+    int quietWaitSeconds = 20;
+    std::vector<std::string> settings = {"default", "GOMP_SPINCOUNT=3000",
+                                         "OMP_WAIT_POLICY=PASSIVE"};
+    double spinSeconds = 0.0;  // > 0: be the busy core for the study, nothing else
 };
 
 [[noreturn]] void usage(const std::string& problem) {
-    std::fprintf(stderr,
-                 "train_benchmark: %s\nusage: train_benchmark [--data DIR] [--cache DIR] [--spec FILE] "
-                 "[--iterations N] [--warmup W] [--threads 1,2] [--augment off,on] [--dump FILE] [--no-time]\n",
-                 problem.c_str());
+    std::fprintf(
+        stderr,
+        "train_benchmark: %s\n"
+        "usage: train_benchmark [--data DIR] [--cache DIR] [--spec FILE] [--iterations N]\n"
+        "           [--warmup W] [--threads 1,2,auto] [--augment off,on] [--dump FILE]\n"
+        "           [--no-time]\n"
+        "       train_benchmark --busy-core-study [--rounds R] [--settings S1,S2,...]\n"
+        "           [--threads 1,2,auto] [--quiet-wait SECONDS] [--data DIR] [--cache DIR]\n"
+        "           [--spec FILE] [--iterations N] [--warmup W]\n",
+        problem.c_str());
     std::exit(2);
 }
 
@@ -106,7 +127,9 @@ Options parseOptions(int argc, char** argv) {
             options.warmup = positive(value(), arg, 1);
         } else if (arg == "--threads") {
             options.threadCounts.clear();
-            for (const std::string& item : splitList(value())) options.threadCounts.push_back(positive(item, arg, 1));
+            for (const std::string& item : splitList(value())) {
+                options.threadCounts.push_back(item == "auto" ? 0 : positive(item, arg, 1));
+            }
         } else if (arg == "--augment") {
             options.augmentModes.clear();
             for (const std::string& item : splitList(value())) {
@@ -115,11 +138,49 @@ Options parseOptions(int argc, char** argv) {
             }
         } else if (arg == "--no-time") {
             options.time = false;
+        } else if (arg == "--busy-core-study") {
+            options.busyCoreStudy = true;
+        } else if (arg == "--rounds") {
+            options.rounds = positive(value(), arg, 1);
+        } else if (arg == "--quiet-wait") {
+            options.quietWaitSeconds = positive(value(), arg, 0);
+        } else if (arg == "--settings") {
+            options.settings = splitList(value());
+        } else if (arg == "--spin") {
+            options.spinSeconds = positive(value(), arg, 1);
         } else {
             usage("unknown argument " + std::string(arg));
         }
     }
+    if (options.specFile.empty()) {
+        options.specFile = options.busyCoreStudy
+                               ? PERFNAS_SOURCE_DIR "/resources/examples/kws12.json"
+                               : PERFNAS_SOURCE_DIR "/resources/seeds/paper-seed.json";
+    }
+    if (options.threadCounts.empty()) {
+        options.threadCounts =
+            options.busyCoreStudy ? std::vector<int>{1, 2} : std::vector<int>{2};
+    }
     return options;
+}
+
+int runStudy(const Options& options, const char* self) {
+    BusyCoreStudyOptions study{
+        .benchmark = fs::absolute(self),
+        .measureArguments = {"--data", options.dataDir.string(), "--cache",
+                             options.cacheDir.string(), "--spec", options.specFile.string(),
+                             "--iterations", std::to_string(options.iterations), "--warmup",
+                             std::to_string(options.warmup)},
+        .threadCounts = options.threadCounts,
+        .rounds = options.rounds,
+        .quietWait = std::chrono::seconds(options.quietWaitSeconds)};
+    for (const std::string& setting : options.settings) {
+        if (setting != "default" && setting.find('=') == std::string::npos) {
+            usage("--settings takes NAME=value items or default, not '" + setting + "'");
+        }
+        study.settings.push_back(setting == "default" ? std::string() : setting);
+    }
+    return runBusyCoreStudy(study);
 }
 
 LoadedDataset loadDataset(const Options& options) {
@@ -154,6 +215,17 @@ void dump(const FeatureSet& features, const fs::path& file) {
                  features.coefficients, features.frames, file.c_str());
 }
 
+// The OpenMP wait variables this process started with (libgomp read them when it loaded).
+std::string openMpWaitSettings() {
+    std::string settings;
+    for (const char* name : {"OMP_WAIT_POLICY", "GOMP_SPINCOUNT"}) {
+        if (const char* value = std::getenv(name)) {
+            settings += (settings.empty() ? "" : " ") + std::string(name) + "=" + value;
+        }
+    }
+    return settings.empty() ? "libgomp default" : settings;
+}
+
 struct Timed {
     double wallSeconds = 0.0;
     TrainingResult result;
@@ -183,13 +255,17 @@ void measure(const Options& options, const ArchitectureSpec& spec, const Feature
     std::fprintf(stderr, "ours %s %dT augment %-3s: %8.1f samples/s (loop timer %.1f; train() %.2f s for %d, %.2f s for %d)\n",
                  spec.name.c_str(), threads, augment ? "on" : "off", samplesPerSecond, loopSamplesPerSecond,
                  shortRun.wallSeconds, options.warmup, longRun.wallSeconds, params.iterations);
-    std::printf("{\"side\":\"ours\",\"spec\":\"%s\",\"threads\":%d,\"augment\":%s,\"batch\":%d,\"iterations\":%d,"
-                "\"warmup\":%d,\"samples_per_s\":%.2f,\"loop_samples_per_s\":%.2f,\"trainer_samples_per_s\":%.2f,"
-                "\"wall_s_short\":%.3f,\"wall_s_long\":%.3f,\"input\":\"%s\"}\n",
-                spec.name.c_str(), threads, augment ? "true" : "false", params.batchSize, options.iterations,
-                options.warmup, samplesPerSecond, loopSamplesPerSecond, longRun.result.samplesPerSecond,
-                shortRun.wallSeconds, longRun.wallSeconds,
-                augment ? "augmented waveforms, MFCCs recomputed per sample" : "cached training MFCCs");
+    std::printf(
+        "{\"side\":\"ours\",\"spec\":\"%s\",\"threads\":%d,\"augment\":%s,\"batch\":%d,"
+        "\"iterations\":%d,"
+        "\"warmup\":%d,\"samples_per_s\":%.2f,\"loop_samples_per_s\":%.2f,\"trainer_samples_per_"
+        "s\":%.2f,"
+        "\"wall_s_short\":%.3f,\"wall_s_long\":%.3f,\"input\":\"%s\",\"openmp_wait\":\"%s\"}\n",
+        spec.name.c_str(), threads, augment ? "true" : "false", params.batchSize,
+        options.iterations, options.warmup, samplesPerSecond, loopSamplesPerSecond,
+        longRun.result.samplesPerSecond, shortRun.wallSeconds, longRun.wallSeconds,
+        augment ? "augmented waveforms, MFCCs recomputed per sample" : "cached training MFCCs",
+        openMpWaitSettings().c_str());
     std::fflush(stdout);
 }
 
@@ -199,6 +275,11 @@ void measure(const Options& options, const ArchitectureSpec& spec, const Feature
 int main(int argc, char** argv) {
     using namespace perfnas;
     const Options options = parseOptions(argc, argv);
+    if (options.spinSeconds > 0.0) {
+        spinFor(options.spinSeconds);
+        return 0;
+    }
+    if (options.busyCoreStudy) return runStudy(options, argv[0]);
     const LoadedDataset loaded = loadDataset(options);
     if (!options.dumpFile.empty()) dump(loaded.features, options.dumpFile);
     if (!options.time) return 0;

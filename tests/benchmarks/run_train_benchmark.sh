@@ -12,6 +12,7 @@
 # augmentation off (cached MFCCs, like the Python side) and, as an extra column, on (waveform
 # augmentation and MFCC per sample on the prefetch thread). Python runs twice: as is, and with glibc
 # malloc keeping freed memory as ours does. The table quotes medians over rounds.
+# Last, the busy-core study (train_benchmark --busy-core-study, BusyCoreStudy.h).
 # Measure on an otherwise idle machine. Python: /usr/bin/python3 (Debian's python3-torch), or $PYTHON.
 set -euo pipefail
 
@@ -102,3 +103,7 @@ for threads in (1, 2):
                      if threads in peak else "(peak not measured)")
             print(f"  {side:>5} {threads}T: {gflops:6.1f} GFLOP/s {share}")
 EOF
+
+# Training beside a busy core (kws12, 1 and 2 threads, idle and with one core spinning), per
+# OpenMP wait setting; the goal: with a busy core >= 0.8x one thread on the idle machine.
+"${bench}" --busy-core-study --data "${data}" --rounds "${rounds}" --iterations 200
