@@ -181,7 +181,20 @@ Result<ExperimentConfig> ExperimentConfig::fromJson(const std::string& text, con
             .optional("gamma_max", config.tpe.gammaMax)
             .optional("prior_weight", config.tpe.priorWeight)
             .optional("constant_liar", config.tpe.constantLiar);
+        std::string goodWeights = goodWeightsName(config.tpe.goodWeights);
+        std::string selection = candidateSelectionName(config.tpe.selection);
+        samplerFields.optional("good_weights", goodWeights).optional("selection", selection);
         if (auto status = samplerFields.finish(); !status) return status.error();
+        const auto parsedWeights = parseGoodWeights(goodWeights);
+        if (!parsedWeights) {
+            return makeError(ErrorCode::InvalidInput, where + ".sampler.good_weights: expected \"uniform\" or \"hypervolume\", got \"" + goodWeights + "\"");
+        }
+        const auto parsedSelection = parseCandidateSelection(selection);
+        if (!parsedSelection) {
+            return makeError(ErrorCode::InvalidInput, where + ".sampler.selection: expected \"summed\", \"per_dimension\" or \"multivariate\", got \"" + selection + "\"");
+        }
+        config.tpe.goodWeights = *parsedWeights;
+        config.tpe.selection = *parsedSelection;
     }
     if (training) {
         auto params = readTraining(*training, config.training, where + ".training");
@@ -265,7 +278,9 @@ std::string ExperimentConfig::toJson() const {
           {"gamma", tpe.gammaFraction},
           {"gamma_max", tpe.gammaMax},
           {"prior_weight", tpe.priorWeight},
-          {"constant_liar", tpe.constantLiar}}},
+          {"constant_liar", tpe.constantLiar},
+          {"good_weights", goodWeightsName(tpe.goodWeights)},
+          {"selection", candidateSelectionName(tpe.selection)}}},
         {"training", json::parse(training.toJson())},
         {"finetune", json::parse(finetune.toJson())},
         {"search", {{"trials", searchTrials}, {"max_minutes", searchMaxMinutes}, {"train_seed", trainSeed}}},

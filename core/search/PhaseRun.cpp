@@ -163,6 +163,10 @@ Result<std::optional<TrialRecord>> PhaseRun::proposal(const ExperimentSummary& s
                                 .history = history.observations,
                                 .running = history.running,
                                 .excluded = history.excluded};
+        if (!optimizer) {
+            const Point2 reference = summary.reference();
+            context.reference = {reference.x, reference.y};
+        }
         if (config.maxMfpops && !optimizer) {
             const double limit = *config.maxMfpops;
             context.admissible = [&space, limit](const Configuration& candidate) {

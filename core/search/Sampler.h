@@ -16,7 +16,7 @@ namespace perfnas {
 
 struct Observation {
     Configuration configuration;
-    std::vector<double> objectives;  // every objective minimized, e.g. {1 - top1, mfpops}
+    std::vector<double> objectives;  // every objective minimized, e.g. {1 - top1, log10 mfpops}
     // Constraints checked after training (e.g. a minimum accuracy): 0 when met, else how far off.
     double constraintViolation = 0.0;
     bool feasible() const { return constraintViolation <= 0.0; }
@@ -32,6 +32,10 @@ struct SamplingContext {
     std::span<const Configuration> excluded;
     // Constraints known before training (e.g. a maximum MFPOPS); empty: everything admissible.
     std::function<bool(const Configuration&)> admissible;
+    // The hypervolume's reference point, one value per objective (the product's: chance error and
+    // the seed's log10 cost); widened where a point lies beyond it. Empty: derived from the
+    // history's worst values (Optuna's rule).
+    std::vector<double> reference = {};
 };
 
 class Sampler {

@@ -1,6 +1,7 @@
 #include "core/search/SamplingHistory.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 namespace perfnas {
@@ -10,6 +11,21 @@ bool belongs(const ExperimentSummary& summary, const TrialRecord& trial, bool op
     const PhaseRecord* owner = summary.phase(trial.phaseId);
     if (!owner || owner->kind == PhaseKind::Finetune) return false;
     return (owner->kind == PhaseKind::Optimizer) == optimizer;
+}
+
+// The plane the product reports (frontier chart, hypervolume): cost on a log scale.
+double log10Cost(const ExperimentSummary& summary, const TrialRecord& trial) {
+    return std::log10(std::max(summary.costOf(trial), 1e-12));
+}
+
+// A diverged trial tells the sampler where not to go: worst error, and infeasible, so that it
+// ranks behind every trial that trained and lands in g(x) even when it is the cheapest.
+Observation divergedObservation(const ExperimentSummary& summary, const TrialRecord& trial,
+                                bool optimizer) {
+    Observation observation{.configuration = trial.configuration, .objectives = {1.0}};
+    if (!optimizer) observation.objectives.push_back(log10Cost(summary, trial));
+    observation.constraintViolation = 1.0;
+    return observation;
 }
 
 }  // namespace
@@ -37,6 +53,10 @@ SamplingHistory SamplingHistory::of(const ExperimentSummary& summary, bool optim
     for (const TrialRecord& trial : summary.trials) {
         if (!belongs(summary, trial, optimizer)) continue;
         double top1 = trial.validationTop1;
+        if (trial.state == TrialState::Diverged) {
+            history.observations.push_back(divergedObservation(summary, trial, optimizer));
+            continue;
+        }
         if (rungs) {
             const auto result =
                 std::find_if(trial.rungResults.begin(), trial.rungResults.end(),
@@ -48,7 +68,7 @@ SamplingHistory SamplingHistory::of(const ExperimentSummary& summary, bool optim
         }
         Observation observation{.configuration = trial.configuration};
         observation.objectives = {1.0 - top1};
-        if (!optimizer) observation.objectives.push_back(summary.costOf(trial));
+        if (!optimizer) observation.objectives.push_back(log10Cost(summary, trial));
         if (summary.config.minTop1)
             observation.constraintViolation = std::max(0.0, *summary.config.minTop1 - top1);
         history.observations.push_back(std::move(observation));

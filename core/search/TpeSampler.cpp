@@ -32,6 +32,7 @@
 #include <set>
 #include <tuple>
 #include <utility>
+#include <variant>
 
 #include "core/search/Pareto.h"
 #include "core/search/RandomSampler.h"
@@ -129,53 +130,21 @@ std::vector<double> withPrior(std::vector<double> weights, double priorWeight) {
     return weights;
 }
 
-// Truncated Gaussian mixture on [low - step/2, high + step/2]; with step > 0 its mass is collected
-// on the grid low, low + step, ..., high.
-class NumericEstimator {
+// One numeric dimension's kernels: truncated Gaussians on [low - step/2, high + step/2], each
+// normalized on that interval; with step > 0 a kernel's mass is collected on the grid low,
+// low + step, ..., high.
+class NumericKernels {
 public:
-    NumericEstimator(const std::vector<double>& observations, const std::vector<double>& weights,
-                     double low, double high, double step, double priorWeight)
-        : m_low(low), m_high(high), m_step(step) {
-        const double range = high - low + step;
-        const std::size_t n = observations.size();
-        std::vector<double> sigmas(n);
-        if (n > 0) {
-            std::vector<std::size_t> order(n);
-            std::iota(order.begin(), order.end(), std::size_t{0});
-            std::stable_sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) {
-                return observations[i] < observations[j];
-            });
-            std::vector<double> sorted{low - step / 2.0};
-            for (std::size_t i : order) sorted.push_back(observations[i]);
-            sorted.push_back(high + step / 2.0);
-            std::vector<double> sortedSigmas(n);
-            for (std::size_t k = 0; k < n; ++k) {
-                sortedSigmas[k] =
-                    std::max(sorted[k + 1] - sorted[k], sorted[k + 2] - sorted[k + 1]);
-            }
-            if (n >= 2) {
-                sortedSigmas.front() = sorted[2] - sorted[1];
-                sortedSigmas.back() = sorted[n] - sorted[n - 1];
-            }
-            const double minSigma =
-                range / std::min(kMagicClipKernels, static_cast<double>(n) + 2.0);
-            for (std::size_t k = 0; k < n; ++k)
-                sigmas[order[k]] = std::clamp(sortedSigmas[k], minSigma, range);
-        }
-        m_mus = observations;
-        m_sigmas = sigmas;
-        m_mus.push_back(0.5 * (low + high));
-        m_sigmas.push_back(range);
-        m_weights = withPrior(weights, priorWeight);
+    NumericKernels(std::vector<double> mus, std::vector<double> sigmas, double low, double high,
+                   double step)
+        : m_low(low), m_high(high), m_step(step), m_mus(std::move(mus)), m_sigmas(std::move(sigmas)) {
         for (std::size_t i = 0; i < m_mus.size(); ++i) {
             const double mass = normalMass(standardized(lower(), i), standardized(upper(), i));
-            m_logWeightOverMass.push_back(std::log(m_weights[i]) -
-                                          std::log(std::max(mass, kTinyMass)));
+            m_logMass.push_back(std::log(std::max(mass, kTinyMass)));
         }
     }
 
-    double sample(Random& random) const {
-        const std::size_t i = pickIndex(m_weights, random);
+    double sample(std::size_t i, Random& random) const {
         double alpha = standardized(lower(), i);
         double beta = standardized(upper(), i);
         // Sample on the side of the mean where the CDF keeps its precision.
@@ -191,22 +160,15 @@ public:
         return std::clamp(m_low + std::round((x - m_low) / m_step) * m_step, m_low, m_high);
     }
 
-    double logDensity(double x) const {
-        std::vector<double> terms(m_mus.size());
-        for (std::size_t i = 0; i < m_mus.size(); ++i) {
-            double logKernel = 0.0;
-            if (m_step > 0.0) {
-                const double mass = normalMass(standardized(x - m_step / 2.0, i),
-                                               standardized(x + m_step / 2.0, i));
-                logKernel = std::log(std::max(mass, kTinyMass));
-            } else {
-                const double z = standardized(x, i);
-                logKernel =
-                    -0.5 * z * z - std::log(m_sigmas[i]) - 0.5 * std::log(2.0 * std::numbers::pi);
-            }
-            terms[i] = m_logWeightOverMass[i] + logKernel;
+    double logDensity(std::size_t i, double x) const {
+        if (m_step > 0.0) {
+            const double mass = normalMass(standardized(x - m_step / 2.0, i),
+                                           standardized(x + m_step / 2.0, i));
+            return std::log(std::max(mass, kTinyMass)) - m_logMass[i];
         }
-        return logSumExp(terms);
+        const double z = standardized(x, i);
+        return -0.5 * z * z - std::log(m_sigmas[i]) - 0.5 * std::log(2.0 * std::numbers::pi) -
+               m_logMass[i];
     }
 
 private:
@@ -219,45 +181,31 @@ private:
     double m_step;
     std::vector<double> m_mus;
     std::vector<double> m_sigmas;
-    std::vector<double> m_weights;
-    std::vector<double> m_logWeightOverMass;
+    std::vector<double> m_logMass;
 };
 
-// Category probabilities of Optuna's categorical Parzen estimator.
-class CategoricalEstimator {
+// One Choice dimension's kernels: observation i puts 1 on its category plus
+// priorWeight / (n + 1) on every category (Optuna's smoothing); the last kernel is uniform.
+class CategoricalKernels {
 public:
-    CategoricalEstimator(const std::vector<std::size_t>& observations,
-                         const std::vector<double>& weights, std::size_t categories,
-                         double priorWeight)
-        : m_probabilities(categories, 1.0 / static_cast<double>(categories)) {
-        if (observations.empty()) return;
-        const std::vector<double> mixture = withPrior(weights, priorWeight);
+    CategoricalKernels(const std::vector<std::size_t>& observations, std::size_t categories,
+                       double priorWeight) {
         const double spread = priorWeight / static_cast<double>(observations.size() + 1);
         const double rowTotal = 1.0 + spread * static_cast<double>(categories);
-        std::fill(m_probabilities.begin(), m_probabilities.end(),
-                  mixture.back() / static_cast<double>(categories));
-        for (std::size_t i = 0; i < observations.size(); ++i) {
-            for (std::size_t c = 0; c < categories; ++c) {
-                m_probabilities[c] +=
-                    mixture[i] * (spread + (c == observations[i] ? 1.0 : 0.0)) / rowTotal;
-            }
+        for (std::size_t observed : observations) {
+            std::vector<double> row(categories, spread / rowTotal);
+            row[observed] += 1.0 / rowTotal;
+            m_rows.push_back(std::move(row));
         }
+        m_rows.emplace_back(categories, 1.0 / static_cast<double>(categories));
     }
-    std::size_t sample(Random& random) const { return pickIndex(m_probabilities, random); }
-    double logDensity(std::size_t category) const {
-        return std::log(std::max(m_probabilities[category], kTinyMass));
+    std::size_t sample(std::size_t i, Random& random) const { return pickIndex(m_rows[i], random); }
+    double logDensity(std::size_t i, std::size_t category) const {
+        return std::log(std::max(m_rows[i][category], kTinyMass));
     }
 
 private:
-    std::vector<double> m_probabilities;
-};
-
-// One dimension's pair of estimators l (good) and g (bad), or its fixed value.
-struct DimensionModel {
-    std::optional<double> fixed;
-    const Domain* domain = nullptr;
-    std::optional<NumericEstimator> goodNumeric, badNumeric;
-    std::optional<CategoricalEstimator> goodCategorical, badCategorical;
+    std::vector<std::vector<double>> m_rows;
 };
 
 std::size_t choiceIndex(const Domain& domain, double value) {
@@ -265,62 +213,150 @@ std::size_t choiceIndex(const Domain& domain, double value) {
     return static_cast<std::size_t>(it - domain.choices.begin());
 }
 
-DimensionModel fitDimension(const Domain& domain, std::size_t d,
-                            const std::vector<const Configuration*>& good,
-                            const std::vector<double>& goodWeights,
-                            const std::vector<const Configuration*>& bad,
-                            const std::vector<double>& badWeights, double priorWeight) {
-    DimensionModel model{.domain = &domain};
-    if (domain.frozen) {
-        model.fixed = *domain.frozen;
-        return model;
-    }
-    if (domain.kind == DomainKind::LogUniform ? domain.min == domain.max : domain.count() == 1.0) {
-        model.fixed = domain.kind == DomainKind::LogUniform ? domain.min : domain.values().front();
-        return model;
-    }
-    if (domain.kind == DomainKind::Choice) {
-        const auto indices = [&](const std::vector<const Configuration*>& set) {
-            std::vector<std::size_t> out;
-            for (const Configuration* c : set) out.push_back(choiceIndex(domain, (*c)[d]));
-            return out;
-        };
-        model.goodCategorical.emplace(indices(good), goodWeights, domain.choices.size(),
-                                      priorWeight);
-        model.badCategorical.emplace(indices(bad), badWeights, domain.choices.size(), priorWeight);
-        return model;
-    }
-    const bool logScale = domain.kind == DomainKind::LogUniform;
-    const auto values = [&](const std::vector<const Configuration*>& set) {
-        std::vector<double> out;
-        for (const Configuration* c : set) out.push_back(logScale ? std::log((*c)[d]) : (*c)[d]);
-        return out;
-    };
-    const double low = logScale ? std::log(domain.min) : domain.min;
-    const double high = logScale ? std::log(domain.max) : domain.values().back();
-    const double step = logScale ? 0.0 : static_cast<double>(domain.step);
-    model.goodNumeric.emplace(values(good), goodWeights, low, high, step, priorWeight);
-    model.badNumeric.emplace(values(bad), badWeights, low, high, step, priorWeight);
-    return model;
+bool isFixed(const Domain& domain) {
+    if (domain.frozen) return true;
+    return domain.kind == DomainKind::LogUniform ? domain.min == domain.max : domain.count() == 1.0;
 }
 
-// A value of the dimension drawn from l, and its score log l - log g.
-std::pair<double, double> drawFromGood(const DimensionModel& model, Random& random) {
-    if (model.fixed) return {*model.fixed, 0.0};
-    if (model.goodCategorical) {
-        const std::size_t category = model.goodCategorical->sample(random);
-        return {model.domain->choices[category], model.goodCategorical->logDensity(category) -
-                                                     model.badCategorical->logDensity(category)};
-    }
-    const double x = model.goodNumeric->sample(random);
-    const double score = model.goodNumeric->logDensity(x) - model.badNumeric->logDensity(x);
-    if (model.domain->kind == DomainKind::LogUniform) {
-        return {std::clamp(std::exp(x), model.domain->min, model.domain->max), score};
-    }
-    return {x, score};
+double fixedValue(const Domain& domain) {
+    if (domain.frozen) return *domain.frozen;
+    return domain.kind == DomainKind::LogUniform ? domain.min : domain.values().front();
 }
 
-Point2 referencePoint(const std::vector<Point2>& points) {
+// Univariate bandwidths (Optuna's neighbour rule): the larger distance to the sorted neighbours,
+// the range ends low - step/2 and high + step/2 as outer neighbours (the two extreme observations
+// use their inner neighbour only), clipped to [range / min(100, n + 2), range].
+std::vector<double> neighbourBandwidths(const std::vector<double>& observations, double low,
+                                        double high, double step) {
+    const double range = high - low + step;
+    const std::size_t n = observations.size();
+    std::vector<double> sigmas(n);
+    if (n == 0) return sigmas;
+    std::vector<std::size_t> order(n);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) {
+        return observations[i] < observations[j];
+    });
+    std::vector<double> sorted{low - step / 2.0};
+    for (std::size_t i : order) sorted.push_back(observations[i]);
+    sorted.push_back(high + step / 2.0);
+    std::vector<double> sortedSigmas(n);
+    for (std::size_t k = 0; k < n; ++k) {
+        sortedSigmas[k] = std::max(sorted[k + 1] - sorted[k], sorted[k + 2] - sorted[k + 1]);
+    }
+    if (n >= 2) {
+        sortedSigmas.front() = sorted[2] - sorted[1];
+        sortedSigmas.back() = sorted[n] - sorted[n - 1];
+    }
+    const double minSigma = range / std::min(kMagicClipKernels, static_cast<double>(n) + 2.0);
+    for (std::size_t k = 0; k < n; ++k) sigmas[order[k]] = std::clamp(sortedSigmas[k], minSigma, range);
+    return sigmas;
+}
+
+// Multivariate bandwidths (Optuna's multivariate rule, Scott-like): one width for every
+// observation, 0.2 n^(-1/(D+4)) of the range for D jointly modelled dimensions, same clip.
+std::vector<double> jointBandwidths(std::size_t n, std::size_t dimensions, double low, double high,
+                                    double step) {
+    const double range = high - low + step;
+    const double sigma = 0.2 * std::pow(static_cast<double>(std::max<std::size_t>(n, 1)),
+                                        -1.0 / (static_cast<double>(dimensions) + 4.0)) *
+                         range;
+    const double minSigma = range / std::min(kMagicClipKernels, static_cast<double>(n) + 2.0);
+    return std::vector<double>(n, std::clamp(sigma, minSigma, range));
+}
+
+// A Parzen estimator over some dimensions of the space: one kernel per observation across those
+// dimensions plus a prior kernel (numeric: centred, as wide as the range; Choice: uniform),
+// mixed by the observation weights and priorWeight. Over one dimension it is TPE's univariate
+// l(x) or g(x); over all of them, the joint density of the multivariate TPE.
+class ParzenEstimator {
+public:
+    ParzenEstimator(const ParameterSpace& space, std::vector<std::size_t> dimensions,
+                    const std::vector<const Configuration*>& set, const std::vector<double>& weights,
+                    double priorWeight, bool jointBandwidth)
+        : m_space(space), m_dimensions(std::move(dimensions)), m_weights(withPrior(weights, priorWeight)) {
+        for (std::size_t d : m_dimensions) {
+            const Domain& domain = space.dimensions[d].domain;
+            if (domain.kind == DomainKind::Choice) {
+                std::vector<std::size_t> observed;
+                for (const Configuration* c : set) observed.push_back(choiceIndex(domain, (*c)[d]));
+                m_kernels.emplace_back(CategoricalKernels(observed, domain.choices.size(), priorWeight));
+                continue;
+            }
+            const bool logScale = domain.kind == DomainKind::LogUniform;
+            std::vector<double> mus;
+            for (const Configuration* c : set) mus.push_back(logScale ? std::log((*c)[d]) : (*c)[d]);
+            const double low = logScale ? std::log(domain.min) : domain.min;
+            const double high = logScale ? std::log(domain.max) : domain.values().back();
+            const double step = logScale ? 0.0 : static_cast<double>(domain.step);
+            std::vector<double> sigmas = jointBandwidth
+                                             ? jointBandwidths(mus.size(), m_dimensions.size(), low, high, step)
+                                             : neighbourBandwidths(mus, low, high, step);
+            mus.push_back(0.5 * (low + high));
+            sigmas.push_back(high - low + step);
+            m_kernels.emplace_back(NumericKernels(std::move(mus), std::move(sigmas), low, high, step));
+        }
+    }
+
+    // Writes a draw into `configuration` at this estimator's dimensions.
+    void sample(Random& random, Configuration& configuration) const {
+        const std::size_t kernel = pickIndex(m_weights, random);
+        for (std::size_t k = 0; k < m_dimensions.size(); ++k) {
+            const Domain& domain = m_space.dimensions[m_dimensions[k]].domain;
+            double& value = configuration[m_dimensions[k]];
+            if (const auto* categorical = std::get_if<CategoricalKernels>(&m_kernels[k])) {
+                value = domain.choices[categorical->sample(kernel, random)];
+            } else {
+                value = std::get<NumericKernels>(m_kernels[k]).sample(kernel, random);
+                if (domain.kind == DomainKind::LogUniform) value = std::clamp(std::exp(value), domain.min, domain.max);
+            }
+        }
+    }
+
+    double logDensity(const Configuration& configuration) const {
+        std::vector<double> terms(m_weights.size());
+        for (std::size_t i = 0; i < m_weights.size(); ++i) {
+            double term = std::log(m_weights[i]);
+            for (std::size_t k = 0; k < m_dimensions.size(); ++k) {
+                const Domain& domain = m_space.dimensions[m_dimensions[k]].domain;
+                const double value = configuration[m_dimensions[k]];
+                if (const auto* categorical = std::get_if<CategoricalKernels>(&m_kernels[k])) {
+                    term += categorical->logDensity(i, choiceIndex(domain, value));
+                } else {
+                    term += std::get<NumericKernels>(m_kernels[k])
+                                .logDensity(i, domain.kind == DomainKind::LogUniform ? std::log(value) : value);
+                }
+            }
+            terms[i] = term;
+        }
+        return logSumExp(terms);
+    }
+
+private:
+    const ParameterSpace& m_space;
+    std::vector<std::size_t> m_dimensions;
+    std::vector<double> m_weights;  // observations', then the prior's
+    std::vector<std::variant<NumericKernels, CategoricalKernels>> m_kernels;  // per dimension
+};
+
+// l(x) and g(x) over the same dimensions.
+struct DensityPair {
+    ParzenEstimator good;
+    ParzenEstimator bad;
+    double score(const Configuration& c) const { return good.logDensity(c) - bad.logDensity(c); }
+};
+
+// The hypervolume's reference for `points`: the fixed one widened to enclose them, or without one
+// per objective max(1.1 * worst, 0.9 * worst), 0 replaced by kEps (Optuna's rule).
+Point2 referencePoint(const std::vector<Point2>& points, const std::vector<double>& fixed) {
+    if (fixed.size() == 2) {
+        Point2 reference{fixed[0], fixed[1]};
+        for (const Point2& p : points) {
+            reference.x = std::max(reference.x, std::nextafter(p.x, INFINITY));
+            reference.y = std::max(reference.y, std::nextafter(p.y, INFINITY));
+        }
+        return reference;
+    }
     Point2 worst = points.front();
     for (const Point2& p : points) {
         worst.x = std::max(worst.x, p.x);
@@ -338,10 +374,10 @@ Point2 point2(const Observation& o) { return {o.objectives[0], o.objectives[1]};
 // Greedy hypervolume subset selection: `count` of `candidates`, each adding the most area.
 std::vector<std::size_t> greedyHypervolumeSubset(const std::vector<const Observation*>& entries,
                                                  const std::vector<std::size_t>& candidates,
-                                                 std::size_t count) {
+                                                 std::size_t count, const std::vector<double>& fixedReference) {
     std::vector<Point2> all;
     for (std::size_t i : candidates) all.push_back(point2(*entries[i]));
-    const Point2 reference = referencePoint(all);
+    const Point2 reference = referencePoint(all, fixedReference);
     std::vector<std::size_t> chosen;
     std::vector<Point2> chosenPoints;
     std::vector<bool> taken(candidates.size(), false);
@@ -372,7 +408,7 @@ struct Split {
 
 // MOTPE's split: the best `goodCount` by non-domination rank, infeasible after feasible.
 Split splitHistory(const std::vector<const Observation*>& entries, std::size_t objectives,
-                   std::size_t goodCount) {
+                   std::size_t goodCount, const std::vector<double>& fixedReference) {
     std::vector<std::size_t> feasible, infeasible, broken;
     for (std::size_t i = 0; i < entries.size(); ++i) {
         const Observation& o = *entries[i];
@@ -407,7 +443,7 @@ Split splitHistory(const std::vector<const Observation*>& entries, std::size_t o
             if (members.size() <= room) {
                 good.insert(good.end(), members.begin(), members.end());
             } else if (objectives == 2) {
-                const auto chosen = greedyHypervolumeSubset(entries, members, room);
+                const auto chosen = greedyHypervolumeSubset(entries, members, room, fixedReference);
                 good.insert(good.end(), chosen.begin(), chosen.end());
             } else {
                 good.insert(good.end(), members.begin(),
@@ -426,9 +462,11 @@ Split splitHistory(const std::vector<const Observation*>& entries, std::size_t o
     return split;
 }
 
-// Ozaki 2020 / Optuna: good points weigh by their hypervolume contribution.
+// Ozaki 2020 / Optuna 3.x: good points weigh by their hypervolume contribution; or all alike.
 std::vector<double> goodWeights(const std::vector<const Observation*>& entries,
-                                const std::vector<std::size_t>& good, std::size_t objectives) {
+                                const std::vector<std::size_t>& good, std::size_t objectives,
+                                GoodWeights rule, const std::vector<double>& fixedReference) {
+    if (rule == GoodWeights::Uniform) return std::vector<double>(good.size(), 1.0);
     if (objectives != 2) return defaultWeights(good.size());
     std::vector<std::size_t> feasible;
     for (std::size_t k = 0; k < good.size(); ++k) {
@@ -442,7 +480,7 @@ std::vector<double> goodWeights(const std::vector<const Observation*>& entries,
     std::vector<Point2> points;
     for (std::size_t k : feasible) points.push_back(point2(*entries[good[k]]));
     const std::vector<double> contributions =
-        hypervolumeContributions2d(points, referencePoint(points));
+        hypervolumeContributions2d(points, referencePoint(points, fixedReference));
     const double largest =
         std::max(*std::max_element(contributions.begin(), contributions.end()), kEps);
     std::vector<double> weights(good.size(), kEps);
@@ -477,7 +515,7 @@ Result<Configuration> TpeSampler::propose(const SamplingContext& context, Random
     const auto goodCount = static_cast<std::size_t>(std::clamp(
         std::min(std::ceil(m_settings.gammaFraction * n), static_cast<double>(m_settings.gammaMax)),
         0.0, n));
-    const Split split = splitHistory(entries, objectives, goodCount);
+    const Split split = splitHistory(entries, objectives, goodCount, context.reference);
 
     std::vector<const Configuration*> good, bad;
     for (std::size_t i : split.good) good.push_back(&entries[i]->configuration);
@@ -487,36 +525,100 @@ Result<Configuration> TpeSampler::propose(const SamplingContext& context, Random
             if (space.contains(c)) bad.push_back(&c);
         }
     }
-    const std::vector<double> weightsGood = goodWeights(entries, split.good, objectives);
+    const std::vector<double> weightsGood =
+        goodWeights(entries, split.good, objectives, m_settings.goodWeights, context.reference);
     const std::vector<double> weightsBad = defaultWeights(bad.size());
 
-    std::vector<DimensionModel> models;
+    // Fixed dimensions take their value; the others are modelled jointly or one by one.
+    Configuration base(space.size(), 0.0);
+    std::vector<std::size_t> free;
     for (std::size_t d = 0; d < space.size(); ++d) {
-        models.push_back(fitDimension(space.dimensions[d].domain, d, good, weightsGood, bad,
-                                      weightsBad, m_settings.priorWeight));
+        const Domain& domain = space.dimensions[d].domain;
+        if (isFixed(domain)) {
+            base[d] = fixedValue(domain);
+        } else {
+            free.push_back(d);
+        }
+    }
+    const bool joint = m_settings.selection == CandidateSelection::Multivariate;
+    std::vector<DensityPair> densities;
+    const auto fit = [&](std::vector<std::size_t> dimensions) {
+        densities.push_back(
+            {ParzenEstimator(space, dimensions, good, weightsGood, m_settings.priorWeight, joint),
+             ParzenEstimator(space, dimensions, bad, weightsBad, m_settings.priorWeight, joint)});
+    };
+    if (joint) {
+        if (!free.empty()) fit(free);
+    } else {
+        for (std::size_t d : free) fit({d});
     }
 
     const std::set<Configuration> excluded(context.excluded.begin(), context.excluded.end());
+    const auto acceptable = [&](const Configuration& configuration) {
+        return !excluded.contains(configuration) &&
+               (!context.admissible || context.admissible(configuration));
+    };
     const std::size_t candidates = static_cast<std::size_t>(std::max(m_settings.eiCandidates, 1));
     for (int round = 0; round < kCandidateRounds; ++round) {
-        std::vector<std::pair<double, Configuration>> scored(candidates);
+        if (m_settings.selection == CandidateSelection::PerDimension) {
+            Configuration configuration = base;
+            for (const DensityPair& density : densities) {
+                Configuration best = configuration;
+                double bestScore = -INFINITY;
+                for (std::size_t k = 0; k < candidates; ++k) {
+                    Configuration draw = configuration;
+                    density.good.sample(random, draw);
+                    if (const double score = density.score(draw); score > bestScore) {
+                        bestScore = score;
+                        best = std::move(draw);
+                    }
+                }
+                configuration = std::move(best);
+            }
+            if (acceptable(configuration)) return configuration;
+            continue;
+        }
+        std::vector<std::pair<double, Configuration>> scored(candidates, {0.0, base});
         for (auto& [score, configuration] : scored) {
-            score = 0.0;
-            for (const DimensionModel& model : models) {
-                const auto [value, dimensionScore] = drawFromGood(model, random);
-                configuration.push_back(value);
-                score += dimensionScore;
+            for (const DensityPair& density : densities) {
+                density.good.sample(random, configuration);
+                score += density.score(configuration);
             }
         }
         std::stable_sort(scored.begin(), scored.end(),
                          [](const auto& a, const auto& b) { return a.first > b.first; });
         for (const auto& [score, configuration] : scored) {
-            if (excluded.contains(configuration)) continue;
-            if (context.admissible && !context.admissible(configuration)) continue;
-            return configuration;
+            if (acceptable(configuration)) return configuration;
         }
     }
     return RandomSampler().propose(context, random);
+}
+
+std::string goodWeightsName(GoodWeights weights) {
+    return weights == GoodWeights::Uniform ? "uniform" : "hypervolume";
+}
+
+std::optional<GoodWeights> parseGoodWeights(const std::string& name) {
+    if (name == "uniform") return GoodWeights::Uniform;
+    if (name == "hypervolume") return GoodWeights::Hypervolume;
+    return std::nullopt;
+}
+
+std::string candidateSelectionName(CandidateSelection selection) {
+    switch (selection) {
+        case CandidateSelection::PerDimension: return "per_dimension";
+        case CandidateSelection::Multivariate: return "multivariate";
+        case CandidateSelection::Summed: break;
+    }
+    return "summed";
+}
+
+std::optional<CandidateSelection> parseCandidateSelection(const std::string& name) {
+    for (CandidateSelection selection :
+         {CandidateSelection::Summed, CandidateSelection::PerDimension, CandidateSelection::Multivariate}) {
+        if (candidateSelectionName(selection) == name) return selection;
+    }
+    return std::nullopt;
 }
 
 }  // namespace perfnas

@@ -8,9 +8,29 @@
 // `eiCandidates` draws from the good model with the largest l(x)/g(x) is proposed. Running trials
 // join the bad set (constant liar) so parallel workers spread out. Never proposes an excluded
 // configuration.
+#include <optional>
+#include <string>
+
 #include "core/search/Sampler.h"
 
 namespace perfnas {
+
+// How the good group's points weigh in l(x): by their hypervolume contribution (Ozaki et al.
+// 2020, Optuna 3.x) or all alike (Optuna's main branch since 2024).
+enum class GoodWeights { Hypervolume, Uniform };
+std::string goodWeightsName(GoodWeights weights);  // "hypervolume", "uniform"
+std::optional<GoodWeights> parseGoodWeights(const std::string& name);
+
+// How the proposal is chosen among eiCandidates draws from l(x):
+// - Summed: whole configurations drawn dimension by dimension, scored by the sum over dimensions
+//   of log l_d - log g_d;
+// - PerDimension: each dimension's value is its own best of eiCandidates draws (Optuna's
+//   univariate TPE);
+// - Multivariate: one kernel per observation across all dimensions, so l and g are joint
+//   densities (Falkner et al. 2018, Optuna multivariate=True); whole draws scored by log l - log g.
+enum class CandidateSelection { Summed, PerDimension, Multivariate };
+std::string candidateSelectionName(CandidateSelection selection);  // "summed", "per_dimension", "multivariate"
+std::optional<CandidateSelection> parseCandidateSelection(const std::string& name);
 
 struct TpeSettings {
     int startupTrials = 10;
@@ -19,6 +39,8 @@ struct TpeSettings {
     int gammaMax = 25;
     double priorWeight = 1.0;    // weight of the uniform prior component in each estimator
     bool constantLiar = true;
+    GoodWeights goodWeights = GoodWeights::Hypervolume;
+    CandidateSelection selection = CandidateSelection::Multivariate;
 };
 
 class TpeSampler final : public Sampler {

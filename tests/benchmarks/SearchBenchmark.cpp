@@ -14,6 +14,22 @@
 //                        [--iterations 100] [--workers 2]
 //   search_benchmark report --out OUT [--at 25,50,100]
 //   search_benchmark config --out OUT     (writes the space and training as JSON for the Optuna side)
+//
+// Against the clock (issue: results within a laptop's budget): every method gets the same
+// wall-clock budget on the same machine, and the hypervolume of the full-budget results finished
+// so far is read off at fractions of it. Methods: mf-tpe (TPE with rungs, the product's default
+// for real data), tpe (every trial at the full budget), random-sh (random proposals, the same
+// rungs) and random. No memo here: time is the measure, so every trial really trains.
+//
+//   search_benchmark budget --data DIR --out OUT [--methods mf-tpe,tpe,random-sh,random]
+//                           [--seeds 5] [--first-seed 1] [--minutes 3] [--min-iterations 100]
+//                           [--max-iterations 2700] [--eta 3] [--workers 2]
+//   search_benchmark budget-report --out OUT [--fractions 0.125,0.25,0.5,1]
+//
+// Sampler variants: `tpe` is the shipped TPE; `tpe-WEIGHTS-SELECTION` (WEIGHTS hypervolume or
+// uniform, SELECTION summed, per_dimension or multivariate) a variant, in `run --samplers` and in
+//   search_benchmark synthetic [--seeds 10] [--at 25,50,100] [--samplers ...]
+// which runs them on tests/search/SyntheticProblems.h's two problems (no training: seconds).
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cmath>
@@ -30,6 +46,10 @@
 #include "core/model/CostModel.h"
 #include "core/search/ExperimentPlanner.h"
 #include "core/search/ExperimentRunner.h"
+#include "core/search/RandomSampler.h"
+#include "core/search/SearchSpace.h"
+#include "core/search/TpeSampler.h"
+#include "tests/search/SyntheticProblems.h"
 
 namespace perfnas {
 namespace {
@@ -39,10 +59,24 @@ using nlohmann::json;
 
 constexpr std::uint64_t kObjectiveSeed = 1;
 
+// "random", "tpe" (the shipped settings) or "tpe-WEIGHTS-SELECTION".
+std::optional<TpeSettings> tpeVariant(const std::string& name) {
+    if (name == "tpe") return TpeSettings{};
+    if (!name.starts_with("tpe-")) return std::nullopt;
+    const std::string rest = name.substr(4);
+    const std::size_t dash = rest.find('-');
+    if (dash == std::string::npos) return std::nullopt;
+    const auto weights = parseGoodWeights(rest.substr(0, dash));
+    const auto selection = parseCandidateSelection(rest.substr(dash + 1));
+    if (!weights || !selection) return std::nullopt;
+    return TpeSettings{.goodWeights = *weights, .selection = *selection};
+}
+
 ExperimentConfig benchmarkConfig(const std::string& sampler, std::uint64_t seed, int trials, int iterations, int workers) {
     ExperimentConfig config;
     config.name = sampler + "-" + std::to_string(seed);
-    config.sampler = sampler;
+    config.sampler = sampler == "random" ? "random" : "tpe";
+    if (const auto settings = tpeVariant(sampler)) config.tpe = *settings;
     config.randomSeed = seed;
     config.searchTrials = trials;
     config.trainSeed = false;
@@ -110,15 +144,117 @@ private:
     std::map<std::string, double> m_memo;
 };
 
-int runSamplers(const fs::path& data, const fs::path& out, const std::vector<std::string>& samplers, int seeds, int trials,
-                int iterations, int workers) {
+// Keeps the time and result of every finished trial step (a rung or a whole trial), so that the
+// hypervolume can be read at any moment of the run.
+class TimelineExecutor final : public TrialExecutor {
+public:
+    TimelineExecutor(const FeatureSet& features, const fs::path& file)
+        : m_inner(features), m_timeline(file, std::ios::trunc), m_start(std::chrono::steady_clock::now()) {}
+    std::string name() const override { return "timeline-inprocess"; }
+    TrialReport run(const TrialRequest& request, const TrainingProgressCallback& progress,
+                    const CancelToken& cancel) override {
+        TrialReport report = m_inner.run(request, progress, cancel);
+        if (!report.failure && report.training.outcome == TrainingOutcome::Finished) {
+            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+            std::lock_guard lock(m_mutex);
+            m_timeline << json{{"seconds", seconds},
+                               {"trial", request.trialId},
+                               {"iterations", request.training.iterations},
+                               {"top1", report.training.validationTop1},
+                               {"mfpops", CostModel::evaluate(request.spec).mfpops()}}
+                              .dump()
+                       << std::endl;
+        }
+        return report;
+    }
+
+private:
+    InProcessExecutor m_inner;
+    std::ofstream m_timeline;
+    std::mutex m_mutex;
+    std::chrono::steady_clock::time_point m_start;
+};
+
+struct BudgetMethod {
+    std::string name;
+    std::string sampler;
+    bool rungs;
+};
+
+const std::vector<BudgetMethod>& budgetMethods() {
+    static const std::vector<BudgetMethod> methods = {
+        {"mf-tpe", "tpe", true}, {"tpe", "tpe", false}, {"random-sh", "random", true}, {"random", "random", false}};
+    return methods;
+}
+
+struct BudgetOptions {
+    std::vector<std::string> methods = {"mf-tpe", "tpe", "random-sh", "random"};
+    int firstSeed = 1;
+    int seeds = 5;
+    double minutes = 3.0;
+    FidelitySettings fidelity{.minIterations = 100, .maxIterations = 2700, .eta = 3};
+    int workers = 2;
+};
+
+std::optional<FeatureSet> loadFeatures(const fs::path& data) {
     auto loaded = DatasetLoader::load({.root = data});
     if (!loaded) {
         std::fprintf(stderr, "search_benchmark: %s\n", loaded.error().message.c_str());
-        return 1;
+        return std::nullopt;
     }
+    return std::move(loaded->features);
+}
+
+// Seed-major order (every method once per seed before the next seed), so that slow spells of a
+// shared machine do not fall on one method.
+int runBudget(const fs::path& data, const fs::path& out, const BudgetOptions& options) {
+    const auto features = loadFeatures(data);
+    if (!features) return 1;
     fs::create_directories(out);
-    MemoizedExecutor executor(loaded->features, out / "objective.jsonl");
+    for (int seed = options.firstSeed; seed < options.firstSeed + options.seeds; ++seed) {
+        for (const std::string& name : options.methods) {
+            const auto method = std::find_if(budgetMethods().begin(), budgetMethods().end(),
+                                             [&](const BudgetMethod& m) { return m.name == name; });
+            if (method == budgetMethods().end()) {
+                std::fprintf(stderr, "search_benchmark: unknown method %s (mf-tpe, tpe, random-sh, random)\n", name.c_str());
+                return 2;
+            }
+            ExperimentConfig config = benchmarkConfig(method->sampler, static_cast<std::uint64_t>(seed), 100000,
+                                                      options.fidelity.maxIterations, options.workers);
+            config.name = method->name + "-" + std::to_string(seed);
+            config.searchMaxMinutes = options.minutes;
+            if (method->rungs) config.fidelity = options.fidelity;
+            const fs::path file = out / (config.name + ".sqlite");
+            std::error_code ignored;
+            fs::remove(file, ignored);
+            fs::remove_all(ExperimentPlanner::checkpointRoot(file), ignored);
+            auto store = ExperimentPlanner::create(file, config, DatasetLoader::contentDigest(*features));
+            if (!store) {
+                std::fprintf(stderr, "search_benchmark: %s\n", store.error().message.c_str());
+                return 1;
+            }
+            TimelineExecutor executor(*features, out / (config.name + ".timeline"));
+            ExperimentRunner runner(**store, executor);
+            auto report = runner.run();
+            if (!report) {
+                std::fprintf(stderr, "search_benchmark: %s\n", report.error().message.c_str());
+                return 1;
+            }
+            auto summary = ExperimentSummary::load(**store);
+            std::fprintf(stderr, "%-9s seed %d: %d trials, hypervolume %.4f\n", method->name.c_str(), seed,
+                         report->trialsFinished, summary->hypervolume);
+            fs::remove_all(ExperimentPlanner::checkpointRoot(file), ignored);
+        }
+    }
+    return 0;
+}
+
+int runSamplers(const fs::path& data, const fs::path& out, const std::vector<std::string>& samplers, int seeds, int trials,
+                int iterations, int workers) {
+    const auto features = loadFeatures(data);
+    if (!features) return 1;
+    fs::create_directories(out);
+    MemoizedExecutor executor(*features, out / "objective.jsonl");
     for (const std::string& sampler : samplers) {
         for (int seed = 1; seed <= seeds; ++seed) {
             const ExperimentConfig config = benchmarkConfig(sampler, static_cast<std::uint64_t>(seed), trials, iterations, workers);
@@ -126,7 +262,7 @@ int runSamplers(const fs::path& data, const fs::path& out, const std::vector<std
             std::error_code ignored;
             fs::remove(file, ignored);
             fs::remove_all(ExperimentPlanner::checkpointRoot(file), ignored);
-            auto store = ExperimentPlanner::create(file, config, DatasetLoader::contentDigest(loaded->features));
+            auto store = ExperimentPlanner::create(file, config, DatasetLoader::contentDigest(*features));
             if (!store) {
                 std::fprintf(stderr, "search_benchmark: %s\n", store.error().message.c_str());
                 return 1;
@@ -174,6 +310,41 @@ std::vector<double> hypervolumesAt(const fs::path& sequenceFile, const std::vect
     return values;
 }
 
+struct TimelineEntry {
+    double seconds;
+    int iterations;
+    Point2 point;
+};
+
+std::vector<TimelineEntry> readTimeline(const fs::path& file) {
+    std::vector<TimelineEntry> entries;
+    std::ifstream in(file);
+    for (std::string line; std::getline(in, line);) {
+        const json entry = json::parse(line, nullptr, false);
+        if (!entry.is_object()) continue;
+        entries.push_back({entry["seconds"].get<double>(), entry["iterations"].get<int>(),
+                           {1.0 - entry["top1"].get<double>(), std::log10(entry["mfpops"].get<double>())}});
+    }
+    return entries;
+}
+
+// Hypervolume of the full-budget results finished by `seconds`.
+double hypervolumeBy(const std::vector<TimelineEntry>& timeline, int fullIterations, double seconds, Point2 reference) {
+    std::vector<Point2> points;
+    for (const TimelineEntry& entry : timeline) {
+        if (entry.seconds <= seconds && entry.iterations >= fullIterations) points.push_back(entry.point);
+    }
+    return hypervolume2d(points, reference);
+}
+
+// The first moment the timeline's hypervolume reaches `target` (NAN: never).
+double secondsToReach(const std::vector<TimelineEntry>& timeline, int fullIterations, double target, Point2 reference) {
+    for (const TimelineEntry& entry : timeline) {
+        if (hypervolumeBy(timeline, fullIterations, entry.seconds, reference) >= target) return entry.seconds;
+    }
+    return NAN;
+}
+
 double median(std::vector<double> values) {
     values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }), values.end());
     if (values.empty()) return NAN;
@@ -182,9 +353,10 @@ double median(std::vector<double> values) {
     return n % 2 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
 }
 
+Point2 hypervolumeReference();
+
 int report(const fs::path& out, const std::vector<int>& counts) {
-    const ArchitectureSpec seed = ArchitectureSpec::paperSeed();
-    const Point2 reference{1.0 - 1.0 / seed.classes, std::log10(CostModel::evaluate(seed).mfpops())};
+    const Point2 reference = hypervolumeReference();
     std::map<std::string, std::vector<std::vector<double>>> bySampler;  // sampler -> per seed -> per count
     for (const auto& entry : fs::directory_iterator(out)) {
         const std::string name = entry.path().filename().string();
@@ -205,6 +377,149 @@ int report(const fs::path& out, const std::vector<int>& counts) {
             std::printf(" %10.4f", median(values));
         }
         std::printf("\n");
+    }
+    return 0;
+}
+
+std::string spread(std::vector<double> values, const char* format);
+
+std::vector<std::string> allVariants() {
+    std::vector<std::string> names = {"random"};
+    for (const char* weights : {"hypervolume", "uniform"}) {
+        for (const char* selection : {"summed", "per_dimension", "multivariate"}) {
+            names.push_back(std::string("tpe-") + weights + "-" + selection);
+        }
+    }
+    return names;
+}
+
+std::unique_ptr<Sampler> makeVariant(const std::string& name) {
+    if (name == "random") return std::make_unique<RandomSampler>();
+    if (const auto settings = tpeVariant(name)) return std::make_unique<TpeSampler>(*settings);
+    return nullptr;
+}
+
+// Every variant on both synthetic problems; medians [min-max] over seeds, and how many seeds each
+// beats random on (paired: the same seed).
+int syntheticStudy(const std::vector<std::string>& variants, int seeds, const std::vector<int>& counts) {
+    auto seedSpec = ArchitectureSpec::paperSeed();
+    const SearchSpace space = SearchSpace::paperDefault(seedSpec);
+    const int trials = *std::max_element(counts.begin(), counts.end());
+    for (const auto& [problem, label] : {std::pair{synthetic::Problem::Separable, "separable"},
+                                         std::pair{synthetic::Problem::Product, "product (cost = log10 sum f_in f_out kh kw)"}}) {
+        std::printf("\nsynthetic problem: %s; hypervolume median [min-max] over %d seeds; wins = seeds beating random\n",
+                    label, seeds);
+        std::printf("%-28s", "sampler");
+        for (int count : counts) std::printf(" | %-24s %5s", ("after " + std::to_string(count)).c_str(), "wins");
+        std::printf("\n");
+        std::map<std::string, std::vector<std::vector<double>>> volumes;  // variant -> count -> seed
+        for (const std::string& name : variants) {
+            auto& perCount = volumes[name];
+            perCount.assign(counts.size(), {});
+            for (int seed = 1; seed <= seeds; ++seed) {
+                auto sampler = makeVariant(name);
+                if (!sampler) {
+                    std::fprintf(stderr, "search_benchmark: unknown sampler %s\n", name.c_str());
+                    return 2;
+                }
+                const synthetic::Run run = synthetic::runSearch(*sampler, problem, space, static_cast<std::uint64_t>(seed), trials);
+                for (std::size_t c = 0; c < counts.size(); ++c) {
+                    perCount[c].push_back(synthetic::hypervolumeOf(problem, space, run, static_cast<std::size_t>(counts[c])));
+                }
+            }
+        }
+        for (const std::string& name : variants) {
+            std::printf("%-28s", name.c_str());
+            for (std::size_t c = 0; c < counts.size(); ++c) {
+                int wins = 0;
+                if (volumes.contains("random")) {
+                    for (int k = 0; k < seeds; ++k) wins += volumes[name][c][k] > volumes["random"][c][k] ? 1 : 0;
+                }
+                std::printf(" | %-24s %2d/%-2d", spread(volumes[name][c], "%.4f").c_str(), wins, seeds);
+            }
+            std::printf("\n");
+        }
+    }
+    return 0;
+}
+
+Point2 hypervolumeReference() {
+    const ArchitectureSpec seed = ArchitectureSpec::paperSeed();
+    return {1.0 - 1.0 / seed.classes, std::log10(CostModel::evaluate(seed).mfpops())};
+}
+
+std::string spread(std::vector<double> values, const char* format) {
+    values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }), values.end());
+    if (values.empty()) return "-";
+    const auto [least, most] = std::minmax_element(values.begin(), values.end());
+    char text[96];
+    const std::string pattern = std::string(format) + " [" + format + "-" + format + "]";
+    std::snprintf(text, sizeof text, pattern.c_str(), median(values), *least, *most);
+    return text;
+}
+
+int budgetReport(const fs::path& out, const std::vector<double>& fractions) {
+    const Point2 reference = hypervolumeReference();
+    // method -> seed -> timeline
+    std::map<std::string, std::map<int, std::vector<TimelineEntry>>> runs;
+    double budgetSeconds = 0.0;
+    int fullIterations = 0;
+    for (const auto& entry : fs::directory_iterator(out)) {
+        if (entry.path().extension() != ".timeline") continue;
+        const std::string name = entry.path().stem().string();
+        const std::size_t dash = name.rfind('-');
+        runs[name.substr(0, dash)][std::stoi(name.substr(dash + 1))] = readTimeline(entry.path());
+        auto store = ExperimentStore::open(fs::path(entry.path()).replace_extension(".sqlite"),
+                                           ExperimentStore::Access::ReadOnly);
+        auto summary = store ? ExperimentSummary::load(**store) : Result<ExperimentSummary>(store.error());
+        if (!summary) {
+            std::fprintf(stderr, "search_benchmark: %s\n", summary.error().message.c_str());
+            return 1;
+        }
+        budgetSeconds = summary->config.searchMaxMinutes * 60.0;
+        fullIterations = summary->config.searchIterations();
+    }
+    if (runs.empty()) {
+        std::fprintf(stderr, "search_benchmark: no *.timeline files in %s\n", out.c_str());
+        return 1;
+    }
+    std::printf("hypervolume of the full-budget (%d-iteration) results finished by each time, budget %.1f min per run;\n"
+                "median [min-max] over seeds (error x log10 MFPOPS, reference (%.2f, %.3f))\n",
+                fullIterations, budgetSeconds / 60.0, reference.x, reference.y);
+    std::printf("%-10s %5s", "method", "seeds");
+    for (double fraction : fractions) {
+        char label[32];
+        std::snprintf(label, sizeof label, "at %.0f s", fraction * budgetSeconds);
+        std::printf(" | %-22s", label);
+    }
+    std::printf("\n");
+    for (const auto& [method, seeds] : runs) {
+        std::printf("%-10s %5zu", method.c_str(), seeds.size());
+        for (double fraction : fractions) {
+            std::vector<double> values;
+            for (const auto& [seed, timeline] : seeds) {
+                values.push_back(hypervolumeBy(timeline, fullIterations, fraction * budgetSeconds, reference));
+            }
+            std::printf(" | %-22s", spread(values, "%.4f").c_str());
+        }
+        std::printf("\n");
+    }
+    // Time for mf-tpe to reach full-budget TPE's final hypervolume, seed by seed.
+    if (runs.contains("mf-tpe") && runs.contains("tpe")) {
+        std::vector<double> shares;
+        for (const auto& [seed, tpeTimeline] : runs["tpe"]) {
+            if (!runs["mf-tpe"].contains(seed)) continue;
+            const double target = hypervolumeBy(tpeTimeline, fullIterations, budgetSeconds * 2.0, reference);
+            const double tpeSeconds = secondsToReach(tpeTimeline, fullIterations, target, reference);
+            const double mfSeconds = secondsToReach(runs["mf-tpe"][seed], fullIterations, target, reference);
+            shares.push_back(mfSeconds / tpeSeconds);
+            std::printf("seed %d: tpe reached %.4f at %.0f s; mf-tpe %s\n", seed, target, tpeSeconds,
+                        std::isnan(mfSeconds) ? "never" : (std::to_string(static_cast<int>(mfSeconds)) + " s").c_str());
+        }
+        std::printf("mf-tpe's time to tpe's final hypervolume, as a share of tpe's: %s (seeds that never reached it: "
+                    "%zu)\n",
+                    spread(shares, "%.2f").c_str(),
+                    static_cast<std::size_t>(std::count_if(shares.begin(), shares.end(), [](double v) { return std::isnan(v); })));
     }
     return 0;
 }
@@ -238,14 +553,46 @@ int main(int argc, char** argv) {
     CLI::App* configCommand = app.add_subcommand("config", "Write the space and training for the Optuna side");
     configCommand->add_option("--out", out, "Result folder")->required();
     configCommand->add_option("--iterations", iterations)->check(CLI::PositiveNumber);
+    BudgetOptions budget;
+    std::string methods = "mf-tpe,tpe,random-sh,random";
+    CLI::App* budgetCommand = app.add_subcommand("budget", "Every method against the same wall-clock budget");
+    budgetCommand->add_option("--data", data, "Dataset folder")->required();
+    budgetCommand->add_option("--out", out, "Result folder")->required();
+    budgetCommand->add_option("--methods", methods, "Comma-separated: mf-tpe,tpe,random-sh,random");
+    budgetCommand->add_option("--seeds", budget.seeds, "How many seeds")->check(CLI::PositiveNumber);
+    budgetCommand->add_option("--first-seed", budget.firstSeed, "The first of them")->check(CLI::PositiveNumber);
+    budgetCommand->add_option("--minutes", budget.minutes, "Wall-clock budget per run")->check(CLI::PositiveNumber);
+    budgetCommand->add_option("--min-iterations", budget.fidelity.minIterations)->check(CLI::PositiveNumber);
+    budgetCommand->add_option("--max-iterations", budget.fidelity.maxIterations)->check(CLI::PositiveNumber);
+    budgetCommand->add_option("--eta", budget.fidelity.eta)->check(CLI::Range(2, 100));
+    budgetCommand->add_option("--workers", budget.workers)->check(CLI::PositiveNumber);
+    std::vector<double> fractions = {0.125, 0.25, 0.5, 1.0};
+    CLI::App* budgetReportCommand = app.add_subcommand("budget-report", "Hypervolume against wall-clock time");
+    budgetReportCommand->add_option("--out", out, "Result folder")->required();
+    budgetReportCommand->add_option("--fractions", fractions, "Shares of the budget")->delimiter(',');
+    std::string syntheticSamplers;
+    CLI::App* syntheticCommand = app.add_subcommand("synthetic", "Sampler variants on the synthetic problems");
+    syntheticCommand->add_option("--samplers", syntheticSamplers, "Comma-separated (default: random and every TPE variant)");
+    syntheticCommand->add_option("--seeds", seeds)->check(CLI::PositiveNumber);
+    syntheticCommand->add_option("--at", counts, "Trial counts")->delimiter(',');
     CLI11_PARSE(app, argc, argv);
 
-    if (run->parsed()) {
+    auto splitList = [](const std::string& text) {
         std::vector<std::string> names;
-        std::stringstream list(samplers);
+        std::stringstream list(text);
         for (std::string name; std::getline(list, name, ',');) names.push_back(name);
-        return runSamplers(data, out, names, seeds, trials, iterations, workers);
+        return names;
+    };
+    if (budgetCommand->parsed()) {
+        budget.methods = splitList(methods);
+        return runBudget(data, out, budget);
     }
+    if (budgetReportCommand->parsed()) return budgetReport(out, fractions);
+    if (syntheticCommand->parsed()) {
+        return syntheticStudy(syntheticSamplers.empty() ? allVariants() : splitList(syntheticSamplers), seeds, counts);
+    }
+
+    if (run->parsed()) return runSamplers(data, out, splitList(samplers), seeds, trials, iterations, workers);
     if (reportCommand->parsed()) return report(out, counts);
     const ExperimentConfig config = benchmarkConfig("optuna", 1, trials, iterations, workers);
     std::filesystem::create_directories(out);

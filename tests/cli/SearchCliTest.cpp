@@ -10,6 +10,7 @@
 
 #include <map>
 
+#include "core/storage/ExperimentStore.h"
 #include "tests/support/CliRunner.h"
 #include "tests/support/DatasetFixture.h"
 #include "tests/support/ExperimentStatus.h"
@@ -102,18 +103,22 @@ private Q_SLOTS:
         QProcess search;
         search.start(PERFNAS_CLI_PATH, {"search", "--config", QString::fromStdString(config.string()), "--db", db});
         QVERIFY(search.waitForStarted());
-        QJsonObject before;
-        // Promoted trials train for about a second: wait for a promotion and any running trial.
-        auto promotedRunning = [&before] {
+        // Promoted trials train for about a second: wait for a promotion and any running trial,
+        // reading the file directly (a `perfnas status` per poll is too slow on a loaded machine
+        // to catch that window).
+        auto promotedRunning = [&db] {
+            auto store = perfnas::ExperimentStore::open(db.toStdString(), perfnas::ExperimentStore::Access::ReadOnly);
+            auto trials = store ? (*store)->trials() : perfnas::Result<std::vector<perfnas::TrialRecord>>(store.error());
+            if (!trials) return false;
             bool promoted = false;
             bool running = false;
-            for (const auto& [id, trial] : trialsById(before)) {
-                promoted = promoted || trial["rung"].toInt() >= 1;
-                running = running || trial["state"].toString() == "running";
+            for (const perfnas::TrialRecord& trial : *trials) {
+                promoted = promoted || trial.rung >= 1;
+                running = running || trial.state == perfnas::TrialState::Running;
             }
             return promoted && running;
         };
-        QTRY_VERIFY_WITH_TIMEOUT((before = statusOf(db), promotedRunning()), 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(promotedRunning(), 120000);
         search.kill();
         QVERIFY(search.waitForFinished());
 

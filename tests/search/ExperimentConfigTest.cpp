@@ -57,6 +57,21 @@ private Q_SLOTS:
         QVERIFY2(config.error().message.find(message.toStdString()) != std::string::npos, config.error().message.c_str());
     }
 
+    void samplerVariantsAreReadAndNamed() {
+        auto config = ExperimentConfig::fromJson(R"({"sampler": {"good_weights": "uniform", "selection": "per_dimension"}})", {});
+        QVERIFY2(config, config ? "" : config.error().message.c_str());
+        QVERIFY(config->tpe.goodWeights == GoodWeights::Uniform);
+        QVERIFY(config->tpe.selection == CandidateSelection::PerDimension);
+        QVERIFY(ExperimentConfig{}.tpe.selection == CandidateSelection::Multivariate);
+        auto rebuilt = ExperimentConfig::fromJson(config->toJson(), {});
+        QVERIFY(rebuilt && rebuilt->tpe.selection == CandidateSelection::PerDimension);
+        auto bad = ExperimentConfig::fromJson(R"({"sampler": {"selection": "joint"}})", {});
+        QVERIFY(!bad);
+        QVERIFY2(bad.error().message.find("sampler.selection: expected \"summed\"") != std::string::npos &&
+                     bad.error().message.find("\"joint\"") != std::string::npos,
+                 bad.error().message.c_str());
+    }
+
     void storedFormRebuildsTheSameConfig() {
         auto config = ExperimentConfig::fromFile(PERFNAS_SOURCE_DIR "/resources/examples/paper-experiment.json");
         QVERIFY(config);
