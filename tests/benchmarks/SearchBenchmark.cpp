@@ -205,6 +205,34 @@ std::optional<FeatureSet> loadFeatures(const fs::path& data) {
     return std::move(loaded->features);
 }
 
+struct FinishedRun {
+    RunReport report;
+    ExperimentSummary summary;
+};
+
+// One experiment in a fresh OUT/NAME.sqlite, run to its end; nullopt after printing the error.
+std::optional<FinishedRun> runFresh(const fs::path& out, const ExperimentConfig& config, const FeatureSet& features,
+                                    TrialExecutor& executor) {
+    const fs::path file = out / (config.name + ".sqlite");
+    std::error_code ignored;
+    fs::remove(file, ignored);
+    fs::remove_all(ExperimentPlanner::checkpointRoot(file), ignored);
+    auto store = ExperimentPlanner::create(file, config, DatasetLoader::contentDigest(features));
+    if (!store) {
+        std::fprintf(stderr, "search_benchmark: %s\n", store.error().message.c_str());
+        return std::nullopt;
+    }
+    ExperimentRunner runner(**store, executor);
+    auto report = runner.run();
+    auto summary = report ? ExperimentSummary::load(**store) : Result<ExperimentSummary>(report.error());
+    if (!summary) {
+        std::fprintf(stderr, "search_benchmark: %s\n", summary.error().message.c_str());
+        return std::nullopt;
+    }
+    fs::remove_all(ExperimentPlanner::checkpointRoot(file), ignored);
+    return FinishedRun{*report, std::move(*summary)};
+}
+
 // Seed-major order (every method once per seed before the next seed), so that slow spells of a
 // shared machine do not fall on one method.
 int runBudget(const fs::path& data, const fs::path& out, const BudgetOptions& options) {
@@ -224,26 +252,11 @@ int runBudget(const fs::path& data, const fs::path& out, const BudgetOptions& op
             config.name = method->name + "-" + std::to_string(seed);
             config.searchMaxMinutes = options.minutes;
             if (method->rungs) config.fidelity = options.fidelity;
-            const fs::path file = out / (config.name + ".sqlite");
-            std::error_code ignored;
-            fs::remove(file, ignored);
-            fs::remove_all(ExperimentPlanner::checkpointRoot(file), ignored);
-            auto store = ExperimentPlanner::create(file, config, DatasetLoader::contentDigest(*features));
-            if (!store) {
-                std::fprintf(stderr, "search_benchmark: %s\n", store.error().message.c_str());
-                return 1;
-            }
             TimelineExecutor executor(*features, out / (config.name + ".timeline"));
-            ExperimentRunner runner(**store, executor);
-            auto report = runner.run();
-            if (!report) {
-                std::fprintf(stderr, "search_benchmark: %s\n", report.error().message.c_str());
-                return 1;
-            }
-            auto summary = ExperimentSummary::load(**store);
+            const auto run = runFresh(out, config, *features, executor);
+            if (!run) return 1;
             std::fprintf(stderr, "%-9s seed %d: %d trials, hypervolume %.4f\n", method->name.c_str(), seed,
-                         report->trialsFinished, summary->hypervolume);
-            fs::remove_all(ExperimentPlanner::checkpointRoot(file), ignored);
+                         run->report.trialsFinished, run->summary.hypervolume);
         }
     }
     return 0;
@@ -258,33 +271,19 @@ int runSamplers(const fs::path& data, const fs::path& out, const std::vector<std
     for (const std::string& sampler : samplers) {
         for (int seed = 1; seed <= seeds; ++seed) {
             const ExperimentConfig config = benchmarkConfig(sampler, static_cast<std::uint64_t>(seed), trials, iterations, workers);
-            const fs::path file = out / (config.name + ".sqlite");
-            std::error_code ignored;
-            fs::remove(file, ignored);
-            fs::remove_all(ExperimentPlanner::checkpointRoot(file), ignored);
-            auto store = ExperimentPlanner::create(file, config, DatasetLoader::contentDigest(*features));
-            if (!store) {
-                std::fprintf(stderr, "search_benchmark: %s\n", store.error().message.c_str());
-                return 1;
-            }
             const auto started = std::chrono::steady_clock::now();
-            ExperimentRunner runner(**store, executor);
-            auto report = runner.run();
-            if (!report) {
-                std::fprintf(stderr, "search_benchmark: %s\n", report.error().message.c_str());
-                return 1;
-            }
-            auto summary = ExperimentSummary::load(**store);
+            const auto run = runFresh(out, config, *features, executor);
+            if (!run) return 1;
             std::ofstream sequence(out / (config.name + ".jsonl"), std::ios::trunc);
-            for (const TrialRecord& trial : summary->trials) {
+            for (const TrialRecord& trial : run->summary.trials) {
                 if (trial.state == TrialState::Finished) {
                     sequence << json{{"top1", trial.validationTop1}, {"mfpops", trial.mfpops}}.dump() << '\n';
                 }
             }
             std::fprintf(stderr, "%-8s seed %d: %d trials in %.0f s, hypervolume %.4f (memo: %d evaluations, %d hits so far)\n",
-                         sampler.c_str(), seed, report->trialsFinished,
+                         sampler.c_str(), seed, run->report.trialsFinished,
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
-                         summary->hypervolume, executor.evaluations, executor.hits);
+                         run->summary.hypervolume, executor.evaluations, executor.hits);
         }
     }
     return 0;
