@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's run command: set up a fresh Debian 12 machine, build, and run the main job on the
 # embedded default, the synthesized demo dataset: synthesize it, then the method end to end with
-# small budgets (resources/examples/demo-experiment.json): search (12 trials), freeze the best-shared
-# suggestion, search the reduced space (refinement, 6 trials), fine-tune the Pareto models, status.
+# small budgets (resources/examples/demo-experiment.json): search (rungs, 3.5 minutes), freeze the
+# best-shared suggestion, search the reduced space (refinement, 3.5 minutes), fine-tune the Pareto
+# models, status.
 # Re-running resumes the same experiment file and skips what is done. With a display (and
 # PERFNAS_HEADLESS unset), it opens the studio on the demo experiment instead.
 set -euo pipefail
