@@ -1,5 +1,5 @@
 #pragma once
-// Shared conventions of the perfnas commands (design.md "The CLI"): exit status 0 on success,
+// Shared conventions of the perfnas commands (docs/cli.md): exit status 0 on success,
 // 2 for bad usage or bad input, 1 for other failures; errors go to stderr naming what and why.
 
 #include <CLI/CLI.hpp>
@@ -62,7 +62,7 @@ struct OpenedExperiment {
 Result<OpenedExperiment> openExperiment(const std::string& file,
                                         ExperimentStore::Access access = ExperimentStore::Access::ReadWrite);
 
-// `perfnas status`'s JSON document (design.md) and its human-readable form.
+// `perfnas status`'s JSON document (docs/cli.md) and its human-readable form.
 nlohmann::json statusJson(const ExperimentSummary& summary);
 void printStatus(const ExperimentSummary& summary, std::ostream& out);
 

@@ -1,4 +1,4 @@
-// perfnas: the headless command-line interface (design.md "The CLI").
+// perfnas: the headless command-line interface (docs/cli.md).
 #include <algorithm>
 #include <iostream>
 

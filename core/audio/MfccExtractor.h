@@ -1,5 +1,5 @@
 #pragma once
-// MfccExtractor: the 40x32 MFCC matrix of a one-second 16 kHz clip, exactly as design.md defines it
+// MfccExtractor: the 40x32 MFCC matrix of a one-second 16 kHz clip, exactly as docs/method.md defines it
 // (torchaudio 0.13 transforms.MFCC semantics). One instance per thread: compute() uses scratch
 // buffers; constructing one precomputes the window, mel filters and DCT (~0.1 ms).
 

@@ -1,4 +1,4 @@
-// Reference: the paper, Section III, Eq. 1 (FPOPS) and Eq. 2 (parameters); design.md "Cost".
+// Reference: the paper, Section III, Eq. 1 (FPOPS) and Eq. 2 (parameters); docs/method.md, Definitions.
 #include "core/model/CostModel.h"
 
 #include <algorithm>

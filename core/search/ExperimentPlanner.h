@@ -1,5 +1,5 @@
 #pragma once
-// ExperimentPlanner: creates experiment files and their phases (design.md, the method): the first
+// ExperimentPlanner: creates experiment files and their phases (docs/method.md, the method): the first
 // phase (optimizer search or search), refinement phases from freezes, the phases a config asks for
 // automatically, and fine-tuning of the frontier. Every change is committed to the store before
 // the call returns; the runner then executes whatever phase is not finished.

@@ -1,5 +1,5 @@
 #pragma once
-// Pareto frontier and hypervolume, as design.md defines them. Objectives are minimized.
+// Pareto frontier and hypervolume, as docs/method.md defines them. Objectives are minimized.
 // Pareto-optimal: no other point is <= in every objective and < in one (equal points are all
 // optimal). Hypervolume is the 2-D area dominated by the points inside the reference box.
 #include <cstddef>

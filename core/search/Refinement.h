@@ -1,5 +1,5 @@
 #pragma once
-// Refinement (design.md, step 5): for every (unit, parameter) still free in the current space,
+// Refinement (docs/method.md, step 4): for every (unit, parameter) still free in the current space,
 // the most common value among the Pareto-optimal candidates that had the parameter free when
 // they were sampled, and its share of them. Freezing the suggestions with a high share shrinks
 // the space for the next phase.

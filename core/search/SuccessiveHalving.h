@@ -4,7 +4,7 @@
 // halving (ASHA, Li et al., MLSys 2020) promotes a trial that finished rung k to rung k+1 once it
 // ranks in the top floor(n_k / eta) of the n_k trials that finished rung k. With two objectives the
 // ranking is non-domination in (1 - validation TOP-1, log10 cost) and, inside a front, hypervolume
-// contribution: the area a point adds is what the search is judged by (design's hypervolume),
+// contribution: the area a point adds is what the search is judged by (docs/method.md),
 // whereas crowding distance gives both ends of every front an infinite score, so a tiny model at
 // chance accuracy would always win a promotion slot. Plain functions of plain values.
 #include <optional>

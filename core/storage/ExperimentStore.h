@@ -16,7 +16,7 @@
 namespace perfnas {
 
 enum class TrialState { Queued, Running, Finished, Failed, Diverged, Cancelled };
-std::string trialStateName(TrialState state);  // "queued", "running", ... (design.md)
+std::string trialStateName(TrialState state);  // "queued", "running", ... (docs/experiment-file.md)
 std::optional<TrialState> parseTrialState(const std::string& name);
 
 enum class PhaseKind { Optimizer, Search, Refinement, Finetune };
@@ -71,7 +71,7 @@ struct TrialRecord {
     double seconds = 0.0;               // training wall-clock
     std::int64_t startedAt = 0;         // Unix seconds
     std::int64_t finishedAt = 0;
-    std::string curveJson;              // [{"iteration", "train_loss", "val_loss", "val_top1"}, ...]
+    std::string curveJson;              // [{"iteration", "training_loss", "validation_loss", "validation_top1"}, ...]
     std::string checkpointPath;
     std::string error;                  // reason for Failed / Diverged / Cancelled
     std::string host;                   // where it ran ("inprocess", a hostname, a Slurm job id)

@@ -1,4 +1,4 @@
-// AudioDecoder on bad input and on every format design.md promises. All files are written at run
+// AudioDecoder on bad input and on every format docs/architecture.md promises. All files are written at run
 // time with libsndfile into a QTemporaryDir, so the cases document exactly what each file holds.
 
 #include <QTemporaryDir>
@@ -231,7 +231,7 @@ private Q_SLOTS:
         QVERIFY(std::abs(level - 0.5 / std::sqrt(2.0)) < 0.01);
     }
 
-    // Formats design.md names: WAV of any PCM or float subtype, FLAC, OGG (Vorbis, lossy).
+    // Formats docs/architecture.md names: WAV of any PCM or float subtype, FLAC, OGG (Vorbis, lossy).
     void formatsDecode_data() {
         QTest::addColumn<int>("format");
         QTest::addColumn<double>("tolerance");  // max |decoded - written|: the format's resolution

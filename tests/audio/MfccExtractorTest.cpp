@@ -1,4 +1,4 @@
-// MfccExtractor against torchaudio 0.13 (the oracle of design.md): golden matrices for the fixture
+// MfccExtractor against torchaudio 0.13 (the oracle of docs/method.md): golden matrices for the fixture
 // clips come from tests/audio/make_mfcc_golden.py; the clips from tests/audio/make_fixture_clips.sh.
 // The Python-free cases check closed forms and an independent double-precision DFT implementation.
 
@@ -63,7 +63,7 @@ std::vector<float> readGoldenCsv(const QString& path, QString* problem) {
     return values;
 }
 
-// design.md's MFCC written the slow, obvious way in double precision (direct DFT, dense mel
+// docs/method.md's MFCC written the slow, obvious way in double precision (direct DFT, dense mel
 // matrix, dense DCT) — an implementation independent of MfccExtractor's KissFFT and sparse filters.
 std::vector<double> referenceMfcc(const std::vector<float>& clip, int n) {
     constexpr int hop = 512;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the golden MFCC matrices for the fixture clips in tests/data/audio/.
 
-The oracle is torchaudio 0.13's transforms.MFCC with the settings of design.md:
+The oracle is torchaudio 0.13's transforms.MFCC with the settings of docs/method.md:
     MFCC(sample_rate=16000, n_mfcc=40,
          melkwargs={"n_fft": 2048, "hop_length": 512, "n_mels": 40, "mel_scale": "htk"})
 Each fixture is read with the standard `wave` module (16-bit PCM, mono, 16 kHz; int16 / 32768),
@@ -42,7 +42,7 @@ def read_clip(path: pathlib.Path) -> np.ndarray:
 def main() -> None:
     print(f"torch {torch.__version__}, torchaudio {torchaudio.__version__}")
     if not torchaudio.__version__.startswith("0.13"):
-        print("warning: design.md's oracle is torchaudio 0.13", file=sys.stderr)
+        print("warning: docs/method.md's oracle is torchaudio 0.13", file=sys.stderr)
     mfcc = torchaudio.transforms.MFCC(
         sample_rate=SAMPLE_RATE_HZ,
         n_mfcc=40,

@@ -289,7 +289,7 @@ int runSamplers(const fs::path& data, const fs::path& out, const std::vector<std
     return 0;
 }
 
-// Hypervolume (design.md) of the first n results of a sequence file.
+// Hypervolume (docs/method.md) of the first n results of a sequence file.
 std::vector<double> hypervolumesAt(const fs::path& sequenceFile, const std::vector<int>& counts, Point2 reference) {
     std::vector<Point2> points;
     std::ifstream in(sequenceFile);
@@ -363,7 +363,9 @@ int report(const fs::path& out, const std::vector<int>& counts) {
         const std::string sampler = name.substr(0, name.rfind('-'));
         bySampler[sampler].push_back(hypervolumesAt(entry.path(), counts, reference));
     }
-    std::printf("hypervolume (design.md: error x log10 MFPOPS, reference (%.2f, %.3f)), median over seeds\n", reference.x,
+    std::printf("hypervolume (docs/method.md: error x log10 MFPOPS, reference (%.2f, %.3f)), "
+                "median over seeds\n",
+                reference.x,
                 reference.y);
     std::printf("%-10s %6s", "sampler", "seeds");
     for (int count : counts) std::printf(" %10s", ("after " + std::to_string(count)).c_str());

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Times torchaudio 0.13's MFCC (design.md's settings) on the clips that mfcc_benchmark dumped.
+"""Times torchaudio 0.13's MFCC (docs/method.md's settings) on the clips that mfcc_benchmark dumped.
 
 The input is the raw float32 file written by `mfcc_benchmark --dump FILE` (N x 16000 samples), so
 both sides see identical clips. For each thread count (torch.set_num_threads) it times:

@@ -1,4 +1,4 @@
-// Black-box checks of the perfnas command line (design.md "The CLI"): exit codes, output shapes.
+// Black-box checks of the perfnas command line (docs/cli.md): exit codes, output shapes.
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>

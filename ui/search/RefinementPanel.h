@@ -1,5 +1,5 @@
 #pragma once
-// RefinementPanel: the refinement suggestions of the latest phase (design.md step 5) with their
+// RefinementPanel: the refinement suggestions of the latest phase (docs/method.md step 4) with their
 // share as a bar, a Freeze button per suggestion and one for a multi-selection, and the parameters
 // already frozen (locked). It only requests: freezeRequested carries the chosen values. GUI thread.
 #include <QWidget>
