@@ -183,7 +183,9 @@ Result<ExperimentConfig> ExperimentConfig::fromJson(const std::string& text, con
             .optional("constant_liar", config.tpe.constantLiar);
         std::string goodWeights = goodWeightsName(config.tpe.goodWeights);
         std::string selection = candidateSelectionName(config.tpe.selection);
-        samplerFields.optional("good_weights", goodWeights).optional("selection", selection);
+        samplerFields.optional("good_weights", goodWeights)
+            .optional("selection", selection)
+            .optional("log_cost", config.tpe.logCost);
         if (auto status = samplerFields.finish(); !status) return status.error();
         const auto parsedWeights = parseGoodWeights(goodWeights);
         if (!parsedWeights) {
@@ -280,7 +282,8 @@ std::string ExperimentConfig::toJson() const {
           {"prior_weight", tpe.priorWeight},
           {"constant_liar", tpe.constantLiar},
           {"good_weights", goodWeightsName(tpe.goodWeights)},
-          {"selection", candidateSelectionName(tpe.selection)}}},
+          {"selection", candidateSelectionName(tpe.selection)},
+          {"log_cost", tpe.logCost}}},
         {"training", json::parse(training.toJson())},
         {"finetune", json::parse(finetune.toJson())},
         {"search", {{"trials", searchTrials}, {"max_minutes", searchMaxMinutes}, {"train_seed", trainSeed}}},

@@ -163,7 +163,7 @@ Result<std::optional<TrialRecord>> PhaseRun::proposal(const ExperimentSummary& s
                                 .history = history.observations,
                                 .running = history.running,
                                 .excluded = history.excluded};
-        if (!optimizer) {
+        if (!optimizer && config.tpe.logCost) {
             const Point2 reference = summary.reference();
             context.reference = {reference.x, reference.y};
         }

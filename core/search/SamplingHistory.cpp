@@ -13,8 +13,10 @@ bool belongs(const ExperimentSummary& summary, const TrialRecord& trial, bool op
     return (owner->kind == PhaseKind::Optimizer) == optimizer;
 }
 
-// The plane the product reports (frontier chart, hypervolume): cost on a log scale.
-double log10Cost(const ExperimentSummary& summary, const TrialRecord& trial) {
+// The cost objective: on a log scale (the plane of the frontier chart and the hypervolume) when
+// the sampler is set so, else linear.
+double costObjective(const ExperimentSummary& summary, const TrialRecord& trial) {
+    if (!summary.config.tpe.logCost) return summary.costOf(trial);
     return std::log10(std::max(summary.costOf(trial), 1e-12));
 }
 
@@ -23,7 +25,7 @@ double log10Cost(const ExperimentSummary& summary, const TrialRecord& trial) {
 Observation divergedObservation(const ExperimentSummary& summary, const TrialRecord& trial,
                                 bool optimizer) {
     Observation observation{.configuration = trial.configuration, .objectives = {1.0}};
-    if (!optimizer) observation.objectives.push_back(log10Cost(summary, trial));
+    if (!optimizer) observation.objectives.push_back(costObjective(summary, trial));
     observation.constraintViolation = 1.0;
     return observation;
 }
@@ -68,7 +70,7 @@ SamplingHistory SamplingHistory::of(const ExperimentSummary& summary, bool optim
         }
         Observation observation{.configuration = trial.configuration};
         observation.objectives = {1.0 - top1};
-        if (!optimizer) observation.objectives.push_back(log10Cost(summary, trial));
+        if (!optimizer) observation.objectives.push_back(costObjective(summary, trial));
         if (summary.config.minTop1)
             observation.constraintViolation = std::max(0.0, *summary.config.minTop1 - top1);
         history.observations.push_back(std::move(observation));

@@ -40,7 +40,10 @@ struct TpeSettings {
     double priorWeight = 1.0;    // weight of the uniform prior component in each estimator
     bool constantLiar = true;
     GoodWeights goodWeights = GoodWeights::Hypervolume;
-    CandidateSelection selection = CandidateSelection::Multivariate;
+    CandidateSelection selection = CandidateSelection::Summed;
+    // true: the sampler sees log10 cost and the hypervolume's reference at the seed (the plane the
+    // product reports); false: linear cost, reference from the history (docs/method.md, The sampler).
+    bool logCost = false;
 };
 
 class TpeSampler final : public Sampler {

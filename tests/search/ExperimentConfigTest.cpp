@@ -58,11 +58,13 @@ private Q_SLOTS:
     }
 
     void samplerVariantsAreReadAndNamed() {
-        auto config = ExperimentConfig::fromJson(R"({"sampler": {"good_weights": "uniform", "selection": "per_dimension"}})", {});
+        auto config = ExperimentConfig::fromJson(
+            R"({"sampler": {"good_weights": "uniform", "selection": "per_dimension", "log_cost": true}})", {});
         QVERIFY2(config, config ? "" : config.error().message.c_str());
         QVERIFY(config->tpe.goodWeights == GoodWeights::Uniform);
         QVERIFY(config->tpe.selection == CandidateSelection::PerDimension);
-        QVERIFY(ExperimentConfig{}.tpe.selection == CandidateSelection::Multivariate);
+        QVERIFY(config->tpe.logCost);
+        QVERIFY(ExperimentConfig{}.tpe.selection == CandidateSelection::Summed && !ExperimentConfig{}.tpe.logCost);
         auto rebuilt = ExperimentConfig::fromJson(config->toJson(), {});
         QVERIFY(rebuilt && rebuilt->tpe.selection == CandidateSelection::PerDimension);
         auto bad = ExperimentConfig::fromJson(R"({"sampler": {"selection": "joint"}})", {});
