@@ -50,7 +50,8 @@ struct DatasetArguments {
     SplitRule splitRule = SplitRule::ListsThenHash;
 };
 // `dataOption`: "DIR" for a positional folder, or "--data" for an option.
-void addDatasetArguments(CLI::App& command, DatasetArguments& arguments, const std::string& dataOption);
+void addDatasetArguments(CLI::App& command, DatasetArguments& arguments,
+                         const std::string& dataOption);
 // Loads with progress on stderr (unless quiet).
 Result<LoadedDataset> loadDataset(DatasetArguments& arguments, bool quiet);
 
@@ -59,8 +60,8 @@ struct OpenedExperiment {
     std::unique_ptr<ExperimentStore> store;
     ExperimentSummary summary;
 };
-Result<OpenedExperiment> openExperiment(const std::string& file,
-                                        ExperimentStore::Access access = ExperimentStore::Access::ReadWrite);
+Result<OpenedExperiment> openExperiment(
+    const std::string& file, ExperimentStore::Access access = ExperimentStore::Access::ReadWrite);
 
 // `perfnas status`'s JSON document (docs/cli.md) and its human-readable form.
 nlohmann::json statusJson(const ExperimentSummary& summary);

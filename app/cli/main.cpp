@@ -29,10 +29,13 @@ int main(int argc, char** argv) {
 
     // CLI11 would call an unknown command an unexpected argument; name it instead.
     const auto commands = app.get_subcommands([](const CLI::App*) { return true; });
-    const bool known = argc > 1 && std::any_of(commands.begin(), commands.end(),
-                                               [&](const CLI::App* command) { return command->get_name() == argv[1]; });
+    const bool known =
+        argc > 1 && std::any_of(commands.begin(), commands.end(), [&](const CLI::App* command) {
+            return command->get_name() == argv[1];
+        });
     if (argc > 1 && argv[1][0] != '-' && !known) {
-        std::cerr << "perfnas: unknown command '" << argv[1] << "' (run perfnas --help for the list)\n";
+        std::cerr << "perfnas: unknown command '" << argv[1]
+                  << "' (run perfnas --help for the list)\n";
         return perfnas::cli::kExitBadInput;
     }
     try {

@@ -1,7 +1,7 @@
 #pragma once
-// MfccExtractor: the 40x32 MFCC matrix of a one-second 16 kHz clip, exactly as docs/method.md defines it
-// (torchaudio 0.13 transforms.MFCC semantics). One instance per thread: compute() uses scratch
-// buffers; constructing one precomputes the window, mel filters and DCT (~0.1 ms).
+// MfccExtractor: the 40x32 MFCC matrix of a one-second 16 kHz clip, exactly as docs/method.md
+// defines it (torchaudio 0.13 transforms.MFCC semantics). One instance per thread: compute() uses
+// scratch buffers; constructing one precomputes the window, mel filters and DCT (~0.1 ms).
 
 #include <cstddef>
 #include <memory>

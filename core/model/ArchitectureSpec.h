@@ -1,8 +1,8 @@
 #pragma once
-// ArchitectureSpec: a keyword-spotting CNN in docs/architecture.md's JSON form — input size, classes,
-// and a chain of conv units (conv -> batch-norm -> ReLU, "same" padding), followed by global
-// average pooling and a linear classifier. Parsing rejects unknown keys and impossible shapes with
-// a message naming the unit and field. A plain value type.
+// ArchitectureSpec: a keyword-spotting CNN in docs/architecture.md's JSON form — input size,
+// classes, and a chain of conv units (conv -> batch-norm -> ReLU, "same" padding), followed by
+// global average pooling and a linear classifier. Parsing rejects unknown keys and impossible
+// shapes with a message naming the unit and field. A plain value type.
 
 #include <array>
 #include <string>

@@ -13,14 +13,16 @@ using nlohmann::json;
 
 namespace {
 
-Result<ArchitectureSpec> readSeed(const json& value, const std::string& where, const fs::path& baseFolder) {
+Result<ArchitectureSpec> readSeed(const json& value, const std::string& where,
+                                  const fs::path& baseFolder) {
     if (value.is_object()) {
         auto spec = ArchitectureSpec::fromJson(value.dump());
         if (!spec) return makeError(ErrorCode::InvalidInput, where + ": " + spec.error().message);
         return spec;
     }
     if (!value.is_string()) {
-        return makeError(ErrorCode::InvalidInput, where + ": expected \"paper\", a spec file path or a spec object");
+        return makeError(ErrorCode::InvalidInput,
+                         where + ": expected \"paper\", a spec file path or a spec object");
     }
     const std::string name = value.get<std::string>();
     if (name == "paper") return ArchitectureSpec::paperSeed();
@@ -29,10 +31,12 @@ Result<ArchitectureSpec> readSeed(const json& value, const std::string& where, c
     return ArchitectureSpec::fromFile(file.string());
 }
 
-Result<TrainingParams> readTraining(const json& value, const TrainingParams& defaults, const std::string& where) {
+Result<TrainingParams> readTraining(const json& value, const TrainingParams& defaults,
+                                    const std::string& where) {
     // Start from `defaults`, then apply the fields the file gives.
     json merged = json::parse(defaults.toJson());
-    if (!value.is_object()) return makeError(ErrorCode::InvalidInput, where + ": expected a JSON object");
+    if (!value.is_object())
+        return makeError(ErrorCode::InvalidInput, where + ": expected a JSON object");
     for (const auto& [key, field] : value.items()) {
         if (key == "augmentation" && field.is_object()) {
             for (const auto& [innerKey, inner] : field.items()) merged[key][innerKey] = inner;
@@ -45,7 +49,8 @@ Result<TrainingParams> readTraining(const json& value, const TrainingParams& def
     return params;
 }
 
-Result<OptimizerSpace> readOptimizerSpace(const json& value, const std::string& where, int& trials) {
+Result<OptimizerSpace> readOptimizerSpace(const json& value, const std::string& where,
+                                          int& trials) {
     OptimizerSpace space;
     std::vector<double> learningRate = {space.learningRate.min, space.learningRate.max};
     std::vector<double> batchSizes = space.batchSize.choices;
@@ -56,7 +61,8 @@ Result<OptimizerSpace> readOptimizerSpace(const json& value, const std::string& 
         .optional("batch", batchSizes)
         .optional("iterations", iterations);
     if (auto status = fields.finish(); !status) return status.error();
-    if (learningRate.size() != 2) return makeError(ErrorCode::InvalidInput, where + ".lr: expected [min, max]");
+    if (learningRate.size() != 2)
+        return makeError(ErrorCode::InvalidInput, where + ".lr: expected [min, max]");
     space.learningRate = Domain::logUniform(learningRate[0], learningRate[1]);
     space.batchSize = Domain::choice(batchSizes);
     space.iterations = Domain::choice(iterations);
@@ -68,7 +74,9 @@ Result<OptimizerSpace> readOptimizerSpace(const json& value, const std::string& 
 
 }  // namespace
 
-std::string costMetricName(CostMetric metric) { return metric == CostMetric::Params ? "params" : "mfpops"; }
+std::string costMetricName(CostMetric metric) {
+    return metric == CostMetric::Params ? "params" : "mfpops";
+}
 
 int ExperimentConfig::effectiveThreadsPerTrial() const {
     if (threadsPerTrial > 0) return threadsPerTrial;
@@ -77,50 +85,70 @@ int ExperimentConfig::effectiveThreadsPerTrial() const {
 }
 
 Status ExperimentConfig::validate() const {
-    auto fail = [](const std::string& message) -> Status { return makeError(ErrorCode::InvalidInput, message); };
-    if (auto status = seed.validate(); !status) return fail("seed_architecture: " + status.error().message);
+    auto fail = [](const std::string& message) -> Status {
+        return makeError(ErrorCode::InvalidInput, message);
+    };
+    if (auto status = seed.validate(); !status)
+        return fail("seed_architecture: " + status.error().message);
     if (auto status = space.validate(); !status) return fail("space: " + status.error().message);
     if (searchTrials <= 0) return fail("search.trials: must be positive");
     if (refinementTrials < 0) return fail("refinement.trials: must be >= 0");
-    if (optimizerSpace && optimizerTrials <= 0) return fail("optimizer_search.trials: must be positive");
+    if (optimizerSpace && optimizerTrials <= 0)
+        return fail("optimizer_search.trials: must be positive");
     if (searchMaxMinutes < 0) return fail("search.max_minutes: must be >= 0");
-    if (fidelity && (fidelity->minIterations < 1 || fidelity->maxIterations <= fidelity->minIterations)) {
+    if (fidelity &&
+        (fidelity->minIterations < 1 || fidelity->maxIterations <= fidelity->minIterations)) {
         return fail("fidelity: expected 1 <= min_iterations < max_iterations, got " +
-                    std::to_string(fidelity->minIterations) + " and " + std::to_string(fidelity->maxIterations));
+                    std::to_string(fidelity->minIterations) + " and " +
+                    std::to_string(fidelity->maxIterations));
     }
     if (fidelity && fidelity->eta < 2) return fail("fidelity.eta: must be at least 2");
     if (fidelity && fidelity->rungIterations().size() < 2) {
-        return fail("fidelity: max_iterations / eta must be at least min_iterations, or there is only one rung");
+        return fail(
+            "fidelity: max_iterations / eta must be at least min_iterations, or there is only one "
+            "rung");
     }
     if (autoRefinementRounds < 0) return fail("refinement.auto_rounds: must be >= 0");
-    if (!(autoMinimumShare > 0.0 && autoMinimumShare <= 1.0)) return fail("refinement.min_share: must be in (0, 1]");
+    if (!(autoMinimumShare > 0.0 && autoMinimumShare <= 1.0))
+        return fail("refinement.min_share: must be in (0, 1]");
     if (workers < 1) return fail("execution.workers: must be at least 1");
     if (threadsPerTrial < 0) return fail("execution.threads_per_trial: must be >= 0");
-    if (sampler != "tpe" && sampler != "random") return fail("sampler.kind: expected \"tpe\" or \"random\", got \"" + sampler + "\"");
+    if (sampler != "tpe" && sampler != "random")
+        return fail("sampler.kind: expected \"tpe\" or \"random\", got \"" + sampler + "\"");
     if (backend != "inprocess" && backend != "subprocess" && backend != "slurm") {
-        return fail("execution.backend: expected \"inprocess\", \"subprocess\" or \"slurm\", got \"" + backend + "\"");
+        return fail(
+            "execution.backend: expected \"inprocess\", \"subprocess\" or \"slurm\", got \"" +
+            backend + "\"");
     }
     if (slurm.cpusPerTrial < 1) return fail("execution.slurm.cpus_per_trial: must be at least 1");
     if (maxMfpops && !(*maxMfpops > 0)) return fail("constraints.max_mfpops: must be positive");
-    if (minTop1 && !(*minTop1 >= 0 && *minTop1 <= 1)) return fail("constraints.min_top1: must be a fraction in [0, 1]");
-    if (tpe.startupTrials < 0 || tpe.eiCandidates < 1 || !(tpe.gammaFraction > 0 && tpe.gammaFraction < 1) ||
-        tpe.gammaMax < 1 || tpe.priorWeight <= 0) {
-        return fail("sampler: startup_trials >= 0, ei_candidates >= 1, 0 < gamma < 1, gamma_max >= 1, prior_weight > 0");
+    if (minTop1 && !(*minTop1 >= 0 && *minTop1 <= 1))
+        return fail("constraints.min_top1: must be a fraction in [0, 1]");
+    if (tpe.startupTrials < 0 || tpe.eiCandidates < 1 ||
+        !(tpe.gammaFraction > 0 && tpe.gammaFraction < 1) || tpe.gammaMax < 1 ||
+        tpe.priorWeight <= 0) {
+        return fail(
+            "sampler: startup_trials >= 0, ei_candidates >= 1, 0 < gamma < 1, gamma_max >= 1, "
+            "prior_weight > 0");
     }
     if (seed.classes != static_cast<int>(dataset.classNames().size())) {
-        return fail("seed_architecture.classes is " + std::to_string(seed.classes) + " but the dataset selects " +
-                    std::to_string(dataset.classNames().size()) + " classes");
+        return fail("seed_architecture.classes is " + std::to_string(seed.classes) +
+                    " but the dataset selects " + std::to_string(dataset.classNames().size()) +
+                    " classes");
     }
     return Done{};
 }
 
-Result<ExperimentConfig> ExperimentConfig::fromJson(const std::string& text, const fs::path& baseFolder,
+Result<ExperimentConfig> ExperimentConfig::fromJson(const std::string& text,
+                                                    const fs::path& baseFolder,
                                                     const std::string& where) {
     auto document = parseJson(text, where);
     if (!document) return document.error();
     ExperimentConfig config;
     JsonFields fields(*document, where);
-    fields.optional("name", config.name).optional("cache_folder", config.cacheFolder).optional("seed", config.randomSeed);
+    fields.optional("name", config.name)
+        .optional("cache_folder", config.cacheFolder)
+        .optional("seed", config.randomSeed);
     const json* dataset = fields.child("dataset");
     const json* seed = fields.child("seed_architecture");
     const json* space = fields.child("space");
@@ -135,7 +163,8 @@ Result<ExperimentConfig> ExperimentConfig::fromJson(const std::string& text, con
     const json* refinement = fields.child("refinement");
     const json* execution = fields.child("execution");
     if (auto status = fields.finish(); !status) return status.error();
-    if (!config.cacheFolder.empty() && config.cacheFolder.is_relative()) config.cacheFolder = baseFolder / config.cacheFolder;
+    if (!config.cacheFolder.empty() && config.cacheFolder.is_relative())
+        config.cacheFolder = baseFolder / config.cacheFolder;
 
     if (dataset) {
         auto options = datasetOptionsFromJson(*dataset, where + ".dataset", baseFolder);
@@ -150,7 +179,8 @@ Result<ExperimentConfig> ExperimentConfig::fromJson(const std::string& text, con
     config.space = SearchSpace::paperDefault(config.seed);
     if (space) {
         auto parsed = SearchSpace::fromJson(space->dump(), config.seed);
-        if (!parsed) return makeError(ErrorCode::InvalidInput, where + ".space: " + parsed.error().message);
+        if (!parsed)
+            return makeError(ErrorCode::InvalidInput, where + ".space: " + parsed.error().message);
         config.space = *parsed;
     }
     if (objective) {
@@ -159,7 +189,9 @@ Result<ExperimentConfig> ExperimentConfig::fromJson(const std::string& text, con
         objectiveFields.optional("cost", cost);
         if (auto status = objectiveFields.finish(); !status) return status.error();
         if (cost != "mfpops" && cost != "params") {
-            return makeError(ErrorCode::InvalidInput, where + ".objective.cost: expected \"mfpops\" or \"params\", got \"" + cost + "\"");
+            return makeError(
+                ErrorCode::InvalidInput,
+                where + ".objective.cost: expected \"mfpops\" or \"params\", got \"" + cost + "\"");
         }
         config.cost = cost == "params" ? CostMetric::Params : CostMetric::Mfpops;
     }
@@ -189,11 +221,18 @@ Result<ExperimentConfig> ExperimentConfig::fromJson(const std::string& text, con
         if (auto status = samplerFields.finish(); !status) return status.error();
         const auto parsedWeights = parseGoodWeights(goodWeights);
         if (!parsedWeights) {
-            return makeError(ErrorCode::InvalidInput, where + ".sampler.good_weights: expected \"uniform\" or \"hypervolume\", got \"" + goodWeights + "\"");
+            return makeError(
+                ErrorCode::InvalidInput,
+                where + ".sampler.good_weights: expected \"uniform\" or \"hypervolume\", got \"" +
+                    goodWeights + "\"");
         }
         const auto parsedSelection = parseCandidateSelection(selection);
         if (!parsedSelection) {
-            return makeError(ErrorCode::InvalidInput, where + ".sampler.selection: expected \"summed\", \"per_dimension\" or \"multivariate\", got \"" + selection + "\"");
+            return makeError(ErrorCode::InvalidInput,
+                             where +
+                                 ".sampler.selection: expected \"summed\", \"per_dimension\" or "
+                                 "\"multivariate\", got \"" +
+                                 selection + "\"");
         }
         config.tpe.goodWeights = *parsedWeights;
         config.tpe.selection = *parsedSelection;
@@ -218,7 +257,8 @@ Result<ExperimentConfig> ExperimentConfig::fromJson(const std::string& text, con
         config.finetune = *params;
     }
     if (optimizer && !optimizer->is_null()) {
-        auto optimizerSpace = readOptimizerSpace(*optimizer, where + ".optimizer_search", config.optimizerTrials);
+        auto optimizerSpace =
+            readOptimizerSpace(*optimizer, where + ".optimizer_search", config.optimizerTrials);
         if (!optimizerSpace) return optimizerSpace.error();
         config.optimizerSpace = *optimizerSpace;
     }
@@ -286,8 +326,12 @@ std::string ExperimentConfig::toJson() const {
           {"log_cost", tpe.logCost}}},
         {"training", json::parse(training.toJson())},
         {"finetune", json::parse(finetune.toJson())},
-        {"search", {{"trials", searchTrials}, {"max_minutes", searchMaxMinutes}, {"train_seed", trainSeed}}},
-        {"refinement", {{"trials", refinementTrials}, {"auto_rounds", autoRefinementRounds}, {"min_share", autoMinimumShare}}},
+        {"search",
+         {{"trials", searchTrials}, {"max_minutes", searchMaxMinutes}, {"train_seed", trainSeed}}},
+        {"refinement",
+         {{"trials", refinementTrials},
+          {"auto_rounds", autoRefinementRounds},
+          {"min_share", autoMinimumShare}}},
         {"execution",
          {{"backend", backend},
           {"workers", workers},
@@ -309,10 +353,11 @@ std::string ExperimentConfig::toJson() const {
                                 {"eta", fidelity->eta}};
     }
     if (optimizerSpace) {
-        document["optimizer_search"] = {{"trials", optimizerTrials},
-                                        {"lr", {optimizerSpace->learningRate.min, optimizerSpace->learningRate.max}},
-                                        {"batch", optimizerSpace->batchSize.choices},
-                                        {"iterations", optimizerSpace->iterations.choices}};
+        document["optimizer_search"] = {
+            {"trials", optimizerTrials},
+            {"lr", {optimizerSpace->learningRate.min, optimizerSpace->learningRate.max}},
+            {"batch", optimizerSpace->batchSize.choices},
+            {"iterations", optimizerSpace->iterations.choices}};
     }
     return document.dump(2);
 }

@@ -1,8 +1,8 @@
 #pragma once
-// ExperimentPlanner: creates experiment files and their phases (docs/method.md, the method): the first
-// phase (optimizer search or search), refinement phases from freezes, the phases a config asks for
-// automatically, and fine-tuning of the frontier. Every change is committed to the store before
-// the call returns; the runner then executes whatever phase is not finished.
+// ExperimentPlanner: creates experiment files and their phases (docs/method.md, the method): the
+// first phase (optimizer search or search), refinement phases from freezes, the phases a config
+// asks for automatically, and fine-tuning of the frontier. Every change is committed to the store
+// before the call returns; the runner then executes whatever phase is not finished.
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -33,11 +33,13 @@ public:
     // The suggestions at or above `minimumShare`, frozen as one refinement phase; InvalidInput
     // when there is none.
     static Result<PhaseRecord> freezeAutomatically(ExperimentStore& store, double minimumShare);
-    // A fine-tuning phase with one queued trial per frontier member (and the seed) not fine-tuned yet, continuing
-    // its checkpoint to the config's full budget (or `iterations` in total when > 0).
+    // A fine-tuning phase with one queued trial per frontier member (and the seed) not fine-tuned
+    // yet, continuing its checkpoint to the config's full budget (or `iterations` in total when >
+    // 0).
     static Result<PhaseRecord> planFinetune(ExperimentStore& store, int iterations = 0);
     // The trials planFinetune would continue (empty: every one is fine-tuned already).
-    static Result<std::vector<int>> finetuneCandidates(const ExperimentStore& store, int iterations = 0);
+    static Result<std::vector<int>> finetuneCandidates(const ExperimentStore& store,
+                                                       int iterations = 0);
     // After the last phase finished: the phase the config asks for next (search after the
     // optimizer phase; automatic refinement rounds), added as pending; nullopt when none.
     static Result<std::optional<PhaseRecord>> planNext(ExperimentStore& store);

@@ -1,7 +1,7 @@
 #pragma once
 // ExperimentSummary: what an experiment file says right now — config, phases, trials, the Pareto
-// frontier over the search and refinement trials, its hypervolume (docs/method.md), and the refinement
-// suggestions for the latest phase's space. Computed from the store's records; read by
+// frontier over the search and refinement trials, its hypervolume (docs/method.md), and the
+// refinement suggestions for the latest phase's space. Computed from the store's records; read by
 // `perfnas status`, the runner's progress line and the studio. A plain value.
 #include <optional>
 #include <vector>

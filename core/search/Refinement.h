@@ -4,12 +4,13 @@
 // they were sampled, and its share of them. Freezing the suggestions with a high share shrinks
 // the space for the next phase.
 #include <vector>
+
 #include "core/search/SearchSpace.h"
 
 namespace perfnas {
 
 struct RefinementCandidate {
-    Configuration configuration;     // SearchSpace dimension order
+    Configuration configuration;        // SearchSpace dimension order
     std::vector<bool> freeWhenSampled;  // per dimension: false when the phase had it frozen
 };
 
@@ -26,8 +27,8 @@ public:
     // Suggestions for the parameters free in `current`, by share (descending), then unit and
     // parameter. Ties between values go to the smaller value (the cheaper model). Parameters with
     // no support are left out.
-    static std::vector<Suggestion> suggest(const SearchSpace& current,
-                                           const std::vector<RefinementCandidate>& paretoCandidates);
+    static std::vector<Suggestion> suggest(
+        const SearchSpace& current, const std::vector<RefinementCandidate>& paretoCandidates);
     // Suggestions at or above `minimumShare` (the --auto policy).
     static std::vector<Suggestion> automatic(const std::vector<Suggestion>& suggestions,
                                              double minimumShare);

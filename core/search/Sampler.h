@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <vector>
+
 #include "core/common/Random.h"
 #include "core/common/Result.h"
 #include "core/search/ParameterSpace.h"

@@ -137,7 +137,11 @@ class NumericKernels {
 public:
     NumericKernels(std::vector<double> mus, std::vector<double> sigmas, double low, double high,
                    double step)
-        : m_low(low), m_high(high), m_step(step), m_mus(std::move(mus)), m_sigmas(std::move(sigmas)) {
+        : m_low(low),
+          m_high(high),
+          m_step(step),
+          m_mus(std::move(mus)),
+          m_sigmas(std::move(sigmas)) {
         for (std::size_t i = 0; i < m_mus.size(); ++i) {
             const double mass = normalMass(standardized(lower(), i), standardized(upper(), i));
             m_logMass.push_back(std::log(std::max(mass, kTinyMass)));
@@ -162,8 +166,8 @@ public:
 
     double logDensity(std::size_t i, double x) const {
         if (m_step > 0.0) {
-            const double mass = normalMass(standardized(x - m_step / 2.0, i),
-                                           standardized(x + m_step / 2.0, i));
+            const double mass =
+                normalMass(standardized(x - m_step / 2.0, i), standardized(x + m_step / 2.0, i));
             return std::log(std::max(mass, kTinyMass)) - m_logMass[i];
         }
         const double z = standardized(x, i);
@@ -249,7 +253,8 @@ std::vector<double> neighbourBandwidths(const std::vector<double>& observations,
         sortedSigmas.back() = sorted[n] - sorted[n - 1];
     }
     const double minSigma = range / std::min(kMagicClipKernels, static_cast<double>(n) + 2.0);
-    for (std::size_t k = 0; k < n; ++k) sigmas[order[k]] = std::clamp(sortedSigmas[k], minSigma, range);
+    for (std::size_t k = 0; k < n; ++k)
+        sigmas[order[k]] = std::clamp(sortedSigmas[k], minSigma, range);
     return sigmas;
 }
 
@@ -258,8 +263,9 @@ std::vector<double> neighbourBandwidths(const std::vector<double>& observations,
 std::vector<double> jointBandwidths(std::size_t n, std::size_t dimensions, double low, double high,
                                     double step) {
     const double range = high - low + step;
-    const double sigma = 0.2 * std::pow(static_cast<double>(std::max<std::size_t>(n, 1)),
-                                        -1.0 / (static_cast<double>(dimensions) + 4.0)) *
+    const double sigma = 0.2 *
+                         std::pow(static_cast<double>(std::max<std::size_t>(n, 1)),
+                                  -1.0 / (static_cast<double>(dimensions) + 4.0)) *
                          range;
     const double minSigma = range / std::min(kMagicClipKernels, static_cast<double>(n) + 2.0);
     return std::vector<double>(n, std::clamp(sigma, minSigma, range));
@@ -272,29 +278,34 @@ std::vector<double> jointBandwidths(std::size_t n, std::size_t dimensions, doubl
 class ParzenEstimator {
 public:
     ParzenEstimator(const ParameterSpace& space, std::vector<std::size_t> dimensions,
-                    const std::vector<const Configuration*>& set, const std::vector<double>& weights,
-                    double priorWeight, bool jointBandwidth)
-        : m_space(space), m_dimensions(std::move(dimensions)), m_weights(withPrior(weights, priorWeight)) {
+                    const std::vector<const Configuration*>& set,
+                    const std::vector<double>& weights, double priorWeight, bool jointBandwidth)
+        : m_space(space),
+          m_dimensions(std::move(dimensions)),
+          m_weights(withPrior(weights, priorWeight)) {
         for (std::size_t d : m_dimensions) {
             const Domain& domain = space.dimensions[d].domain;
             if (domain.kind == DomainKind::Choice) {
                 std::vector<std::size_t> observed;
                 for (const Configuration* c : set) observed.push_back(choiceIndex(domain, (*c)[d]));
-                m_kernels.emplace_back(CategoricalKernels(observed, domain.choices.size(), priorWeight));
+                m_kernels.emplace_back(
+                    CategoricalKernels(observed, domain.choices.size(), priorWeight));
                 continue;
             }
             const bool logScale = domain.kind == DomainKind::LogUniform;
             std::vector<double> mus;
-            for (const Configuration* c : set) mus.push_back(logScale ? std::log((*c)[d]) : (*c)[d]);
+            for (const Configuration* c : set)
+                mus.push_back(logScale ? std::log((*c)[d]) : (*c)[d]);
             const double low = logScale ? std::log(domain.min) : domain.min;
             const double high = logScale ? std::log(domain.max) : domain.values().back();
             const double step = logScale ? 0.0 : static_cast<double>(domain.step);
-            std::vector<double> sigmas = jointBandwidth
-                                             ? jointBandwidths(mus.size(), m_dimensions.size(), low, high, step)
-                                             : neighbourBandwidths(mus, low, high, step);
+            std::vector<double> sigmas =
+                jointBandwidth ? jointBandwidths(mus.size(), m_dimensions.size(), low, high, step)
+                               : neighbourBandwidths(mus, low, high, step);
             mus.push_back(0.5 * (low + high));
             sigmas.push_back(high - low + step);
-            m_kernels.emplace_back(NumericKernels(std::move(mus), std::move(sigmas), low, high, step));
+            m_kernels.emplace_back(
+                NumericKernels(std::move(mus), std::move(sigmas), low, high, step));
         }
     }
 
@@ -308,7 +319,8 @@ public:
                 value = domain.choices[categorical->sample(kernel, random)];
             } else {
                 value = std::get<NumericKernels>(m_kernels[k]).sample(kernel, random);
-                if (domain.kind == DomainKind::LogUniform) value = std::clamp(std::exp(value), domain.min, domain.max);
+                if (domain.kind == DomainKind::LogUniform)
+                    value = std::clamp(std::exp(value), domain.min, domain.max);
             }
         }
     }
@@ -323,8 +335,10 @@ public:
                 if (const auto* categorical = std::get_if<CategoricalKernels>(&m_kernels[k])) {
                     term += categorical->logDensity(i, choiceIndex(domain, value));
                 } else {
-                    term += std::get<NumericKernels>(m_kernels[k])
-                                .logDensity(i, domain.kind == DomainKind::LogUniform ? std::log(value) : value);
+                    term +=
+                        std::get<NumericKernels>(m_kernels[k])
+                            .logDensity(
+                                i, domain.kind == DomainKind::LogUniform ? std::log(value) : value);
                 }
             }
             terms[i] = term;
@@ -374,7 +388,8 @@ Point2 point2(const Observation& o) { return {o.objectives[0], o.objectives[1]};
 // Greedy hypervolume subset selection: `count` of `candidates`, each adding the most area.
 std::vector<std::size_t> greedyHypervolumeSubset(const std::vector<const Observation*>& entries,
                                                  const std::vector<std::size_t>& candidates,
-                                                 std::size_t count, const std::vector<double>& fixedReference) {
+                                                 std::size_t count,
+                                                 const std::vector<double>& fixedReference) {
     std::vector<Point2> all;
     for (std::size_t i : candidates) all.push_back(point2(*entries[i]));
     const Point2 reference = referencePoint(all, fixedReference);
@@ -606,16 +621,20 @@ std::optional<GoodWeights> parseGoodWeights(const std::string& name) {
 
 std::string candidateSelectionName(CandidateSelection selection) {
     switch (selection) {
-        case CandidateSelection::PerDimension: return "per_dimension";
-        case CandidateSelection::Multivariate: return "multivariate";
-        case CandidateSelection::Summed: break;
+        case CandidateSelection::PerDimension:
+            return "per_dimension";
+        case CandidateSelection::Multivariate:
+            return "multivariate";
+        case CandidateSelection::Summed:
+            break;
     }
     return "summed";
 }
 
 std::optional<CandidateSelection> parseCandidateSelection(const std::string& name) {
     for (CandidateSelection selection :
-         {CandidateSelection::Summed, CandidateSelection::PerDimension, CandidateSelection::Multivariate}) {
+         {CandidateSelection::Summed, CandidateSelection::PerDimension,
+          CandidateSelection::Multivariate}) {
         if (candidateSelectionName(selection) == name) return selection;
     }
     return std::nullopt;

@@ -29,7 +29,8 @@ std::optional<GoodWeights> parseGoodWeights(const std::string& name);
 // - Multivariate: one kernel per observation across all dimensions, so l and g are joint
 //   densities (Falkner et al. 2018, Optuna multivariate=True); whole draws scored by log l - log g.
 enum class CandidateSelection { Summed, PerDimension, Multivariate };
-std::string candidateSelectionName(CandidateSelection selection);  // "summed", "per_dimension", "multivariate"
+std::string candidateSelectionName(
+    CandidateSelection selection);  // "summed", "per_dimension", "multivariate"
 std::optional<CandidateSelection> parseCandidateSelection(const std::string& name);
 
 struct TpeSettings {
@@ -37,12 +38,13 @@ struct TpeSettings {
     int eiCandidates = 24;
     double gammaFraction = 0.1;  // gamma(n) = min(ceil(gammaFraction * n), gammaMax)
     int gammaMax = 25;
-    double priorWeight = 1.0;    // weight of the uniform prior component in each estimator
+    double priorWeight = 1.0;  // weight of the uniform prior component in each estimator
     bool constantLiar = true;
     GoodWeights goodWeights = GoodWeights::Hypervolume;
     CandidateSelection selection = CandidateSelection::Summed;
     // true: the sampler sees log10 cost and the hypervolume's reference at the seed (the plane the
-    // product reports); false: linear cost, reference from the history (docs/method.md, The sampler).
+    // product reports); false: linear cost, reference from the history (docs/method.md, The
+    // sampler).
     bool logCost = false;
 };
 

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <vector>
+
 #include "core/common/Result.h"
 
 namespace perfnas {
@@ -32,17 +33,17 @@ struct ExperimentInfo {
     std::string configJson;    // the experiment config as given (after command-line overrides)
     std::string seedSpecJson;  // ArchitectureSpec::toJson() of the seed
     std::string datasetPath;
-    std::string datasetHash;   // content digest of the dataset the trials train on
+    std::string datasetHash;     // content digest of the dataset the trials train on
     std::int64_t createdAt = 0;  // Unix seconds
 };
 
 struct PhaseRecord {
     int id = 0;  // assigned by addPhase
     PhaseKind kind = PhaseKind::Search;
-    int round = 0;           // refinement round (1, 2, ...); 0 for other kinds
-    std::string spaceJson;   // SearchSpace::toJson() of the phase, frozen parameters included
-    int trialBudget = 0;     // stop after this many finished/failed trials; 0: no limit
-    double maxMinutes = 0.0; // wall-clock stop rule; 0: no limit
+    int round = 0;            // refinement round (1, 2, ...); 0 for other kinds
+    std::string spaceJson;    // SearchSpace::toJson() of the phase, frozen parameters included
+    int trialBudget = 0;      // stop after this many finished/failed trials; 0: no limit
+    double maxMinutes = 0.0;  // wall-clock stop rule; 0: no limit
     PhaseState state = PhaseState::Pending;
     std::int64_t startedAt = 0;
     std::int64_t finishedAt = 0;
@@ -50,10 +51,10 @@ struct PhaseRecord {
 
 // Multi-fidelity search: a trial's validation TOP-1 when it finished a rung (docs/method.md).
 struct RungResult {
-    int rung = 0;             // from 0
-    int iterations = 0;       // trained in total at the end of the rung
+    int rung = 0;        // from 0
+    int iterations = 0;  // trained in total at the end of the rung
     double validationTop1 = 0.0;
-    double seconds = 0.0;     // training wall-clock in total at the end of the rung
+    double seconds = 0.0;  // training wall-clock in total at the end of the rung
 };
 
 struct TrialRecord {
@@ -66,17 +67,18 @@ struct TrialRecord {
     double validationTop1 = 0.0;        // fractions; meaningful when Finished
     double testTop1 = 0.0;
     double mfpops = 0.0;
-    std::int64_t params = 0;            // conv weights (Eq. 2)
+    std::int64_t params = 0;  // conv weights (Eq. 2)
     int iterationsDone = 0;
-    double seconds = 0.0;               // training wall-clock
-    std::int64_t startedAt = 0;         // Unix seconds
+    double seconds = 0.0;        // training wall-clock
+    std::int64_t startedAt = 0;  // Unix seconds
     std::int64_t finishedAt = 0;
-    std::string curveJson;              // [{"iteration", "training_loss", "validation_loss", "validation_top1"}, ...]
+    std::string
+        curveJson;  // [{"iteration", "training_loss", "validation_loss", "validation_top1"}, ...]
     std::string checkpointPath;
-    std::string error;                  // reason for Failed / Diverged / Cancelled
-    std::string host;                   // where it ran ("inprocess", a hostname, a Slurm job id)
-    int parentTrialId = 0;              // fine-tuning: the search trial continued; 0: none
-    int attempts = 0;                   // times started (an interrupted trial reruns)
+    std::string error;      // reason for Failed / Diverged / Cancelled
+    std::string host;       // where it ran ("inprocess", a hostname, a Slurm job id)
+    int parentTrialId = 0;  // fine-tuning: the search trial continued; 0: none
+    int attempts = 0;       // times started (an interrupted trial reruns)
     // Multi-fidelity search: the rung reached (Finished) or trained toward (Queued, Running), and
     // the result of every rung finished so far. Without rungs: 0 and empty.
     int rung = 0;
@@ -92,7 +94,7 @@ struct BenchmarkRecord {
     double p90Ms = 0.0;
     double meanMs = 0.0;
     double coefficientOfVariation = 0.0;
-    std::string error;   // non-empty: the benchmark failed, with the reason
+    std::string error;  // non-empty: the benchmark failed, with the reason
     std::string detailsJson;
     std::int64_t createdAt = 0;
 };

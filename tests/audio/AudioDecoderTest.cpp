@@ -1,11 +1,11 @@
-// AudioDecoder on bad input and on every format docs/architecture.md promises. All files are written at run
-// time with libsndfile into a QTemporaryDir, so the cases document exactly what each file holds.
-
-#include <QTemporaryDir>
-#include <QtTest>
+// AudioDecoder on bad input and on every format docs/architecture.md promises. All files are
+// written at run time with libsndfile into a QTemporaryDir, so the cases document exactly what each
+// file holds.
 
 #include <sndfile.h>
 
+#include <QTemporaryDir>
+#include <QtTest>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -67,7 +67,8 @@ double zeroCrossingFrequencyHz(const std::vector<float>& samples, int rateHz, in
 
 double rms(const std::vector<float>& samples, int from, int to) {
     double sum = 0.0;
-    for (int i = from; i < to; ++i) sum += samples[static_cast<std::size_t>(i)] * samples[static_cast<std::size_t>(i)];
+    for (int i = from; i < to; ++i)
+        sum += samples[static_cast<std::size_t>(i)] * samples[static_cast<std::size_t>(i)];
     return std::sqrt(sum / (to - from));
 }
 
@@ -102,14 +103,22 @@ private Q_SLOTS:
     void badInputIsAnErrorNamingTheFile_data() {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("reason");  // a fragment the message must contain
-        QTest::newRow("empty file, 0 bytes") << "empty" << "empty file";
-        QTest::newRow("text named .wav") << "text" << "not a readable audio file";
-        QTest::newRow("header-only WAV, zero length") << "header-only" << "no audio samples";
-        QTest::newRow("folder passed as a file") << "folder" << "is a folder";
-        QTest::newRow("WAV cut inside its header") << "cut-header" << "not a readable audio file";
-        QTest::newRow("WAV cut right after its header") << "cut-data" << "truncated";
-        QTest::newRow("truncated FLAC") << "truncated-flac" << "truncated";
-        QTest::newRow("float WAV holding NaN") << "nan" << "not a finite number";
+        QTest::newRow("empty file, 0 bytes") << "empty"
+                                             << "empty file";
+        QTest::newRow("text named .wav") << "text"
+                                         << "not a readable audio file";
+        QTest::newRow("header-only WAV, zero length") << "header-only"
+                                                      << "no audio samples";
+        QTest::newRow("folder passed as a file") << "folder"
+                                                 << "is a folder";
+        QTest::newRow("WAV cut inside its header") << "cut-header"
+                                                   << "not a readable audio file";
+        QTest::newRow("WAV cut right after its header") << "cut-data"
+                                                        << "truncated";
+        QTest::newRow("truncated FLAC") << "truncated-flac"
+                                        << "truncated";
+        QTest::newRow("float WAV holding NaN") << "nan"
+                                               << "not a finite number";
     }
     void badInputIsAnErrorNamingTheFile() {
         QFETCH(QString, kind);
@@ -129,7 +138,8 @@ private Q_SLOTS:
             fs::resize_file(path, kind == "cut-header" ? 30 : 44);  // fmt chunk ends at byte 36
         } else if (kind == "truncated-flac") {
             // FLAC stores the total sample count; cutting the stream makes the decoder lose sync.
-            writeSound(path, SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 16000, 1, sine(440.0, 16000, 16000));
+            writeSound(path, SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 16000, 1,
+                       sine(440.0, 16000, 16000));
             fs::resize_file(path, fs::file_size(path) / 2);
         } else if (kind == "nan") {
             std::vector<float> samples = sine(440.0, 16000, 16000);
@@ -151,7 +161,8 @@ private Q_SLOTS:
     // recording). libsndfile clamps the length to the bytes present and reports no error, as sox,
     // Python's wave and torchaudio do; the decoder keeps those samples and loadClip pads the rest.
     // libsndfile would quietly return the samples that are there; a cut-off clip is damaged input
-    // (a keyword cut in half is a wrong training example), so it is an error saying what is missing.
+    // (a keyword cut in half is a wrong training example), so it is an error saying what is
+    // missing.
     void truncatedWavIsAnErrorSayingWhatIsMissing() {
         const fs::path path = file("truncated.wav");
         writeSound(path, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 16000, 1, sine(440.0, 16000, 16000));
@@ -163,7 +174,8 @@ private Q_SLOTS:
         QCOMPARE(mono.error().code, ErrorCode::InvalidInput);
         const std::string& message = mono.error().message;
         QVERIFY2(message.find(path.string()) == 0, message.c_str());
-        QVERIFY2(message.find("promises 32000 bytes of samples, the file holds 2001") != std::string::npos,
+        QVERIFY2(message.find("promises 32000 bytes of samples, the file holds 2001") !=
+                     std::string::npos,
                  message.c_str());
         QVERIFY(!AudioDecoder::loadClip(path).ok());
     }
@@ -212,7 +224,8 @@ private Q_SLOTS:
     void otherRatesAreResampled() {
         QFETCH(int, rateHz);
         QFETCH(double, toneHz);
-        const fs::path path = file(qPrintable(QStringLiteral("rate-%1-%2.wav").arg(rateHz).arg(toneHz)));
+        const fs::path path =
+            file(qPrintable(QStringLiteral("rate-%1-%2.wav").arg(rateHz).arg(toneHz)));
         writeSound(path, SF_FORMAT_WAV | SF_FORMAT_PCM_16, rateHz, 1, sine(toneHz, rateHz, rateHz));
 
         auto mono = AudioDecoder::decodeMono(path);
@@ -231,7 +244,8 @@ private Q_SLOTS:
         QVERIFY(std::abs(level - 0.5 / std::sqrt(2.0)) < 0.01);
     }
 
-    // Formats docs/architecture.md names: WAV of any PCM or float subtype, FLAC, OGG (Vorbis, lossy).
+    // Formats docs/architecture.md names: WAV of any PCM or float subtype, FLAC, OGG (Vorbis,
+    // lossy).
     void formatsDecode_data() {
         QTest::addColumn<int>("format");
         QTest::addColumn<double>("tolerance");  // max |decoded - written|: the format's resolution
@@ -248,10 +262,15 @@ private Q_SLOTS:
     void formatsDecode() {
         QFETCH(int, format);
         QFETCH(double, tolerance);
-        SF_INFO probe{.frames = 0, .samplerate = 16000, .channels = 1, .format = format,
-                      .sections = 0, .seekable = 0};
+        SF_INFO probe{.frames = 0,
+                      .samplerate = 16000,
+                      .channels = 1,
+                      .format = format,
+                      .sections = 0,
+                      .seekable = 0};
         if (!sf_format_check(&probe)) QSKIP("this libsndfile build cannot write the format");
-        const fs::path path = file(qPrintable(QStringLiteral("format-%1.audio").arg(format, 0, 16)));
+        const fs::path path =
+            file(qPrintable(QStringLiteral("format-%1.audio").arg(format, 0, 16)));
         const std::vector<float> samples = sine(440.0, 16000, 16000);
         writeSound(path, format, 16000, 1, samples);
         auto clip = AudioDecoder::loadClip(path);

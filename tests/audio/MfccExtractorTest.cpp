@@ -1,10 +1,10 @@
-// MfccExtractor against torchaudio 0.13 (the oracle of docs/method.md): golden matrices for the fixture
-// clips come from tests/audio/make_mfcc_golden.py; the clips from tests/audio/make_fixture_clips.sh.
-// The Python-free cases check closed forms and an independent double-precision DFT implementation.
+// MfccExtractor against torchaudio 0.13 (the oracle of docs/method.md): golden matrices for the
+// fixture clips come from tests/audio/make_mfcc_golden.py; the clips from
+// tests/audio/make_fixture_clips.sh. The Python-free cases check closed forms and an independent
+// double-precision DFT implementation.
 
 #include <QFile>
 #include <QtTest>
-
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -43,7 +43,10 @@ std::vector<float> readGoldenCsv(const QString& path, QString* problem) {
         const QStringList cells = line.split(',');
         if (cells.size() != kFrames) {
             *problem = QStringLiteral("%1: row %2 has %3 values, expected %4")
-                           .arg(path).arg(rows + 1).arg(cells.size()).arg(kFrames);
+                           .arg(path)
+                           .arg(rows + 1)
+                           .arg(cells.size())
+                           .arg(kFrames);
             return {};
         }
         for (const QString& cell : cells) {
@@ -57,7 +60,8 @@ std::vector<float> readGoldenCsv(const QString& path, QString* problem) {
         ++rows;
     }
     if (rows != kCoefficients) {
-        *problem = QStringLiteral("%1: %2 rows, expected %3").arg(path).arg(rows).arg(kCoefficients);
+        *problem =
+            QStringLiteral("%1: %2 rows, expected %3").arg(path).arg(rows).arg(kCoefficients);
         return {};
     }
     return values;
@@ -96,7 +100,8 @@ std::vector<double> referenceMfcc(const std::vector<float>& clip, int n) {
     for (int t = 0; t < frames; ++t) {
         for (int i = 0; i < n; ++i) {
             const double hann = 0.5 - 0.5 * cosTable[static_cast<std::size_t>(i)];
-            windowed[static_cast<std::size_t>(i)] = padded[static_cast<std::size_t>(t * hop + i)] * hann;
+            windowed[static_cast<std::size_t>(i)] =
+                padded[static_cast<std::size_t>(t * hop + i)] * hann;
         }
         for (int k = 0; k < bins; ++k) {
             double re = 0.0;
@@ -115,11 +120,12 @@ std::vector<double> referenceMfcc(const std::vector<float>& clip, int n) {
                 const double left = edges[static_cast<std::size_t>(m)];
                 const double center = edges[static_cast<std::size_t>(m + 1)];
                 const double right = edges[static_cast<std::size_t>(m + 2)];
-                const double weight =
-                    std::max(0.0, std::min((hz - left) / (center - left), (right - hz) / (right - center)));
+                const double weight = std::max(
+                    0.0, std::min((hz - left) / (center - left), (right - hz) / (right - center)));
                 energy += weight * power[static_cast<std::size_t>(k)];
             }
-            melDb[static_cast<std::size_t>(t * mels + m)] = 10.0 * std::log10(std::max(energy, 1e-10));
+            melDb[static_cast<std::size_t>(t * mels + m)] =
+                10.0 * std::log10(std::max(energy, 1e-10));
         }
     }
     const double floorDb = *std::max_element(melDb.begin(), melDb.end()) - 80.0;
@@ -178,9 +184,13 @@ private Q_SLOTS:
         qInfo("%s: max |diff| vs torchaudio = %.3g (coefficient %d, frame %d)", qPrintable(clip),
               maxDiff, static_cast<int>(worst / kFrames), static_cast<int>(worst % kFrames));
         QVERIFY2(maxDiff <= kGoldenToleranceAbs,
-                 qPrintable(QStringLiteral("max |diff| %1 at coefficient %2, frame %3: ours %4, torchaudio %5")
-                                .arg(maxDiff).arg(worst / kFrames).arg(worst % kFrames)
-                                .arg(mfcc[worst]).arg(golden[worst])));
+                 qPrintable(QStringLiteral(
+                                "max |diff| %1 at coefficient %2, frame %3: ours %4, torchaudio %5")
+                                .arg(maxDiff)
+                                .arg(worst / kFrames)
+                                .arg(worst % kFrames)
+                                .arg(mfcc[worst])
+                                .arg(golden[worst])));
     }
 
     void oneSecondGivesThirtyTwoFrames() {
@@ -244,7 +254,8 @@ private Q_SLOTS:
         for (std::size_t i = 0; i < clip.size(); ++i) {
             const double seconds = static_cast<double>(i) / 16000.0;
             // 100 Hz -> 6 kHz linear chirp, amplitude swelling, so every band and the floor matter.
-            const double phase = 2.0 * std::numbers::pi * (100.0 * seconds + 2950.0 * seconds * seconds);
+            const double phase =
+                2.0 * std::numbers::pi * (100.0 * seconds + 2950.0 * seconds * seconds);
             clip[i] = static_cast<float>(0.4 * (0.2 + seconds) * std::sin(phase));
         }
         clip[8000] += 0.9F;

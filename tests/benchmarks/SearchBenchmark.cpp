@@ -1,5 +1,5 @@
-// search_benchmark: search quality of our samplers (random, TPE) on a real, cheap objective, and the
-// hypervolume table that compares them with Optuna's MOTPE (search_optuna.py drives the same
+// search_benchmark: search quality of our samplers (random, TPE) on a real, cheap objective, and
+// the hypervolume table that compares them with Optuna's MOTPE (search_optuna.py drives the same
 // objective through `perfnas trial`). Not a test: it prints figures. run_search_benchmark.sh runs
 // both sides and the report.
 //
@@ -13,7 +13,8 @@
 //   search_benchmark run --data DIR --out OUT [--samplers random,tpe] [--seeds 5] [--trials 100]
 //                        [--iterations 100] [--workers 2]
 //   search_benchmark report --out OUT [--at 25,50,100]
-//   search_benchmark config --out OUT     (writes the space and training as JSON for the Optuna side)
+//   search_benchmark config --out OUT     (writes the space and training as JSON for the Optuna
+//   side)
 //
 // Against the clock (issue: results within a laptop's budget): every method gets the same
 // wall-clock budget on the same machine, and the hypervolume of the full-budget results finished
@@ -72,7 +73,8 @@ std::optional<TpeSettings> tpeVariant(const std::string& name) {
     return TpeSettings{.goodWeights = *weights, .selection = *selection};
 }
 
-ExperimentConfig benchmarkConfig(const std::string& sampler, std::uint64_t seed, int trials, int iterations, int workers) {
+ExperimentConfig benchmarkConfig(const std::string& sampler, std::uint64_t seed, int trials,
+                                 int iterations, int workers) {
     ExperimentConfig config;
     config.name = sampler + "-" + std::to_string(seed);
     config.sampler = sampler == "random" ? "random" : "tpe";
@@ -100,16 +102,19 @@ ExperimentConfig benchmarkConfig(const std::string& sampler, std::uint64_t seed,
 // Deterministic objective with a shared memo: fixed seed and one thread per trial.
 class MemoizedExecutor final : public TrialExecutor {
 public:
-    MemoizedExecutor(const FeatureSet& features, fs::path memoFile) : m_inner(features), m_memoFile(std::move(memoFile)) {
+    MemoizedExecutor(const FeatureSet& features, fs::path memoFile)
+        : m_inner(features), m_memoFile(std::move(memoFile)) {
         std::ifstream in(m_memoFile);
         for (std::string line; std::getline(in, line);) {
             if (line.empty()) continue;
             const json entry = json::parse(line, nullptr, false);
-            if (entry.is_object()) m_memo[entry["key"].get<std::string>()] = entry["top1"].get<double>();
+            if (entry.is_object())
+                m_memo[entry["key"].get<std::string>()] = entry["top1"].get<double>();
         }
     }
     std::string name() const override { return "memoized-inprocess"; }
-    TrialReport run(const TrialRequest& original, const TrainingProgressCallback& progress, const CancelToken& cancel) override {
+    TrialReport run(const TrialRequest& original, const TrainingProgressCallback& progress,
+                    const CancelToken& cancel) override {
         TrialRequest request = original;
         request.training.seed = kObjectiveSeed;
         request.training.threads = 1;
@@ -130,7 +135,8 @@ public:
             std::lock_guard lock(m_mutex);
             ++evaluations;
             m_memo[key] = report.training.validationTop1;
-            std::ofstream(m_memoFile, std::ios::app) << json{{"key", key}, {"top1", report.training.validationTop1}}.dump() << '\n';
+            std::ofstream(m_memoFile, std::ios::app)
+                << json{{"key", key}, {"top1", report.training.validationTop1}}.dump() << '\n';
         }
         return report;
     }
@@ -149,13 +155,16 @@ private:
 class TimelineExecutor final : public TrialExecutor {
 public:
     TimelineExecutor(const FeatureSet& features, const fs::path& file)
-        : m_inner(features), m_timeline(file, std::ios::trunc), m_start(std::chrono::steady_clock::now()) {}
+        : m_inner(features),
+          m_timeline(file, std::ios::trunc),
+          m_start(std::chrono::steady_clock::now()) {}
     std::string name() const override { return "timeline-inprocess"; }
     TrialReport run(const TrialRequest& request, const TrainingProgressCallback& progress,
                     const CancelToken& cancel) override {
         TrialReport report = m_inner.run(request, progress, cancel);
         if (!report.failure && report.training.outcome == TrainingOutcome::Finished) {
-            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
+            const double seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
             std::lock_guard lock(m_mutex);
             m_timeline << json{{"seconds", seconds},
                                {"trial", request.trialId},
@@ -182,8 +191,10 @@ struct BudgetMethod {
 };
 
 const std::vector<BudgetMethod>& budgetMethods() {
-    static const std::vector<BudgetMethod> methods = {
-        {"mf-tpe", "tpe", true}, {"tpe", "tpe", false}, {"random-sh", "random", true}, {"random", "random", false}};
+    static const std::vector<BudgetMethod> methods = {{"mf-tpe", "tpe", true},
+                                                      {"tpe", "tpe", false},
+                                                      {"random-sh", "random", true},
+                                                      {"random", "random", false}};
     return methods;
 }
 
@@ -211,8 +222,8 @@ struct FinishedRun {
 };
 
 // One experiment in a fresh OUT/NAME.sqlite, run to its end; nullopt after printing the error.
-std::optional<FinishedRun> runFresh(const fs::path& out, const ExperimentConfig& config, const FeatureSet& features,
-                                    TrialExecutor& executor) {
+std::optional<FinishedRun> runFresh(const fs::path& out, const ExperimentConfig& config,
+                                    const FeatureSet& features, TrialExecutor& executor) {
     const fs::path file = out / (config.name + ".sqlite");
     std::error_code ignored;
     fs::remove(file, ignored);
@@ -224,7 +235,8 @@ std::optional<FinishedRun> runFresh(const fs::path& out, const ExperimentConfig&
     }
     ExperimentRunner runner(**store, executor);
     auto report = runner.run();
-    auto summary = report ? ExperimentSummary::load(**store) : Result<ExperimentSummary>(report.error());
+    auto summary =
+        report ? ExperimentSummary::load(**store) : Result<ExperimentSummary>(report.error());
     if (!summary) {
         std::fprintf(stderr, "search_benchmark: %s\n", summary.error().message.c_str());
         return std::nullopt;
@@ -244,59 +256,72 @@ int runBudget(const fs::path& data, const fs::path& out, const BudgetOptions& op
             const auto method = std::find_if(budgetMethods().begin(), budgetMethods().end(),
                                              [&](const BudgetMethod& m) { return m.name == name; });
             if (method == budgetMethods().end()) {
-                std::fprintf(stderr, "search_benchmark: unknown method %s (mf-tpe, tpe, random-sh, random)\n", name.c_str());
+                std::fprintf(
+                    stderr,
+                    "search_benchmark: unknown method %s (mf-tpe, tpe, random-sh, random)\n",
+                    name.c_str());
                 return 2;
             }
-            ExperimentConfig config = benchmarkConfig(method->sampler, static_cast<std::uint64_t>(seed), 100000,
-                                                      options.fidelity.maxIterations, options.workers);
+            ExperimentConfig config =
+                benchmarkConfig(method->sampler, static_cast<std::uint64_t>(seed), 100000,
+                                options.fidelity.maxIterations, options.workers);
             config.name = method->name + "-" + std::to_string(seed);
             config.searchMaxMinutes = options.minutes;
             if (method->rungs) config.fidelity = options.fidelity;
             TimelineExecutor executor(*features, out / (config.name + ".timeline"));
             const auto run = runFresh(out, config, *features, executor);
             if (!run) return 1;
-            std::fprintf(stderr, "%-9s seed %d: %d trials, hypervolume %.4f\n", method->name.c_str(), seed,
-                         run->report.trialsFinished, run->summary.hypervolume);
+            std::fprintf(stderr, "%-9s seed %d: %d trials, hypervolume %.4f\n",
+                         method->name.c_str(), seed, run->report.trialsFinished,
+                         run->summary.hypervolume);
         }
     }
     return 0;
 }
 
-int runSamplers(const fs::path& data, const fs::path& out, const std::vector<std::string>& samplers, int seeds, int trials,
-                int iterations, int workers) {
+int runSamplers(const fs::path& data, const fs::path& out, const std::vector<std::string>& samplers,
+                int seeds, int trials, int iterations, int workers) {
     const auto features = loadFeatures(data);
     if (!features) return 1;
     fs::create_directories(out);
     MemoizedExecutor executor(*features, out / "objective.jsonl");
     for (const std::string& sampler : samplers) {
         for (int seed = 1; seed <= seeds; ++seed) {
-            const ExperimentConfig config = benchmarkConfig(sampler, static_cast<std::uint64_t>(seed), trials, iterations, workers);
+            const ExperimentConfig config = benchmarkConfig(
+                sampler, static_cast<std::uint64_t>(seed), trials, iterations, workers);
             const auto started = std::chrono::steady_clock::now();
             const auto run = runFresh(out, config, *features, executor);
             if (!run) return 1;
             std::ofstream sequence(out / (config.name + ".jsonl"), std::ios::trunc);
             for (const TrialRecord& trial : run->summary.trials) {
                 if (trial.state == TrialState::Finished) {
-                    sequence << json{{"top1", trial.validationTop1}, {"mfpops", trial.mfpops}}.dump() << '\n';
+                    sequence
+                        << json{{"top1", trial.validationTop1}, {"mfpops", trial.mfpops}}.dump()
+                        << '\n';
                 }
             }
-            std::fprintf(stderr, "%-8s seed %d: %d trials in %.0f s, hypervolume %.4f (memo: %d evaluations, %d hits so far)\n",
-                         sampler.c_str(), seed, run->report.trialsFinished,
-                         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
-                         run->summary.hypervolume, executor.evaluations, executor.hits);
+            std::fprintf(
+                stderr,
+                "%-8s seed %d: %d trials in %.0f s, hypervolume %.4f (memo: %d evaluations, %d "
+                "hits so far)\n",
+                sampler.c_str(), seed, run->report.trialsFinished,
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+                run->summary.hypervolume, executor.evaluations, executor.hits);
         }
     }
     return 0;
 }
 
 // Hypervolume (docs/method.md) of the first n results of a sequence file.
-std::vector<double> hypervolumesAt(const fs::path& sequenceFile, const std::vector<int>& counts, Point2 reference) {
+std::vector<double> hypervolumesAt(const fs::path& sequenceFile, const std::vector<int>& counts,
+                                   Point2 reference) {
     std::vector<Point2> points;
     std::ifstream in(sequenceFile);
     for (std::string line; std::getline(in, line);) {
         const json entry = json::parse(line, nullptr, false);
         if (!entry.is_object()) continue;
-        points.push_back({1.0 - entry["top1"].get<double>(), std::log10(entry["mfpops"].get<double>())});
+        points.push_back(
+            {1.0 - entry["top1"].get<double>(), std::log10(entry["mfpops"].get<double>())});
     }
     std::vector<double> values;
     for (int count : counts) {
@@ -304,7 +329,8 @@ std::vector<double> hypervolumesAt(const fs::path& sequenceFile, const std::vect
             values.push_back(NAN);
             continue;
         }
-        values.push_back(hypervolume2d(std::span(points).first(static_cast<std::size_t>(count)), reference));
+        values.push_back(
+            hypervolume2d(std::span(points).first(static_cast<std::size_t>(count)), reference));
     }
     return values;
 }
@@ -321,31 +347,39 @@ std::vector<TimelineEntry> readTimeline(const fs::path& file) {
     for (std::string line; std::getline(in, line);) {
         const json entry = json::parse(line, nullptr, false);
         if (!entry.is_object()) continue;
-        entries.push_back({entry["seconds"].get<double>(), entry["iterations"].get<int>(),
-                           {1.0 - entry["top1"].get<double>(), std::log10(entry["mfpops"].get<double>())}});
+        entries.push_back(
+            {entry["seconds"].get<double>(),
+             entry["iterations"].get<int>(),
+             {1.0 - entry["top1"].get<double>(), std::log10(entry["mfpops"].get<double>())}});
     }
     return entries;
 }
 
 // Hypervolume of the full-budget results finished by `seconds`.
-double hypervolumeBy(const std::vector<TimelineEntry>& timeline, int fullIterations, double seconds, Point2 reference) {
+double hypervolumeBy(const std::vector<TimelineEntry>& timeline, int fullIterations, double seconds,
+                     Point2 reference) {
     std::vector<Point2> points;
     for (const TimelineEntry& entry : timeline) {
-        if (entry.seconds <= seconds && entry.iterations >= fullIterations) points.push_back(entry.point);
+        if (entry.seconds <= seconds && entry.iterations >= fullIterations)
+            points.push_back(entry.point);
     }
     return hypervolume2d(points, reference);
 }
 
 // The first moment the timeline's hypervolume reaches `target` (NAN: never).
-double secondsToReach(const std::vector<TimelineEntry>& timeline, int fullIterations, double target, Point2 reference) {
+double secondsToReach(const std::vector<TimelineEntry>& timeline, int fullIterations, double target,
+                      Point2 reference) {
     for (const TimelineEntry& entry : timeline) {
-        if (hypervolumeBy(timeline, fullIterations, entry.seconds, reference) >= target) return entry.seconds;
+        if (hypervolumeBy(timeline, fullIterations, entry.seconds, reference) >= target)
+            return entry.seconds;
     }
     return NAN;
 }
 
 double median(std::vector<double> values) {
-    values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }), values.end());
+    values.erase(
+        std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }),
+        values.end());
     if (values.empty()) return NAN;
     std::sort(values.begin(), values.end());
     const std::size_t n = values.size();
@@ -356,17 +390,18 @@ Point2 hypervolumeReference();
 
 int report(const fs::path& out, const std::vector<int>& counts) {
     const Point2 reference = hypervolumeReference();
-    std::map<std::string, std::vector<std::vector<double>>> bySampler;  // sampler -> per seed -> per count
+    std::map<std::string, std::vector<std::vector<double>>>
+        bySampler;  // sampler -> per seed -> per count
     for (const auto& entry : fs::directory_iterator(out)) {
         const std::string name = entry.path().filename().string();
         if (entry.path().extension() != ".jsonl" || name == "objective.jsonl") continue;
         const std::string sampler = name.substr(0, name.rfind('-'));
         bySampler[sampler].push_back(hypervolumesAt(entry.path(), counts, reference));
     }
-    std::printf("hypervolume (docs/method.md: error x log10 MFPOPS, reference (%.2f, %.3f)), "
-                "median over seeds\n",
-                reference.x,
-                reference.y);
+    std::printf(
+        "hypervolume (docs/method.md: error x log10 MFPOPS, reference (%.2f, %.3f)), "
+        "median over seeds\n",
+        reference.x, reference.y);
     std::printf("%-10s %6s", "sampler", "seeds");
     for (int count : counts) std::printf(" %10s", ("after " + std::to_string(count)).c_str());
     std::printf("\n");
@@ -402,18 +437,24 @@ std::unique_ptr<Sampler> makeVariant(const std::string& name) {
 
 // Every variant on both synthetic problems; medians [min-max] over seeds, and how many seeds each
 // beats random on (paired: the same seed).
-int syntheticStudy(const std::vector<std::string>& variants, int seeds, const std::vector<int>& counts) {
+int syntheticStudy(const std::vector<std::string>& variants, int seeds,
+                   const std::vector<int>& counts) {
     auto seedSpec = ArchitectureSpec::paperSeed();
     const SearchSpace space = SearchSpace::paperDefault(seedSpec);
     const int trials = *std::max_element(counts.begin(), counts.end());
-    for (const auto& [problem, label] : {std::pair{synthetic::Problem::Separable, "separable"},
-                                         std::pair{synthetic::Problem::Product, "product (cost = log10 sum f_in f_out kh kw)"}}) {
-        std::printf("\nsynthetic problem: %s; hypervolume median [min-max] over %d seeds; wins = seeds beating random\n",
-                    label, seeds);
+    for (const auto& [problem, label] :
+         {std::pair{synthetic::Problem::Separable, "separable"},
+          std::pair{synthetic::Problem::Product, "product (cost = log10 sum f_in f_out kh kw)"}}) {
+        std::printf(
+            "\nsynthetic problem: %s; hypervolume median [min-max] over %d seeds; wins = seeds "
+            "beating random\n",
+            label, seeds);
         std::printf("%-28s", "sampler");
-        for (int count : counts) std::printf(" | %-24s %5s", ("after " + std::to_string(count)).c_str(), "wins");
+        for (int count : counts)
+            std::printf(" | %-24s %5s", ("after " + std::to_string(count)).c_str(), "wins");
         std::printf("\n");
-        std::map<std::string, std::vector<std::vector<double>>> volumes;  // variant -> count -> seed
+        std::map<std::string, std::vector<std::vector<double>>>
+            volumes;  // variant -> count -> seed
         for (const std::string& name : variants) {
             auto& perCount = volumes[name];
             perCount.assign(counts.size(), {});
@@ -423,9 +464,11 @@ int syntheticStudy(const std::vector<std::string>& variants, int seeds, const st
                     std::fprintf(stderr, "search_benchmark: unknown sampler %s\n", name.c_str());
                     return 2;
                 }
-                const synthetic::Run run = synthetic::runSearch(*sampler, problem, space, static_cast<std::uint64_t>(seed), trials);
+                const synthetic::Run run = synthetic::runSearch(
+                    *sampler, problem, space, static_cast<std::uint64_t>(seed), trials);
                 for (std::size_t c = 0; c < counts.size(); ++c) {
-                    perCount[c].push_back(synthetic::hypervolumeOf(problem, space, run, static_cast<std::size_t>(counts[c])));
+                    perCount[c].push_back(synthetic::hypervolumeOf(
+                        problem, space, run, static_cast<std::size_t>(counts[c])));
                 }
             }
         }
@@ -434,9 +477,11 @@ int syntheticStudy(const std::vector<std::string>& variants, int seeds, const st
             for (std::size_t c = 0; c < counts.size(); ++c) {
                 int wins = 0;
                 if (volumes.contains("random")) {
-                    for (int k = 0; k < seeds; ++k) wins += volumes[name][c][k] > volumes["random"][c][k] ? 1 : 0;
+                    for (int k = 0; k < seeds; ++k)
+                        wins += volumes[name][c][k] > volumes["random"][c][k] ? 1 : 0;
                 }
-                std::printf(" | %-24s %2d/%-2d", spread(volumes[name][c], "%.4f").c_str(), wins, seeds);
+                std::printf(" | %-24s %2d/%-2d", spread(volumes[name][c], "%.4f").c_str(), wins,
+                            seeds);
             }
             std::printf("\n");
         }
@@ -450,7 +495,9 @@ Point2 hypervolumeReference() {
 }
 
 std::string spread(std::vector<double> values, const char* format) {
-    values.erase(std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }), values.end());
+    values.erase(
+        std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }),
+        values.end());
     if (values.empty()) return "-";
     const auto [least, most] = std::minmax_element(values.begin(), values.end());
     char text[96];
@@ -472,7 +519,8 @@ int budgetReport(const fs::path& out, const std::vector<double>& fractions) {
         runs[name.substr(0, dash)][std::stoi(name.substr(dash + 1))] = readTimeline(entry.path());
         auto store = ExperimentStore::open(fs::path(entry.path()).replace_extension(".sqlite"),
                                            ExperimentStore::Access::ReadOnly);
-        auto summary = store ? ExperimentSummary::load(**store) : Result<ExperimentSummary>(store.error());
+        auto summary =
+            store ? ExperimentSummary::load(**store) : Result<ExperimentSummary>(store.error());
         if (!summary) {
             std::fprintf(stderr, "search_benchmark: %s\n", summary.error().message.c_str());
             return 1;
@@ -484,9 +532,11 @@ int budgetReport(const fs::path& out, const std::vector<double>& fractions) {
         std::fprintf(stderr, "search_benchmark: no *.timeline files in %s\n", out.c_str());
         return 1;
     }
-    std::printf("hypervolume of the full-budget (%d-iteration) results finished by each time, budget %.1f min per run;\n"
-                "median [min-max] over seeds (error x log10 MFPOPS, reference (%.2f, %.3f))\n",
-                fullIterations, budgetSeconds / 60.0, reference.x, reference.y);
+    std::printf(
+        "hypervolume of the full-budget (%d-iteration) results finished by each time, budget %.1f "
+        "min per run;\n"
+        "median [min-max] over seeds (error x log10 MFPOPS, reference (%.2f, %.3f))\n",
+        fullIterations, budgetSeconds / 60.0, reference.x, reference.y);
     std::printf("%-10s %5s", "method", "seeds");
     for (double fraction : fractions) {
         char label[32];
@@ -499,7 +549,8 @@ int budgetReport(const fs::path& out, const std::vector<double>& fractions) {
         for (double fraction : fractions) {
             std::vector<double> values;
             for (const auto& [seed, timeline] : seeds) {
-                values.push_back(hypervolumeBy(timeline, fullIterations, fraction * budgetSeconds, reference));
+                values.push_back(
+                    hypervolumeBy(timeline, fullIterations, fraction * budgetSeconds, reference));
             }
             std::printf(" | %-22s", spread(values, "%.4f").c_str());
         }
@@ -510,17 +561,26 @@ int budgetReport(const fs::path& out, const std::vector<double>& fractions) {
         std::vector<double> shares;
         for (const auto& [seed, tpeTimeline] : runs["tpe"]) {
             if (!runs["mf-tpe"].contains(seed)) continue;
-            const double target = hypervolumeBy(tpeTimeline, fullIterations, budgetSeconds * 2.0, reference);
-            const double tpeSeconds = secondsToReach(tpeTimeline, fullIterations, target, reference);
-            const double mfSeconds = secondsToReach(runs["mf-tpe"][seed], fullIterations, target, reference);
+            const double target =
+                hypervolumeBy(tpeTimeline, fullIterations, budgetSeconds * 2.0, reference);
+            const double tpeSeconds =
+                secondsToReach(tpeTimeline, fullIterations, target, reference);
+            const double mfSeconds =
+                secondsToReach(runs["mf-tpe"][seed], fullIterations, target, reference);
             shares.push_back(mfSeconds / tpeSeconds);
-            std::printf("seed %d: tpe reached %.4f at %.0f s; mf-tpe %s\n", seed, target, tpeSeconds,
-                        std::isnan(mfSeconds) ? "never" : (std::to_string(static_cast<int>(mfSeconds)) + " s").c_str());
+            std::printf("seed %d: tpe reached %.4f at %.0f s; mf-tpe %s\n", seed, target,
+                        tpeSeconds,
+                        std::isnan(mfSeconds)
+                            ? "never"
+                            : (std::to_string(static_cast<int>(mfSeconds)) + " s").c_str());
         }
-        std::printf("mf-tpe's time to tpe's final hypervolume, as a share of tpe's: %s (seeds that never reached it: "
-                    "%zu)\n",
-                    spread(shares, "%.2f").c_str(),
-                    static_cast<std::size_t>(std::count_if(shares.begin(), shares.end(), [](double v) { return std::isnan(v); })));
+        std::printf(
+            "mf-tpe's time to tpe's final hypervolume, as a share of tpe's: %s (seeds that never "
+            "reached it: "
+            "%zu)\n",
+            spread(shares, "%.2f").c_str(),
+            static_cast<std::size_t>(std::count_if(shares.begin(), shares.end(),
+                                                   [](double v) { return std::isnan(v); })));
     }
     return 0;
 }
@@ -530,7 +590,8 @@ int budgetReport(const fs::path& out, const std::vector<double>& fractions) {
 
 int main(int argc, char** argv) {
     using namespace perfnas;
-    CLI::App app{"Search quality: random and TPE vs Optuna's MOTPE on a real short-training objective"};
+    CLI::App app{
+        "Search quality: random and TPE vs Optuna's MOTPE on a real short-training objective"};
     app.require_subcommand(1);
     std::string data;
     std::string out;
@@ -551,29 +612,40 @@ int main(int argc, char** argv) {
     CLI::App* reportCommand = app.add_subcommand("report", "Print the hypervolume table");
     reportCommand->add_option("--out", out, "Result folder")->required();
     reportCommand->add_option("--at", counts, "Trial counts")->delimiter(',');
-    CLI::App* configCommand = app.add_subcommand("config", "Write the space and training for the Optuna side");
+    CLI::App* configCommand =
+        app.add_subcommand("config", "Write the space and training for the Optuna side");
     configCommand->add_option("--out", out, "Result folder")->required();
     configCommand->add_option("--iterations", iterations)->check(CLI::PositiveNumber);
     BudgetOptions budget;
     std::string methods = "mf-tpe,tpe,random-sh,random";
-    CLI::App* budgetCommand = app.add_subcommand("budget", "Every method against the same wall-clock budget");
+    CLI::App* budgetCommand =
+        app.add_subcommand("budget", "Every method against the same wall-clock budget");
     budgetCommand->add_option("--data", data, "Dataset folder")->required();
     budgetCommand->add_option("--out", out, "Result folder")->required();
     budgetCommand->add_option("--methods", methods, "Comma-separated: mf-tpe,tpe,random-sh,random");
-    budgetCommand->add_option("--seeds", budget.seeds, "How many seeds")->check(CLI::PositiveNumber);
-    budgetCommand->add_option("--first-seed", budget.firstSeed, "The first of them")->check(CLI::PositiveNumber);
-    budgetCommand->add_option("--minutes", budget.minutes, "Wall-clock budget per run")->check(CLI::PositiveNumber);
-    budgetCommand->add_option("--min-iterations", budget.fidelity.minIterations)->check(CLI::PositiveNumber);
-    budgetCommand->add_option("--max-iterations", budget.fidelity.maxIterations)->check(CLI::PositiveNumber);
+    budgetCommand->add_option("--seeds", budget.seeds, "How many seeds")
+        ->check(CLI::PositiveNumber);
+    budgetCommand->add_option("--first-seed", budget.firstSeed, "The first of them")
+        ->check(CLI::PositiveNumber);
+    budgetCommand->add_option("--minutes", budget.minutes, "Wall-clock budget per run")
+        ->check(CLI::PositiveNumber);
+    budgetCommand->add_option("--min-iterations", budget.fidelity.minIterations)
+        ->check(CLI::PositiveNumber);
+    budgetCommand->add_option("--max-iterations", budget.fidelity.maxIterations)
+        ->check(CLI::PositiveNumber);
     budgetCommand->add_option("--eta", budget.fidelity.eta)->check(CLI::Range(2, 100));
     budgetCommand->add_option("--workers", budget.workers)->check(CLI::PositiveNumber);
     std::vector<double> fractions = {0.125, 0.25, 0.5, 1.0};
-    CLI::App* budgetReportCommand = app.add_subcommand("budget-report", "Hypervolume against wall-clock time");
+    CLI::App* budgetReportCommand =
+        app.add_subcommand("budget-report", "Hypervolume against wall-clock time");
     budgetReportCommand->add_option("--out", out, "Result folder")->required();
-    budgetReportCommand->add_option("--fractions", fractions, "Shares of the budget")->delimiter(',');
+    budgetReportCommand->add_option("--fractions", fractions, "Shares of the budget")
+        ->delimiter(',');
     std::string syntheticSamplers;
-    CLI::App* syntheticCommand = app.add_subcommand("synthetic", "Sampler variants on the synthetic problems");
-    syntheticCommand->add_option("--samplers", syntheticSamplers, "Comma-separated (default: random and every TPE variant)");
+    CLI::App* syntheticCommand =
+        app.add_subcommand("synthetic", "Sampler variants on the synthetic problems");
+    syntheticCommand->add_option("--samplers", syntheticSamplers,
+                                 "Comma-separated (default: random and every TPE variant)");
     syntheticCommand->add_option("--seeds", seeds)->check(CLI::PositiveNumber);
     syntheticCommand->add_option("--at", counts, "Trial counts")->delimiter(',');
     CLI11_PARSE(app, argc, argv);
@@ -590,10 +662,13 @@ int main(int argc, char** argv) {
     }
     if (budgetReportCommand->parsed()) return budgetReport(out, fractions);
     if (syntheticCommand->parsed()) {
-        return syntheticStudy(syntheticSamplers.empty() ? allVariants() : splitList(syntheticSamplers), seeds, counts);
+        return syntheticStudy(
+            syntheticSamplers.empty() ? allVariants() : splitList(syntheticSamplers), seeds,
+            counts);
     }
 
-    if (run->parsed()) return runSamplers(data, out, splitList(samplers), seeds, trials, iterations, workers);
+    if (run->parsed())
+        return runSamplers(data, out, splitList(samplers), seeds, trials, iterations, workers);
     if (reportCommand->parsed()) return report(out, counts);
     const ExperimentConfig config = benchmarkConfig("optuna", 1, trials, iterations, workers);
     std::filesystem::create_directories(out);

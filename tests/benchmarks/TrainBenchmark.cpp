@@ -99,7 +99,8 @@ int positive(const std::string& text, std::string_view option, int minimum) {
     char* end = nullptr;
     const long value = std::strtol(text.c_str(), &end, 10);
     if (end == text.c_str() || *end != '\0' || value < minimum || value > 1'000'000) {
-        usage(std::string(option) + " takes a whole number >= " + std::to_string(minimum) + ", not '" + text + "'");
+        usage(std::string(option) + " takes a whole number >= " + std::to_string(minimum) +
+              ", not '" + text + "'");
     }
     return static_cast<int>(value);
 }
@@ -133,7 +134,8 @@ Options parseOptions(int argc, char** argv) {
         } else if (arg == "--augment") {
             options.augmentModes.clear();
             for (const std::string& item : splitList(value())) {
-                if (item != "on" && item != "off") usage("--augment takes on, off or a list such as off,on");
+                if (item != "on" && item != "off")
+                    usage("--augment takes on, off or a list such as off,on");
                 options.augmentModes.push_back(item == "on");
             }
         } else if (arg == "--no-time") {
@@ -158,8 +160,7 @@ Options parseOptions(int argc, char** argv) {
                                : PERFNAS_SOURCE_DIR "/resources/seeds/paper-seed.json";
     }
     if (options.threadCounts.empty()) {
-        options.threadCounts =
-            options.busyCoreStudy ? std::vector<int>{1, 2} : std::vector<int>{2};
+        options.threadCounts = options.busyCoreStudy ? std::vector<int>{1, 2} : std::vector<int>{2};
     }
     return options;
 }
@@ -188,7 +189,8 @@ LoadedDataset loadDataset(const Options& options) {
     auto loaded = DatasetLoader::load(dataset, LoadOptions{.cacheFolder = options.cacheDir});
     if (!loaded) fail(loaded.error().message);
     const FeatureSet& features = loaded->features;
-    std::fprintf(stderr, "data: %s, %zu training / %zu validation / %zu testing clips (%s, %.1f s)\n",
+    std::fprintf(stderr,
+                 "data: %s, %zu training / %zu validation / %zu testing clips (%s, %.1f s)\n",
                  options.dataDir.c_str(), features.split(Split::Training).size(),
                  features.split(Split::Validation).size(), features.split(Split::Testing).size(),
                  loaded->report.cacheHit ? "feature cache hit" : "decoded", loaded->report.seconds);
@@ -203,11 +205,13 @@ void dump(const FeatureSet& features, const fs::path& file) {
         mfcc[i] = (training.mfcc[i] - normalization.mean) / normalization.stdDev;
     }
     const std::vector<std::int64_t> labels(training.labels.begin(), training.labels.end());
-    const std::int32_t header[4] = {static_cast<std::int32_t>(training.size()), features.coefficients,
-                                    features.frames, static_cast<std::int32_t>(features.classNames.size())};
+    const std::int32_t header[4] = {static_cast<std::int32_t>(training.size()),
+                                    features.coefficients, features.frames,
+                                    static_cast<std::int32_t>(features.classNames.size())};
     std::ofstream out(file, std::ios::binary);
     out.write(reinterpret_cast<const char*>(header), sizeof(header));
-    out.write(reinterpret_cast<const char*>(mfcc.data()), static_cast<std::streamsize>(mfcc.size() * sizeof(float)));
+    out.write(reinterpret_cast<const char*>(mfcc.data()),
+              static_cast<std::streamsize>(mfcc.size() * sizeof(float)));
     out.write(reinterpret_cast<const char*>(labels.data()),
               static_cast<std::streamsize>(labels.size() * sizeof(std::int64_t)));
     if (!out) fail(file.string() + ": cannot write");
@@ -231,18 +235,21 @@ struct Timed {
     TrainingResult result;
 };
 
-Timed timedTrain(const ArchitectureSpec& spec, const FeatureSet& features, const TrainingParams& params) {
+Timed timedTrain(const ArchitectureSpec& spec, const FeatureSet& features,
+                 const TrainingParams& params) {
     const auto start = Clock::now();
     auto result = Trainer::train(spec, features, params);
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     if (!result) fail("training failed: " + result.error().message);
-    if (result->outcome != TrainingOutcome::Finished) fail("training " + outcomeName(result->outcome));
+    if (result->outcome != TrainingOutcome::Finished)
+        fail("training " + outcomeName(result->outcome));
     return {seconds, std::move(*result)};
 }
 
-void measure(const Options& options, const ArchitectureSpec& spec, const FeatureSet& features, int threads,
-             bool augment) {
-    TrainingParams params{.iterations = options.warmup, .validateEvery = 0, .checkpointEvery = 0, .threads = threads};
+void measure(const Options& options, const ArchitectureSpec& spec, const FeatureSet& features,
+             int threads, bool augment) {
+    TrainingParams params{
+        .iterations = options.warmup, .validateEvery = 0, .checkpointEvery = 0, .threads = threads};
     params.augmentation.enabled = augment;
     timedTrain(spec, features, params);  // warm-up, untimed
     const Timed shortRun = timedTrain(spec, features, params);
@@ -251,10 +258,14 @@ void measure(const Options& options, const ArchitectureSpec& spec, const Feature
 
     const double samples = static_cast<double>(options.iterations) * params.batchSize;
     const double samplesPerSecond = samples / (longRun.wallSeconds - shortRun.wallSeconds);
-    const double loopSamplesPerSecond = samples / (longRun.result.seconds - shortRun.result.seconds);
-    std::fprintf(stderr, "ours %s %dT augment %-3s: %8.1f samples/s (loop timer %.1f; train() %.2f s for %d, %.2f s for %d)\n",
-                 spec.name.c_str(), threads, augment ? "on" : "off", samplesPerSecond, loopSamplesPerSecond,
-                 shortRun.wallSeconds, options.warmup, longRun.wallSeconds, params.iterations);
+    const double loopSamplesPerSecond =
+        samples / (longRun.result.seconds - shortRun.result.seconds);
+    std::fprintf(stderr,
+                 "ours %s %dT augment %-3s: %8.1f samples/s (loop timer %.1f; train() %.2f s for "
+                 "%d, %.2f s for %d)\n",
+                 spec.name.c_str(), threads, augment ? "on" : "off", samplesPerSecond,
+                 loopSamplesPerSecond, shortRun.wallSeconds, options.warmup, longRun.wallSeconds,
+                 params.iterations);
     std::printf(
         "{\"side\":\"ours\",\"spec\":\"%s\",\"threads\":%d,\"augment\":%s,\"batch\":%d,"
         "\"iterations\":%d,"
@@ -286,7 +297,8 @@ int main(int argc, char** argv) {
     const auto spec = ArchitectureSpec::fromFile(options.specFile.string());
     if (!spec) fail(spec.error().message);
     for (const int threads : options.threadCounts) {
-        for (const bool augment : options.augmentModes) measure(options, *spec, loaded.features, threads, augment);
+        for (const bool augment : options.augmentModes)
+            measure(options, *spec, loaded.features, threads, augment);
     }
     return 0;
 }

@@ -61,9 +61,12 @@ private Q_SLOTS:
         QTest::newRow("no command") << QStringList{} << "";
         QTest::newRow("unknown command") << QStringList{"frobnicate"} << "frobnicate";
         QTest::newRow("mfcc without file") << QStringList{"mfcc"} << "FILE";
-        QTest::newRow("mfcc bad format") << QStringList{"mfcc", "x.wav", "--format", "xml"} << "xml";
-        QTest::newRow("mfcc missing file") << QStringList{"mfcc", "/no/such/clip.wav"} << "/no/such/clip.wav";
-        QTest::newRow("dataset missing folder") << QStringList{"dataset", "/no/such/dataset"} << "/no/such/dataset";
+        QTest::newRow("mfcc bad format")
+            << QStringList{"mfcc", "x.wav", "--format", "xml"} << "xml";
+        QTest::newRow("mfcc missing file")
+            << QStringList{"mfcc", "/no/such/clip.wav"} << "/no/such/clip.wav";
+        QTest::newRow("dataset missing folder")
+            << QStringList{"dataset", "/no/such/dataset"} << "/no/such/dataset";
     }
     void badUsageExitsWithTwo() {
         QFETCH(QStringList, arguments);
@@ -84,14 +87,16 @@ private Q_SLOTS:
         QCOMPARE(rows.size(), 40);
         for (const QByteArray& row : rows) QCOMPARE(row.split(',').size(), 32);
 
-        const Run json = runCli({"mfcc", QString::fromStdString(clip.string()), "--format", "json"});
+        const Run json =
+            runCli({"mfcc", QString::fromStdString(clip.string()), "--format", "json"});
         QCOMPARE(json.exitCode, 0);
         const QJsonObject document = QJsonDocument::fromJson(json.out).object();
         const QJsonArray matrix = document["mfcc"].toArray();
         QCOMPARE(matrix.size(), 40);
         QCOMPARE(matrix[0].toArray().size(), 32);
         // Same numbers in both formats.
-        QCOMPARE(static_cast<float>(matrix[3].toArray()[7].toDouble()), rows[3].split(',')[7].toFloat());
+        QCOMPARE(static_cast<float>(matrix[3].toArray()[7].toDouble()),
+                 rows[3].split(',')[7].toFloat());
     }
 
     void mfccOfAnEmptyFileNamesTheFile() {
@@ -109,8 +114,8 @@ private Q_SLOTS:
         const fs::path root = fs::path(dir.path().toStdString()) / "data";
         perfnas::test::makeKeywordDataset(root, {"yes", "no"}, 5);
         perfnas::test::writeText(root / "no" / "broken.wav", "RIFF....WAVE garbage");
-        const QStringList arguments = {"dataset", QString::fromStdString(root.string()), "--keywords",
-                                       "yes,no", "--json"};
+        const QStringList arguments = {"dataset", QString::fromStdString(root.string()),
+                                       "--keywords", "yes,no", "--json"};
         const Run run = runCli(arguments, dir.filePath("cache"));
         QCOMPARE(run.exitCode, 0);
         const QJsonObject document = QJsonDocument::fromJson(run.out).object();
@@ -124,10 +129,13 @@ private Q_SLOTS:
         QCOMPARE(skipped[0].toObject()["file"].toString(), QString("no/broken.wav"));
         QVERIFY(!document["cache"].toObject()["hit"].toBool());
         QVERIFY(QJsonDocument::fromJson(runCli(arguments, dir.filePath("cache")).out)
-                    .object()["cache"].toObject()["hit"].toBool());
+                    .object()["cache"]
+                    .toObject()["hit"]
+                    .toBool());
 
-        const Run missingKeyword = runCli({"dataset", QString::fromStdString(root.string()),
-                                            "--keywords", "yes,maybe"}, dir.filePath("cache"));
+        const Run missingKeyword =
+            runCli({"dataset", QString::fromStdString(root.string()), "--keywords", "yes,maybe"},
+                   dir.filePath("cache"));
         QCOMPARE(missingKeyword.exitCode, 2);
         QVERIFY(missingKeyword.err.contains("maybe"));
     }
@@ -194,8 +202,9 @@ private Q_SLOTS:
     void demoDataCountsMatchTheFilesAndARerunReuses() {
         QTemporaryDir dir;
         const fs::path out = fs::path(dir.path().toStdString()) / "demo";
-        const QStringList arguments = {"demo-data", "--out", QString::fromStdString(out.string()),
-                                       "--clips-per-word", "3", "--json"};
+        const QStringList arguments = {
+            "demo-data",        "--out", QString::fromStdString(out.string()),
+            "--clips-per-word", "3",     "--json"};
         const Run run = runCli(arguments);
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QJsonObject report = QJsonDocument::fromJson(run.out).object();

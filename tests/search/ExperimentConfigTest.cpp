@@ -17,16 +17,19 @@ private Q_SLOTS:
         QTest::addColumn<int>("iterations");  // of a search trial (with rungs: the top rung)
         QTest::addColumn<double>("seedMfpops");
         QTest::addColumn<std::vector<int>>("rungs");
-        QTest::newRow("demo") << "demo-experiment.json" << 200 << 1800 << 63.918 << std::vector<int>{200, 600, 1800};
+        QTest::newRow("demo") << "demo-experiment.json" << 200 << 1800 << 63.918
+                              << std::vector<int>{200, 600, 1800};
         QTest::newRow("laptop") << "speech-commands-laptop.json" << 500 << 3000 << 63.918
                                 << std::vector<int>{333, 1000, 3000};
-        QTest::newRow("paper") << "paper-experiment.json" << 100 << 8000 << 613.184 << std::vector<int>{};
+        QTest::newRow("paper") << "paper-experiment.json" << 100 << 8000 << 613.184
+                               << std::vector<int>{};
     }
     void shippedExamplesParse() {
         QFETCH(QString, file);
         QFETCH(int, trials);
         QFETCH(int, iterations);
-        auto config = ExperimentConfig::fromFile(std::string(PERFNAS_SOURCE_DIR "/resources/examples/") + file.toStdString());
+        auto config = ExperimentConfig::fromFile(
+            std::string(PERFNAS_SOURCE_DIR "/resources/examples/") + file.toStdString());
         QVERIFY2(config, config ? "" : config.error().message.c_str());
         QFETCH(double, seedMfpops);
         QFETCH(std::vector<int>, rungs);
@@ -44,44 +47,58 @@ private Q_SLOTS:
     void badFidelityIsNamed_data() {
         QTest::addColumn<QString>("block");
         QTest::addColumn<QString>("message");
-        QTest::newRow("max not above min") << R"({"min_iterations": 300, "max_iterations": 300})" << "fidelity: expected 1 <= min_iterations < max_iterations";
-        QTest::newRow("one rung") << R"({"min_iterations": 500, "max_iterations": 1000})" << "only one rung";
-        QTest::newRow("eta 1") << R"({"min_iterations": 100, "max_iterations": 900, "eta": 1})" << "fidelity.eta: must be at least 2";
-        QTest::newRow("unknown key") << R"({"min_iterations": 100, "max_iterations": 900, "rungs": 3})" << "rungs";
+        QTest::newRow("max not above min")
+            << R"({"min_iterations": 300, "max_iterations": 300})"
+            << "fidelity: expected 1 <= min_iterations < max_iterations";
+        QTest::newRow("one rung") << R"({"min_iterations": 500, "max_iterations": 1000})"
+                                  << "only one rung";
+        QTest::newRow("eta 1") << R"({"min_iterations": 100, "max_iterations": 900, "eta": 1})"
+                               << "fidelity.eta: must be at least 2";
+        QTest::newRow("unknown key")
+            << R"({"min_iterations": 100, "max_iterations": 900, "rungs": 3})"
+            << "rungs";
     }
     void badFidelityIsNamed() {
         QFETCH(QString, block);
         QFETCH(QString, message);
         auto config = ExperimentConfig::fromJson("{\"fidelity\": " + block.toStdString() + "}", {});
         QVERIFY(!config);
-        QVERIFY2(config.error().message.find(message.toStdString()) != std::string::npos, config.error().message.c_str());
+        QVERIFY2(config.error().message.find(message.toStdString()) != std::string::npos,
+                 config.error().message.c_str());
     }
 
     void samplerVariantsAreReadAndNamed() {
         auto config = ExperimentConfig::fromJson(
-            R"({"sampler": {"good_weights": "uniform", "selection": "per_dimension", "log_cost": true}})", {});
+            R"({"sampler": {"good_weights": "uniform", "selection": "per_dimension", "log_cost": true}})",
+            {});
         QVERIFY2(config, config ? "" : config.error().message.c_str());
         QVERIFY(config->tpe.goodWeights == GoodWeights::Uniform);
         QVERIFY(config->tpe.selection == CandidateSelection::PerDimension);
         QVERIFY(config->tpe.logCost);
-        QVERIFY(ExperimentConfig{}.tpe.selection == CandidateSelection::Summed && !ExperimentConfig{}.tpe.logCost);
+        QVERIFY(ExperimentConfig{}.tpe.selection == CandidateSelection::Summed &&
+                !ExperimentConfig{}.tpe.logCost);
         auto rebuilt = ExperimentConfig::fromJson(config->toJson(), {});
         QVERIFY(rebuilt && rebuilt->tpe.selection == CandidateSelection::PerDimension);
         auto bad = ExperimentConfig::fromJson(R"({"sampler": {"selection": "joint"}})", {});
         QVERIFY(!bad);
-        QVERIFY2(bad.error().message.find("sampler.selection: expected \"summed\"") != std::string::npos &&
+        QVERIFY2(bad.error().message.find("sampler.selection: expected \"summed\"") !=
+                         std::string::npos &&
                      bad.error().message.find("\"joint\"") != std::string::npos,
                  bad.error().message.c_str());
     }
 
     void storedFormRebuildsTheSameConfig() {
-        auto config = ExperimentConfig::fromFile(PERFNAS_SOURCE_DIR "/resources/examples/paper-experiment.json");
+        auto config = ExperimentConfig::fromFile(PERFNAS_SOURCE_DIR
+                                                 "/resources/examples/paper-experiment.json");
         QVERIFY(config);
         config->maxMfpops = 250.0;
         config->minTop1 = 0.9;
         config->dataset.root = "/data/speech";
         config->backend = "slurm";
-        config->slurm = {.partition = "gpu", .account = "kws", .timeLimit = "2:00:00", .cpusPerTrial = 4,
+        config->slurm = {.partition = "gpu",
+                         .account = "kws",
+                         .timeLimit = "2:00:00",
+                         .cpusPerTrial = 4,
                          .options = {"--qos=long", "--mem=8G"}};
         auto rebuilt = ExperimentConfig::fromJson(config->toJson(), {});
         QVERIFY2(rebuilt, rebuilt ? "" : rebuilt.error().message.c_str());
@@ -109,26 +126,39 @@ private Q_SLOTS:
     void mistakesNameTheField_data() {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("mentions");
-        QTest::newRow("sampler kind") << R"({"sampler": {"kind": "grid"}})" << "sampler.kind";
-        QTest::newRow("workers") << R"({"execution": {"workers": 0}})" << "execution.workers";
-        QTest::newRow("backend") << R"({"execution": {"backend": "kubernetes"}})" << "kubernetes";
-        QTest::newRow("slurm cpus") << R"({"execution": {"slurm": {"cpus_per_trial": 0}}})" << "cpus_per_trial";
-        QTest::newRow("slurm key") << R"({"execution": {"slurm": {"queue": "short"}}})" << "execution.slurm";
-        QTest::newRow("cost") << R"({"objective": {"cost": "joules"}})" << "objective.cost";
-        QTest::newRow("augmentation") << R"({"training": {"augmentation": {"volume": 1}}})" << "volume";
-        QTest::newRow("negative lr") << R"({"training": {"learning_rate": -1}})" << "learning_rate";
-        QTest::newRow("seed file") << R"({"seed_architecture": "/no/such/seed.json"})" << "/no/such/seed.json";
-        QTest::newRow("min share") << R"({"refinement": {"min_share": 2}})" << "min_share";
-        QTest::newRow("optimizer lr") << R"({"optimizer_search": {"lr": [0.1]}})" << "optimizer_search.lr";
+        QTest::newRow("sampler kind") << R"({"sampler": {"kind": "grid"}})"
+                                      << "sampler.kind";
+        QTest::newRow("workers") << R"({"execution": {"workers": 0}})"
+                                 << "execution.workers";
+        QTest::newRow("backend") << R"({"execution": {"backend": "kubernetes"}})"
+                                 << "kubernetes";
+        QTest::newRow("slurm cpus") << R"({"execution": {"slurm": {"cpus_per_trial": 0}}})"
+                                    << "cpus_per_trial";
+        QTest::newRow("slurm key") << R"({"execution": {"slurm": {"queue": "short"}}})"
+                                   << "execution.slurm";
+        QTest::newRow("cost") << R"({"objective": {"cost": "joules"}})"
+                              << "objective.cost";
+        QTest::newRow("augmentation") << R"({"training": {"augmentation": {"volume": 1}}})"
+                                      << "volume";
+        QTest::newRow("negative lr") << R"({"training": {"learning_rate": -1}})"
+                                     << "learning_rate";
+        QTest::newRow("seed file") << R"({"seed_architecture": "/no/such/seed.json"})"
+                                   << "/no/such/seed.json";
+        QTest::newRow("min share") << R"({"refinement": {"min_share": 2}})"
+                                   << "min_share";
+        QTest::newRow("optimizer lr") << R"({"optimizer_search": {"lr": [0.1]}})"
+                                      << "optimizer_search.lr";
         // Found by tests/fuzz: a number no double holds used to escape as an exception and abort.
-        QTest::newRow("number overflow") << R"({"training": {"learning_rate": 1e999}})" << "not valid JSON";
+        QTest::newRow("number overflow") << R"({"training": {"learning_rate": 1e999}})"
+                                         << "not valid JSON";
     }
     void mistakesNameTheField() {
         QFETCH(QString, text);
         QFETCH(QString, mentions);
         auto config = ExperimentConfig::fromJson(text.toStdString(), {});
         QVERIFY(!config);
-        QVERIFY2(QString::fromStdString(config.error().message).contains(mentions), config.error().message.c_str());
+        QVERIFY2(QString::fromStdString(config.error().message).contains(mentions),
+                 config.error().message.c_str());
     }
 };
 

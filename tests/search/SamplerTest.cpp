@@ -322,11 +322,13 @@ private Q_SLOTS:
         QTest::addColumn<int>("selection");
         QTest::addColumn<int>("minimumWins");
         QTest::addColumn<double>("medianRatio");
-        // Measured (seeds 1-5): separable 0.0509 vs random 0.0421, product 2.499 vs 1.887, both 5 of 5.
+        // Measured (seeds 1-5): separable 0.0509 vs random 0.0421, product 2.499 vs 1.887, both 5
+        // of 5.
         QTest::newRow("separable") << static_cast<int>(Problem::Separable)
                                    << static_cast<int>(CandidateSelection::Summed) << 5 << 1.1;
-        QTest::newRow("product, multivariate") << static_cast<int>(Problem::Product)
-                                               << static_cast<int>(CandidateSelection::Multivariate) << 5 << 1.1;
+        QTest::newRow("product, multivariate")
+            << static_cast<int>(Problem::Product)
+            << static_cast<int>(CandidateSelection::Multivariate) << 5 << 1.1;
     }
     void tpeBeatsRandom() {
         QFETCH(int, problem);
@@ -340,16 +342,18 @@ private Q_SLOTS:
         for (std::uint64_t seed = 1; seed <= 5; ++seed) {
             TpeSampler tpe(TpeSettings{.selection = static_cast<CandidateSelection>(selection)});
             RandomSampler random;
-            tpeVolumes.push_back(synthetic::hypervolumeOf(which, space, synthetic::runSearch(tpe, which, space, seed, 100), 100));
-            randomVolumes.push_back(
-                synthetic::hypervolumeOf(which, space, synthetic::runSearch(random, which, space, seed, 100), 100));
+            tpeVolumes.push_back(synthetic::hypervolumeOf(
+                which, space, synthetic::runSearch(tpe, which, space, seed, 100), 100));
+            randomVolumes.push_back(synthetic::hypervolumeOf(
+                which, space, synthetic::runSearch(random, which, space, seed, 100), 100));
             tpeWins += tpeVolumes.back() > randomVolumes.back() ? 1 : 0;
         }
         const double tpeMedian = median(tpeVolumes);
         const double randomMedian = median(randomVolumes);
-        qInfo("median hypervolume after 100 trials: tpe %.4f, random %.4f; tpe wins %d of 5", tpeMedian, randomMedian,
-              tpeWins);
-        QVERIFY2(tpeMedian > randomMedian * medianRatio, qPrintable(QString("%1 vs %2").arg(tpeMedian).arg(randomMedian)));
+        qInfo("median hypervolume after 100 trials: tpe %.4f, random %.4f; tpe wins %d of 5",
+              tpeMedian, randomMedian, tpeWins);
+        QVERIFY2(tpeMedian > randomMedian * medianRatio,
+                 qPrintable(QString("%1 vs %2").arg(tpeMedian).arg(randomMedian)));
         QVERIFY2(tpeWins >= minimumWins, qPrintable(QString::number(tpeWins)));
     }
 };

@@ -41,7 +41,8 @@ inline double squaredShapeMiss(const UnitValues& v, double khTarget, double kwTa
            2.0;
 }
 
-inline ObjectiveVector objectives(Problem problem, const SearchSpace& space, const Configuration& c) {
+inline ObjectiveVector objectives(Problem problem, const SearchSpace& space,
+                                  const Configuration& c) {
     const std::size_t units = space.units.size();
     double error = 0.0;
     double cost = 0.0;
@@ -84,8 +85,8 @@ struct Run {
 
 // `trials` sequential proposals, each evaluated before the next. The sampler is told the
 // hypervolume's reference, as the product tells it.
-inline Run runSearch(Sampler& sampler, Problem problem, const SearchSpace& space, std::uint64_t seed,
-                     int trials) {
+inline Run runSearch(Sampler& sampler, Problem problem, const SearchSpace& space,
+                     std::uint64_t seed, int trials) {
     const ParameterSpace parameters = space.parameterSpace();
     const Point2 ref = reference(problem, space);
     Random random(seed);
@@ -100,13 +101,15 @@ inline Run runSearch(Sampler& sampler, Problem problem, const SearchSpace& space
         auto proposal = sampler.propose(context, random);
         if (!proposal.ok()) return run;
         run.proposals.push_back(*proposal);
-        run.history.push_back({.configuration = *proposal, .objectives = objectives(problem, space, *proposal)});
+        run.history.push_back(
+            {.configuration = *proposal, .objectives = objectives(problem, space, *proposal)});
     }
     return run;
 }
 
 // Hypervolume of the first `count` results of a run.
-inline double hypervolumeOf(Problem problem, const SearchSpace& space, const Run& run, std::size_t count) {
+inline double hypervolumeOf(Problem problem, const SearchSpace& space, const Run& run,
+                            std::size_t count) {
     std::vector<Point2> points;
     for (std::size_t i = 0; i < std::min(count, run.history.size()); ++i) {
         points.push_back({run.history[i].objectives[0], run.history[i].objectives[1]});

@@ -8,13 +8,14 @@
 
 namespace perfnas::ui {
 
-QString phaseLabel(const PhaseRecord& phase);    // "search", "refinement 2", "fine-tune"
-QString stateLabel(TrialState state);            // docs/experiment-file.md's names
+QString phaseLabel(const PhaseRecord& phase);  // "search", "refinement 2", "fine-tune"
+QString stateLabel(TrialState state);          // docs/experiment-file.md's names
 // The trial's architecture in Table II notation, or "" when its spec cannot be read.
 QString trialNotation(const TrialRecord& trial);
-QString formatDuration(double seconds);          // "42 s", "3 min 5 s", "2 h 10 min"
+QString formatDuration(double seconds);  // "42 s", "3 min 5 s", "2 h 10 min"
 // Multi-fidelity search: "1/2" (rung / top rung; a finished trial below the top adds "stopped"),
 // or detailed "rung 1 of 2 (600 iterations), stopped early".
-QString rungLabel(const TrialRecord& trial, const FidelitySettings& fidelity, bool detailed = false);
+QString rungLabel(const TrialRecord& trial, const FidelitySettings& fidelity,
+                  bool detailed = false);
 
 }  // namespace perfnas::ui

@@ -1,7 +1,8 @@
 #pragma once
-// RefinementPanel: the refinement suggestions of the latest phase (docs/method.md step 4) with their
-// share as a bar, a Freeze button per suggestion and one for a multi-selection, and the parameters
-// already frozen (locked). It only requests: freezeRequested carries the chosen values. GUI thread.
+// RefinementPanel: the refinement suggestions of the latest phase (docs/method.md step 4) with
+// their share as a bar, a Freeze button per suggestion and one for a multi-selection, and the
+// parameters already frozen (locked). It only requests: freezeRequested carries the chosen values.
+// GUI thread.
 #include <QWidget>
 #include <vector>
 
