@@ -2,21 +2,34 @@
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "app/cli/CliSupport.h"
-#include "core/search/ExperimentPlanner.h"
-#include "core/search/ExperimentRunner.h"
-#include "core/search/TrialExecutorFactory.h"
+#include "core/search/Experiment.h"
+#include "core/search/PhaseProgress.h"
 
 namespace perfnas::cli {
 namespace fs = std::filesystem;
 namespace {
 
-ExperimentRunner* g_runner = nullptr;  // Ctrl-C stops the run; finished trials are already saved.
+// Ctrl-C stops the run; finished trials are already saved.
+ExperimentRunner* g_runner = nullptr;
+
+void stopOnSignal(int) {
+    if (g_runner) g_runner->stopFromSignalHandler();
+}
+
+// The running runner receives SIGINT and SIGTERM; once it is gone they terminate again.
+void publishForSignals(ExperimentRunner* runner) {
+    if (runner) g_runner = runner;
+    std::signal(SIGINT, runner ? stopOnSignal : SIG_DFL);
+    std::signal(SIGTERM, runner ? stopOnSignal : SIG_DFL);
+    if (!runner) g_runner = nullptr;
+}
 
 struct RunOverrides {
     std::string data;
@@ -34,58 +47,45 @@ struct RunOverrides {
 void addRunOptions(CLI::App& command, RunOverrides& overrides) {
     command.add_option("--data", overrides.data, "Dataset folder (overrides the config's)");
     command.add_option("--cache-dir", overrides.cacheFolder, "Feature cache folder");
-    command.add_option("--workers", overrides.workers, "Trials in parallel")->check(CLI::PositiveNumber);
-    command.add_option("--max-minutes", overrides.maxMinutes,
-                       "Wall-clock budget of each search phase: trials start only when they can finish in it")
+    command.add_option("--workers", overrides.workers, "Trials in parallel")
+        ->check(CLI::PositiveNumber);
+    command
+        .add_option(
+            "--max-minutes", overrides.maxMinutes,
+            "Wall-clock budget of each search phase: trials start only when they can finish in it")
         ->check(CLI::NonNegativeNumber);
     command.add_option("--backend", overrides.backend, "Where trials run")
         ->check(CLI::IsMember({"inprocess", "subprocess", "slurm"}));
-    command.add_option("--slurm-partition", overrides.slurmPartition, "Slurm partition for the trial jobs");
-    command.add_option("--slurm-option", overrides.slurmOptions,
-                       "Extra sbatch option, repeatable; attach it: --slurm-option=--qos=long")
+    command.add_option("--slurm-partition", overrides.slurmPartition,
+                       "Slurm partition for the trial jobs");
+    command
+        .add_option("--slurm-option", overrides.slurmOptions,
+                    "Extra sbatch option, repeatable; attach it: --slurm-option=--qos=long")
         ->allow_extra_args(false);
     command.add_flag("--json", overrides.json, "Print the final status as one JSON document");
 }
 
-// Progress on stderr: phase, trials done / planned, running trials, frontier size, hypervolume, ETA.
+// Progress on stderr: the figures of the studio's status bar (core/search/PhaseProgress.h), read
+// from the experiment file at every trial or phase event and counted down in between, and the
+// latest trial's iteration.
 class ProgressObserver final : public ExperimentObserver {
 public:
-    explicit ProgressObserver(bool enabled) : m_line(enabled), m_enabled(enabled) {}
+    ProgressObserver(bool enabled, fs::path file)
+        : m_line(enabled), m_enabled(enabled), m_file(std::move(file)) {}
 
-    void phaseChanged(const PhaseRecord& phase) override {
-        std::lock_guard lock(m_mutex);
-        m_phase = phase;
-        redraw(true);
-    }
-    void trialStarted(const TrialRecord&) override {
-        std::lock_guard lock(m_mutex);
-        ++m_running;
-        redraw(false);
-    }
-    void trialFinished(const TrialRecord& trial) override { ended(trial); }
+    void phaseChanged(const PhaseRecord&) override { reload(); }
+    void trialStarted(const TrialRecord&) override { reload(); }
+    void trialFinished(const TrialRecord&) override { reload(); }
     void trialFailed(const TrialRecord& trial) override {
-        ended(trial);
-        if (!m_enabled || trial.state == TrialState::Queued) return;
-        std::lock_guard lock(m_mutex);
-        m_line.finish();
-        std::cerr << "perfnas: trial " << trial.id << " " << trialStateName(trial.state) << ": " << trial.error << '\n';
-    }
-    void frontierChanged(const ExperimentSummary& summary) override {
-        std::lock_guard lock(m_mutex);
-        m_frontierSize = summary.frontier.size();
-        m_hypervolume = summary.hypervolume;
-        m_done = 0;
-        for (const TrialRecord& trial : summary.trials) {
-            if (trial.phaseId == m_phase.id && trial.state != TrialState::Queued && trial.state != TrialState::Running) ++m_done;
+        if (m_enabled && trial.state != TrialState::Queued) {
+            std::lock_guard lock(m_mutex);
+            m_line.finish();
+            std::cerr << "perfnas: trial " << trial.id << " " << trialStateName(trial.state) << ": "
+                      << trial.error << '\n';
         }
-        redraw(false);
+        reload();
     }
-    void outlookChanged(const PhaseOutlook& outlook) override {
-        std::lock_guard lock(m_mutex);
-        m_outlook = outlook;
-        m_outlookAt = std::chrono::steady_clock::now();
-        redraw(false);
-    }
+    void frontierChanged(const ExperimentSummary& summary) override { show(summary); }
     void trialProgress(int trialId, const TrainingProgress& progress) override {
         std::lock_guard lock(m_mutex);
         m_lastTrial = trialId;
@@ -99,48 +99,60 @@ public:
     }
 
 private:
-    void ended(const TrialRecord& trial) {
+    // Events come from the running thread, which alone opens the reader.
+    void reload() {
+        if (!m_enabled) return;
+        if (!m_reader) {
+            auto opened = ExperimentStore::open(m_file, ExperimentStore::Access::ReadOnly);
+            if (!opened) return;  // the line goes without figures; the run itself reports errors
+            m_reader = std::move(*opened);
+        }
+        if (auto summary = ExperimentSummary::load(*m_reader)) show(*summary);
+    }
+    void show(const ExperimentSummary& summary) {
         std::lock_guard lock(m_mutex);
-        m_running = std::max(0, m_running - 1);
-        if (trial.state != TrialState::Queued) ++m_done;
+        m_progress = PhaseProgress::of(summary, std::time(nullptr));
+        m_progressAt = std::chrono::steady_clock::now();
         redraw(true);
     }
-    // The runner's projection of the admitted work, counted down since it came.
     void redraw(bool force) {
-        char text[256];
-        const int planned = m_phase.trialBudget;
+        if (!m_progress.phase) return;
         std::string eta = "-";
-        if (m_outlook.phaseId == m_phase.id && m_outlook.remainingSeconds >= 0 && m_running > 0) {
-            const double since = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_outlookAt).count();
-            const long seconds = std::lround(std::max(0.0, m_outlook.remainingSeconds - since));
+        if (m_progress.etaSeconds) {
+            const double since =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - m_progressAt)
+                    .count();
+            const long seconds = std::lround(std::max(0.0, *m_progress.etaSeconds - since));
             eta = std::to_string(seconds / 60) + "m" + std::to_string(seconds % 60) + "s";
         }
-        std::snprintf(text, sizeof text, "%s%s  trials %d/%d (%d running)  frontier %zu  HV %.4f  ETA %s  [trial %d: %d/%d]",
-                      phaseKindName(m_phase.kind).c_str(),
-                      m_phase.round > 0 ? (" " + std::to_string(m_phase.round)).c_str() : "",
-                      m_outlook.phaseId == m_phase.id ? m_outlook.trialsStarted : m_done, planned,
-                      m_running, m_frontierSize, m_hypervolume, eta.c_str(), m_lastTrial, m_lastIteration,
-                      m_lastIterations);
+        const PhaseRecord& phase = *m_progress.phase;
+        const std::string name =
+            phaseKindName(phase.kind) + (phase.round > 0 ? " " + std::to_string(phase.round) : "");
+        char text[256];
+        std::snprintf(
+            text, sizeof text,
+            "%s  trials %d/%d (%d running)  frontier %d  HV %.4f  ETA %s  [trial %d: %d/%d]",
+            name.c_str(), m_progress.done, m_progress.planned, m_progress.running,
+            m_progress.frontierSize, m_progress.hypervolume, eta.c_str(), m_lastTrial,
+            m_lastIteration, m_lastIterations);
         m_line.update(text, force);
     }
 
     std::mutex m_mutex;
     ProgressLine m_line;
-    bool m_enabled;
-    PhaseRecord m_phase;
-    PhaseOutlook m_outlook;
-    std::chrono::steady_clock::time_point m_outlookAt;
-    int m_done = 0;
-    int m_running = 0;
-    std::size_t m_frontierSize = 0;
-    double m_hypervolume = 0.0;
+    const bool m_enabled;
+    const fs::path m_file;
+    std::unique_ptr<ExperimentStore> m_reader;
+    PhaseProgress m_progress;
+    std::chrono::steady_clock::time_point m_progressAt;
     int m_lastTrial = 0;
     int m_lastIteration = 0;
     int m_lastIterations = 0;
 };
 
 Result<LoadedDataset> loadExperimentDataset(const ExperimentConfig& config, bool quiet) {
-    DatasetArguments arguments{.dataset = config.dataset, .cacheFolder = config.cacheFolder.string()};
+    DatasetArguments arguments{.dataset = config.dataset,
+                               .cacheFolder = config.cacheFolder.string()};
     return loadDataset(arguments, quiet);
 }
 
@@ -149,8 +161,10 @@ void applyOverrides(ExperimentConfig& config, const RunOverrides& overrides) {
     if (!overrides.cacheFolder.empty()) config.cacheFolder = fs::absolute(overrides.cacheFolder);
     if (overrides.trials > 0) config.searchTrials = overrides.trials;
     if (overrides.iterations > 0) {
-        if (config.fidelity) config.fidelity->maxIterations = overrides.iterations;
-        else config.training.iterations = overrides.iterations;
+        if (config.fidelity)
+            config.fidelity->maxIterations = overrides.iterations;
+        else
+            config.training.iterations = overrides.iterations;
     }
     if (overrides.maxMinutes >= 0) config.searchMaxMinutes = overrides.maxMinutes;
     if (overrides.workers > 0) config.workers = overrides.workers;
@@ -160,7 +174,8 @@ void applyOverrides(ExperimentConfig& config, const RunOverrides& overrides) {
 }
 
 // Stores the config with the command line's overrides; --trials also extends the open phase.
-Status updateStoredConfig(ExperimentStore& store, const ExperimentSummary& summary, const RunOverrides& overrides) {
+Status updateStoredConfig(ExperimentStore& store, const ExperimentSummary& summary,
+                          const RunOverrides& overrides) {
     ExperimentConfig config = summary.config;
     applyOverrides(config, overrides);
     if (auto valid = config.validate(); !valid) return valid;
@@ -178,117 +193,106 @@ Status updateStoredConfig(ExperimentStore& store, const ExperimentSummary& summa
     return Done{};
 }
 
-// Loads the dataset, checks it is the one the experiment started with, and runs the open phases.
-int runExperiment(ExperimentStore& store, bool json) {
-    auto summary = ExperimentSummary::load(store);
+// Loads the dataset and runs the experiment's open phases; Ctrl-C stops the run.
+int runExperiment(Experiment& experiment, bool json) {
+    auto summary = experiment.read();
     if (!summary) return reportError(summary.error());
     auto loaded = loadExperimentDataset(summary->config, json);
     if (!loaded) return reportError(loaded.error());
-    const std::string digest = DatasetLoader::contentDigest(loaded->features);
-    if (!summary->info.datasetHash.empty() && digest != summary->info.datasetHash) {
-        return reportError(makeError(ErrorCode::InvalidInput,
-                                     summary->config.dataset.root.string() +
-                                         ": this dataset differs from the one the experiment in " + store.file().string() +
-                                         " started with (content digest " + digest + ", expected " +
-                                         summary->info.datasetHash + ")"));
-    }
-    const auto executor = makeTrialExecutor(summary->config, loaded->features, store.file());
-    ProgressObserver observer(!json);
-    ExperimentRunner runner(store, *executor, &observer);
-    g_runner = &runner;
-    std::signal(SIGINT, [](int) { g_runner->stopFromSignalHandler(); });
-    std::signal(SIGTERM, [](int) { g_runner->stopFromSignalHandler(); });
-    auto report = runner.run();
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
-    g_runner = nullptr;
+    ProgressObserver observer(!json, experiment.file());
+    auto report = experiment.run(loaded->features,
+                                 {.observer = &observer, .publishRunner = publishForSignals});
     observer.finish();
     if (!report) return reportError(report.error());
 
-    auto final = ExperimentSummary::load(store);
+    auto final = experiment.read();
     if (!final) return reportError(final.error());
+    const std::string file = experiment.file().string();
     if (json) {
         printJson(statusJson(*final));
     } else {
         if (!report->note.empty()) std::cout << "note: " << report->note << '\n';
-        std::cout << (report->stopped ? "stopped" : "done") << ": " << report->trialsFinished << " trials finished, "
-                  << report->trialsFailed << " failed in this run\n";
+        std::cout << (report->stopped ? "stopped" : "done") << ": " << report->trialsFinished
+                  << " trials finished, " << report->trialsFailed << " failed in this run\n";
         printStatus(*final, std::cout);
         if (!report->stopped) {
-            std::cout << "next: perfnas freeze --db " << store.file().string()
-                      << " (--auto | --unit U --param P --value V) to refine, or perfnas finetune --db "
-                      << store.file().string() << '\n';
+            std::cout
+                << "next: perfnas freeze --db " << file
+                << " (--auto | --unit U --param P --value V) to refine, or perfnas finetune --db "
+                << file << '\n';
         }
     }
     return report->stopped ? kExitFailure : kExitOk;
 }
 
+// Opens an existing experiment and stores the command line's overrides in it.
+Result<Experiment> openWithOverrides(const std::string& file, const RunOverrides& overrides) {
+    auto experiment = Experiment::open(file);
+    if (!experiment) return experiment.error();
+    auto summary = experiment->read();
+    if (!summary) return summary.error();
+    if (auto status = updateStoredConfig(experiment->store(), *summary, overrides); !status)
+        return status.error();
+    return experiment;
+}
+
+struct SearchOptions {
+    std::string config;
+    std::string db;
+    RunOverrides overrides;
+};
+
+int resumeSearch(const SearchOptions& options) {
+    auto experiment = openWithOverrides(options.db, options.overrides);
+    if (!experiment) return reportError(experiment.error());
+    if (!options.overrides.json) std::cerr << "resuming " << options.db << '\n';
+    return runExperiment(*experiment, options.overrides.json);
+}
+
+int createAndSearch(const SearchOptions& options) {
+    if (options.config.empty()) {
+        return reportError(
+            makeError(ErrorCode::InvalidInput,
+                      options.db + " does not exist: --config is needed to create it"));
+    }
+    auto config = ExperimentConfig::fromFile(options.config);
+    if (!config) return reportError(config.error());
+    applyOverrides(*config, options.overrides);
+    if (config->dataset.root.empty()) {
+        return reportError(
+            makeError(ErrorCode::InvalidInput,
+                      options.config + ": no dataset.path in the config; give --data DIR"));
+    }
+    if (auto valid = config->validate(); !valid) {
+        return reportError(
+            makeError(ErrorCode::InvalidInput, options.config + ": " + valid.error().message));
+    }
+    auto loaded = loadExperimentDataset(*config, options.overrides.json);
+    if (!loaded) return reportError(loaded.error());
+    auto experiment = Experiment::create(options.db, *config, loaded->features);
+    if (!experiment) return reportError(experiment.error());
+    return runExperiment(*experiment, options.overrides.json);
+}
+
 }  // namespace
 
 void addSearchCommand(CLI::App& app, int& exitCode) {
-    struct Options {
-        std::string config;
-        std::string db;
-        RunOverrides overrides;
-    };
-    auto options = std::make_shared<Options>();
-    CLI::App* command = app.add_subcommand("search", "Run (or resume) an experiment's search phases");
-    command->add_option("--config", options->config, "Experiment config (JSON); optional when --db exists");
-    command->add_option("--db", options->db, "Experiment file (SQLite); resumed when it exists")->required();
-    command->add_option("--trials", options->overrides.trials, "Trials per search phase")->check(CLI::PositiveNumber);
-    command->add_option("--iterations", options->overrides.iterations,
-                        "Training iterations per trial (with rungs: of the top rung)")
+    auto options = std::make_shared<SearchOptions>();
+    CLI::App* command =
+        app.add_subcommand("search", "Run (or resume) an experiment's search phases");
+    command->add_option("--config", options->config,
+                        "Experiment config (JSON); optional when --db exists");
+    command->add_option("--db", options->db, "Experiment file (SQLite); resumed when it exists")
+        ->required();
+    command->add_option("--trials", options->overrides.trials, "Trials per search phase")
+        ->check(CLI::PositiveNumber);
+    command
+        ->add_option("--iterations", options->overrides.iterations,
+                     "Training iterations per trial (with rungs: of the top rung)")
         ->check(CLI::PositiveNumber);
     addRunOptions(*command, options->overrides);
     command->callback([options, &exitCode] {
-        const fs::path file = options->db;
-        std::unique_ptr<ExperimentStore> store;
-        if (fs::exists(file)) {
-            auto opened = openExperiment(file.string());
-            if (!opened) {
-                exitCode = reportError(opened.error());
-                return;
-            }
-            store = std::move(opened->store);
-            if (auto status = updateStoredConfig(*store, opened->summary, options->overrides); !status) {
-                exitCode = reportError(status.error());
-                return;
-            }
-            if (!options->overrides.json) std::cerr << "resuming " << file.string() << '\n';
-        } else {
-            if (options->config.empty()) {
-                exitCode = reportError(makeError(ErrorCode::InvalidInput,
-                                                 file.string() + " does not exist: --config is needed to create it"));
-                return;
-            }
-            auto config = ExperimentConfig::fromFile(options->config);
-            if (!config) {
-                exitCode = reportError(config.error());
-                return;
-            }
-            applyOverrides(*config, options->overrides);
-            if (config->dataset.root.empty()) {
-                exitCode = reportError(makeError(ErrorCode::InvalidInput,
-                                                 options->config + ": no dataset.path in the config; give --data DIR"));
-                return;
-            }
-            if (auto valid = config->validate(); !valid) {
-                exitCode = reportError(makeError(ErrorCode::InvalidInput, options->config + ": " + valid.error().message));
-                return;
-            }
-            auto loaded = loadExperimentDataset(*config, options->overrides.json);
-            if (!loaded) {
-                exitCode = reportError(loaded.error());
-                return;
-            }
-            auto created = ExperimentPlanner::create(file, *config, DatasetLoader::contentDigest(loaded->features));
-            if (!created) {
-                exitCode = reportError(created.error());
-                return;
-            }
-            store = std::move(*created);
-        }
-        exitCode = runExperiment(*store, options->overrides.json);
+        exitCode = fs::exists(options->db) ? resumeSearch(*options) : createAndSearch(*options);
     });
 }
 
@@ -302,50 +306,61 @@ void addFreezeCommand(CLI::App& app, int& exitCode) {
         int value = 0;
     };
     auto options = std::make_shared<Options>();
-    CLI::App* command = app.add_subcommand("freeze", "Freeze suggested parameters: the next search phase is a refinement");
+    CLI::App* command = app.add_subcommand(
+        "freeze", "Freeze suggested parameters: the next search phase is a refinement");
     command->add_option("--db", options->db, "Experiment file")->required();
-    command->add_flag("--auto", options->automatic, "Freeze every suggestion at or above --min-share");
-    command->add_option("--min-share", options->minimumShare, "Share threshold for --auto (default: the config's)");
+    command->add_flag("--auto", options->automatic,
+                      "Freeze every suggestion at or above --min-share");
+    command->add_option("--min-share", options->minimumShare,
+                        "Share threshold for --auto (default: the config's)");
     command->add_option("--unit", options->unit, "Conv unit, from 1");
-    command->add_option("--param", options->parameter, "Parameter")->check(CLI::IsMember({"kh", "kw", "filters"}));
+    command->add_option("--param", options->parameter, "Parameter")
+        ->check(CLI::IsMember({"kh", "kw", "filters"}));
     command->add_option("--value", options->value, "Value to freeze it to");
     command->callback([options, &exitCode] {
         const bool manual = options->unit > 0 && !options->parameter.empty();
         if (options->automatic == manual) {
-            exitCode = reportError(makeError(ErrorCode::InvalidInput, "give either --auto or --unit U --param P --value V"));
+            exitCode = reportError(makeError(ErrorCode::InvalidInput,
+                                             "give either --auto or --unit U --param P --value V"));
             return;
         }
-        auto opened = openExperiment(options->db);
-        if (!opened) {
-            exitCode = reportError(opened.error());
+        auto experiment = Experiment::open(options->db);
+        auto summary =
+            experiment ? experiment->read() : Result<ExperimentSummary>(experiment.error());
+        if (!summary) {
+            exitCode = reportError(summary.error());
             return;
         }
-        ExperimentStore& store = *opened->store;
         Result<PhaseRecord> phase = makeError(ErrorCode::Internal, "not run");
         if (options->automatic) {
-            const double share = options->minimumShare > 0 ? options->minimumShare : opened->summary.config.autoMinimumShare;
-            phase = ExperimentPlanner::freezeAutomatically(store, share);
+            phase = experiment->freezeAutomatically(options->minimumShare > 0
+                                                        ? options->minimumShare
+                                                        : summary->config.autoMinimumShare);
         } else {
-            phase = ExperimentPlanner::freeze(
-                store, {{.unit = options->unit - 1, .parameter = *parseUnitParameter(options->parameter), .value = options->value}});
+            phase = experiment->freeze({{.unit = options->unit - 1,
+                                         .parameter = *parseUnitParameter(options->parameter),
+                                         .value = options->value}});
         }
         if (!phase) {
             exitCode = reportError(phase.error());
             return;
         }
-        auto space = ExperimentSummary::load(store);
-        std::cout << "refinement " << phase->round << " planned (phase " << phase->id << "); frozen:";
+        auto space = experiment->read();
+        std::cout << "refinement " << phase->round << " planned (phase " << phase->id
+                  << "); frozen:";
         if (space) {
             for (std::size_t unit = 0; unit < space->currentSpace.units.size(); ++unit) {
                 for (UnitParameter parameter : kUnitParameters) {
                     const Domain& domain = space->currentSpace.units[unit][parameter];
                     if (domain.isFrozen()) {
-                        std::cout << " unit" << unit + 1 << "." << parameterName(parameter) << "=" << *domain.frozen;
+                        std::cout << " unit" << unit + 1 << "." << parameterName(parameter) << "="
+                                  << *domain.frozen;
                     }
                 }
             }
         }
-        std::cout << "\nrun `perfnas search --db " << options->db << "` to search the reduced space\n";
+        std::cout << "\nrun `perfnas search --db " << options->db
+                  << "` to search the reduced space\n";
     });
 }
 
@@ -356,39 +371,28 @@ void addFinetuneCommand(CLI::App& app, int& exitCode) {
         RunOverrides overrides;
     };
     auto options = std::make_shared<Options>();
-    CLI::App* command = app.add_subcommand("finetune", "Continue the frontier's models to the full budget; test TOP-1");
+    CLI::App* command = app.add_subcommand(
+        "finetune", "Continue the frontier's models to the full budget; test TOP-1");
     command->add_option("--db", options->db, "Experiment file")->required();
-    command->add_option("--iterations", options->iterations, "Total iterations (default: the config's fine-tuning budget)")
+    command
+        ->add_option("--iterations", options->iterations,
+                     "Total iterations (default: the config's fine-tuning budget)")
         ->check(CLI::PositiveNumber);
     addRunOptions(*command, options->overrides);
     command->callback([options, &exitCode] {
-        auto opened = openExperiment(options->db);
-        if (!opened) {
-            exitCode = reportError(opened.error());
+        auto experiment = openWithOverrides(options->db, options->overrides);
+        if (!experiment) {
+            exitCode = reportError(experiment.error());
             return;
         }
-        ExperimentStore& store = *opened->store;
-        const ExperimentSummary& summary = opened->summary;
-        if (auto status = updateStoredConfig(store, summary, options->overrides); !status) {
-            exitCode = reportError(status.error());
-            return;
+        auto start = experiment->prepareFinetune(options->iterations);
+        if (!start) {
+            exitCode = reportError(start.error());
+        } else if (*start == FinetuneStart::NothingToDo) {
+            std::cout << "every Pareto model is fine-tuned already; nothing to do\n";
+        } else {
+            exitCode = runExperiment(*experiment, options->overrides.json);
         }
-        // A fine-tuning phase left unfinished by an earlier run is resumed, not planned again.
-        const bool open = !summary.phases.empty() && summary.phases.back().kind == PhaseKind::Finetune &&
-                          summary.phases.back().state != PhaseState::Finished;
-        if (!open) {
-            auto candidates = ExperimentPlanner::finetuneCandidates(store, options->iterations);
-            if (candidates && candidates->empty() && !summary.frontier.empty()) {
-                std::cout << "every Pareto model is fine-tuned already; nothing to do\n";
-                return;
-            }
-            auto phase = ExperimentPlanner::planFinetune(store, options->iterations);
-            if (!phase) {
-                exitCode = reportError(phase.error());
-                return;
-            }
-        }
-        exitCode = runExperiment(store, options->overrides.json);
     });
 }
 

@@ -7,8 +7,8 @@
 // that calls run(); pause(), resume() and stop() may be called from any thread.
 #include <atomic>
 #include <chrono>
-#include <functional>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 
 #include "core/execution/TrialExecutor.h"
@@ -25,9 +25,9 @@ public:
     virtual void phaseChanged(const PhaseRecord&) {}
     virtual void trialStarted(const TrialRecord&) {}
     virtual void trialFinished(const TrialRecord&) {}
-    virtual void trialFailed(const TrialRecord&) {}  // failed, diverged or cancelled; `error` says why
+    virtual void trialFailed(const TrialRecord&) {
+    }  // failed, diverged or cancelled; `error` says why
     virtual void frontierChanged(const ExperimentSummary&) {}
-    virtual void outlookChanged(const PhaseOutlook&) {}
     // From worker threads, every few iterations: keep it cheap.
     virtual void trialProgress(int /*trialId*/, const TrainingProgress&) {}
 };
@@ -44,14 +44,15 @@ public:
     using Clock = std::chrono::steady_clock;
     // `store`, `executor` and `observer` must outlive the runner. `clock` measures the phases'
     // wall-clock budgets (tests inject one).
-    ExperimentRunner(ExperimentStore& store, TrialExecutor& executor, ExperimentObserver* observer = nullptr,
+    ExperimentRunner(ExperimentStore& store, TrialExecutor& executor,
+                     ExperimentObserver* observer = nullptr,
                      std::function<Clock::time_point()> clock = Clock::now);
 
     Result<RunReport> run();
 
-    void pause();   // running trials finish; no new ones start
+    void pause();  // running trials finish; no new ones start
     void resume();
-    void stop();    // running trials are cancelled (within a second) and queued again
+    void stop();  // running trials are cancelled (within a second) and queued again
     // stop() for a signal handler: only sets a flag (async-signal-safe); seen within 250 ms.
     void stopFromSignalHandler() noexcept { m_stopRequested.store(true); }
 

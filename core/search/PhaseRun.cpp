@@ -128,10 +128,6 @@ double PhaseRun::secondsToDeadline() const {
     return std::chrono::duration<double>(m_deadline - m_context.now()).count();
 }
 
-PhaseOutlook PhaseRun::outlook(const ExperimentSummary& summary) const {
-    return PhasePlan(summary, m_phase).outlook(secondsToDeadline(), !m_exhausted);
-}
-
 Result<std::optional<TrialRecord>> PhaseRun::proposal(const ExperimentSummary& summary,
                                                       RunReport& report) {
     const ExperimentConfig& config = summary.config;
@@ -398,7 +394,6 @@ Status PhaseRun::execute(RunReport& report) {
                 lastFrontier = summary->frontier;
                 if (m_context.observer) m_context.observer->frontierChanged(*summary);
             }
-            if (m_context.observer) m_context.observer->outlookChanged(outlook(*summary));
         }
         bool dispatched = false;
         while (!m_context.paused && !m_context.stopRequested &&
@@ -415,7 +410,6 @@ Status PhaseRun::execute(RunReport& report) {
             if (failure = reload(); !failure) break;
         }
         if (!failure) break;
-        if (dispatched && m_context.observer) m_context.observer->outlookChanged(outlook(*summary));
         if (m_active.empty() && !dispatched && (!m_context.paused || m_context.stopRequested))
             break;
         if (m_context.stopRequested && !cancelSent) {

@@ -48,8 +48,6 @@ public:
     // or a new proposal is added first); nullopt: nothing to start now.
     Result<std::optional<TrialRecord>> nextTrial(const ExperimentSummary& summary,
                                                  RunReport& report);
-    // Time still needed by the phase's admitted work, from the measured seconds per iteration.
-    PhaseOutlook outlook(const ExperimentSummary& summary) const;
 
 private:
     struct Active {

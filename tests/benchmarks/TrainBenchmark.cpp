@@ -25,7 +25,7 @@
 // frames, classes; float32 MFCCs normalized as the trainer does (count x coefficients x frames);
 // int64 labels (count).
 
-#include <algorithm>
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -33,7 +33,6 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "core/dataset/DatasetLoader.h"
@@ -66,94 +65,96 @@ struct Options {
     double spinSeconds = 0.0;  // > 0: be the busy core for the study, nothing else
 };
 
-[[noreturn]] void usage(const std::string& problem) {
-    std::fprintf(
-        stderr,
-        "train_benchmark: %s\n"
-        "usage: train_benchmark [--data DIR] [--cache DIR] [--spec FILE] [--iterations N]\n"
-        "           [--warmup W] [--threads 1,2,auto] [--augment off,on] [--dump FILE]\n"
-        "           [--no-time]\n"
-        "       train_benchmark --busy-core-study [--rounds R] [--settings S1,S2,...]\n"
-        "           [--threads 1,2,auto] [--quiet-wait SECONDS] [--data DIR] [--cache DIR]\n"
-        "           [--spec FILE] [--iterations N] [--warmup W]\n",
-        problem.c_str());
-    std::exit(2);
-}
-
 [[noreturn]] void fail(const std::string& problem) {
     std::fprintf(stderr, "train_benchmark: %s\n", problem.c_str());
     std::exit(1);
 }
 
-std::vector<std::string> splitList(const std::string& list) {
-    std::vector<std::string> items;
-    for (std::size_t start = 0; start <= list.size();) {
-        const std::size_t comma = std::min(list.find(',', start), list.size());
-        items.push_back(list.substr(start, comma - start));
-        start = comma + 1;
-    }
-    return items;
-}
-
-int positive(const std::string& text, std::string_view option, int minimum) {
-    char* end = nullptr;
-    const long value = std::strtol(text.c_str(), &end, 10);
-    if (end == text.c_str() || *end != '\0' || value < minimum || value > 1'000'000) {
-        usage(std::string(option) + " takes a whole number >= " + std::to_string(minimum) +
-              ", not '" + text + "'");
-    }
-    return static_cast<int>(value);
-}
+// The upper bound of every count and number of seconds on the command line.
+constexpr int kMaxCount = 1'000'000;
 
 Options parseOptions(int argc, char** argv) {
     Options options;
     options.cacheDir = fs::absolute(argv[0]).parent_path() / "train_benchmark_cache";
-    for (int i = 1; i < argc; ++i) {
-        const std::string_view arg = argv[i];
-        const auto value = [&]() -> std::string {
-            if (i + 1 >= argc) usage(std::string(arg) + " needs a value");
-            return argv[++i];
-        };
-        if (arg == "--data") {
-            options.dataDir = value();
-        } else if (arg == "--cache") {
-            options.cacheDir = value();
-        } else if (arg == "--spec") {
-            options.specFile = value();
-        } else if (arg == "--dump") {
-            options.dumpFile = value();
-        } else if (arg == "--iterations") {
-            options.iterations = positive(value(), arg, 1);
-        } else if (arg == "--warmup") {
-            options.warmup = positive(value(), arg, 1);
-        } else if (arg == "--threads") {
-            options.threadCounts.clear();
-            for (const std::string& item : splitList(value())) {
-                options.threadCounts.push_back(item == "auto" ? 0 : positive(item, arg, 1));
-            }
-        } else if (arg == "--augment") {
-            options.augmentModes.clear();
-            for (const std::string& item : splitList(value())) {
-                if (item != "on" && item != "off")
-                    usage("--augment takes on, off or a list such as off,on");
-                options.augmentModes.push_back(item == "on");
-            }
-        } else if (arg == "--no-time") {
-            options.time = false;
-        } else if (arg == "--busy-core-study") {
-            options.busyCoreStudy = true;
-        } else if (arg == "--rounds") {
-            options.rounds = positive(value(), arg, 1);
-        } else if (arg == "--quiet-wait") {
-            options.quietWaitSeconds = positive(value(), arg, 0);
-        } else if (arg == "--settings") {
-            options.settings = splitList(value());
-        } else if (arg == "--spin") {
-            options.spinSeconds = positive(value(), arg, 1);
-        } else {
-            usage("unknown argument " + std::string(arg));
-        }
+    std::string dataDir = options.dataDir.string();
+    std::string cacheDir = options.cacheDir.string();
+    std::string specFile;
+    std::string dumpFile;
+    std::vector<std::string> threads;
+    std::vector<std::string> augment = {"off"};
+    bool noTime = false;
+    CLI::App app{"Training throughput of Trainer in samples per second (run_train_benchmark.sh)",
+                 "train_benchmark"};
+    app.get_formatter()->column_width(36);
+    app.add_option("--data", dataDir,
+                   "Speech Commands folder (default: ../shared/data/speech_commands_subset)")
+        ->type_name("DIR");
+    app.add_option("--cache", cacheDir,
+                   "Feature cache folder (default: train_benchmark_cache beside the executable)")
+        ->type_name("DIR");
+    app.add_option("--spec", specFile, "Architecture (default: paper seed; study: kws12)")
+        ->type_name("FILE");
+    app.add_option("--iterations", options.iterations, "Timed training iterations")
+        ->type_name("N")
+        ->capture_default_str()
+        ->check(CLI::Range(1, kMaxCount).description(""));
+    app.add_option("--warmup", options.warmup, "Iterations of the untimed run")
+        ->type_name("W")
+        ->capture_default_str()
+        ->check(CLI::Range(1, kMaxCount).description(""));
+    app.add_option("--threads", threads, "Thread counts, auto: all cores (default 2; study: 1,2)")
+        ->type_name("1,2,auto")
+        ->delimiter(',')
+        ->check((CLI::IsMember({"auto"}) | CLI::Range(1, kMaxCount)).description(""));
+    app.add_option("--augment", augment, "Waveform augmentation off, on or both")
+        ->type_name("off,on")
+        ->delimiter(',')
+        ->capture_default_str()
+        ->check(CLI::IsMember({"off", "on"}).description(""));
+    app.add_option("--dump", dumpFile, "Write the training split for train_torch.py")
+        ->type_name("FILE");
+    app.add_flag("--no-time", noTime, "Load (and --dump) the data, time nothing");
+    app.add_flag("--busy-core-study", options.busyCoreStudy,
+                 "Idle vs one busy core, per OpenMP wait setting");
+    app.add_option("--rounds", options.rounds, "Study: interleaved rounds")
+        ->type_name("R")
+        ->capture_default_str()
+        ->check(CLI::Range(1, kMaxCount).description(""));
+    app.add_option("--settings", options.settings,
+                   "Study: NAME=value or default each (default: " +
+                       CLI::detail::join(options.settings, ",") + ")")
+        ->type_name("S1,S2,...")
+        ->delimiter(',')
+        ->check(CLI::Validator(
+            [](const std::string& setting) {
+                return setting == "default" || setting.find('=') != std::string::npos
+                           ? std::string()
+                           : "takes NAME=value items or default, not '" + setting + "'";
+            },
+            ""));
+    app.add_option("--quiet-wait", options.quietWaitSeconds,
+                   "Study: wait up to this long for a quiet machine")
+        ->type_name("SECONDS")
+        ->capture_default_str()
+        ->check(CLI::Range(0, kMaxCount).description(""));
+    app.add_option("--spin", options.spinSeconds, "Internal: be the study's busy core")
+        ->type_name("SECONDS")
+        ->check(CLI::Range(1, kMaxCount).description(""));
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        std::exit(app.exit(error) == 0 ? 0 : 2);  // --help: 0; a bad command line: 2
     }
+    options.dataDir = dataDir;
+    options.cacheDir = cacheDir;
+    options.specFile = specFile;
+    options.dumpFile = dumpFile;
+    for (const std::string& item : threads) {
+        options.threadCounts.push_back(item == "auto" ? 0 : std::stoi(item));
+    }
+    options.augmentModes.clear();
+    for (const std::string& item : augment) options.augmentModes.push_back(item == "on");
+    options.time = !noTime;
     if (options.specFile.empty()) {
         options.specFile = options.busyCoreStudy
                                ? PERFNAS_SOURCE_DIR "/resources/examples/kws12.json"
@@ -176,9 +177,6 @@ int runStudy(const Options& options, const char* self) {
         .rounds = options.rounds,
         .quietWait = std::chrono::seconds(options.quietWaitSeconds)};
     for (const std::string& setting : options.settings) {
-        if (setting != "default" && setting.find('=') == std::string::npos) {
-            usage("--settings takes NAME=value items or default, not '" + setting + "'");
-        }
         study.settings.push_back(setting == "default" ? std::string() : setting);
     }
     return runBusyCoreStudy(study);

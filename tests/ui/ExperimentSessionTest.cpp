@@ -19,7 +19,8 @@ namespace fs = std::filesystem;
 using State = ExperimentSession::State;
 
 namespace {
-const std::vector<std::string> kWords = {"yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go"};
+const std::vector<std::string> kWords = {"yes",   "no", "up",  "down", "left",
+                                         "right", "on", "off", "stop", "go"};
 }
 
 class ExperimentSessionTest : public QObject {
@@ -47,19 +48,22 @@ private Q_SLOTS:
         QSignalSpy errors(&session, &ExperimentSession::errorOccurred);
         // Every signal arrives on the thread the session lives on.
         bool offThread = false;
-        connect(&session, &ExperimentSession::trialFinished, this, [&] { offThread |= QThread::currentThread() != thread(); });
-        connect(&session, &ExperimentSession::trialProgress, this, [&] { offThread |= QThread::currentThread() != thread(); });
+        connect(&session, &ExperimentSession::trialFinished, this,
+                [&] { offThread |= QThread::currentThread() != thread(); });
+        connect(&session, &ExperimentSession::trialProgress, this,
+                [&] { offThread |= QThread::currentThread() != thread(); });
         session.create(config);
         QCOMPARE(session.state(), State::Loading);
         QTRY_COMPARE_WITH_TIMEOUT(done.count() + errors.count(), 1, 240000);
-        QVERIFY2(errors.isEmpty(), errors.isEmpty() ? "" : qPrintable(errors.front().at(0).toString()));
+        QVERIFY2(errors.isEmpty(),
+                 errors.isEmpty() ? "" : errors.front().at(0).value<Error>().message.c_str());
         QCOMPARE(created.count(), 1);
         QCOMPARE(started.count(), 3);
         QCOMPARE(finished.count() + failed.count(), 3);
         QVERIFY(finished.count() >= 1);
         QVERIFY(frontier.count() >= 1);
         QVERIFY(!offThread);
-        const auto outcome = done.front().at(0).value<RunOutcome>();
+        const auto outcome = done.front().at(0).value<RunReport>();
         QVERIFY(!outcome.stopped);
         QCOMPARE(outcome.trialsFinished, finished.count());
         QTRY_COMPARE(session.state(), State::Idle);
@@ -75,7 +79,9 @@ private Q_SLOTS:
             QVERIFY2(trial.state == TrialState::Finished, trial.error.c_str());
             QVERIFY(perTrial[trial.id] >= 1);
             QVERIFY2(perTrial[trial.id] <= static_cast<int>(trial.seconds * 10) + 3,
-                     qPrintable(QString("%1 progress signals in %2 s").arg(perTrial[trial.id]).arg(trial.seconds)));
+                     qPrintable(QString("%1 progress signals in %2 s")
+                                    .arg(perTrial[trial.id])
+                                    .arg(trial.seconds)));
         }
         for (const QList<QVariant>& arguments : finished) {
             const auto trial = arguments.at(0).value<TrialRecord>();
@@ -109,14 +115,15 @@ private Q_SLOTS:
         QVERIFY2(stopMs < 50, qPrintable(QString("stop() took %1 ms").arg(stopMs)));
         QCOMPARE(session.state(), State::Stopping);
         QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, 5000);
-        QVERIFY(done.front().at(0).value<RunOutcome>().stopped);
+        QVERIFY(done.front().at(0).value<RunReport>().stopped);
         QTRY_COMPARE(session.state(), State::Idle);
         auto store = ExperimentStore::open(file, ExperimentStore::Access::ReadOnly);
         QVERIFY(store);
         auto trials = (*store)->trials();
         QVERIFY(trials);
         for (const TrialRecord& trial : trials.value()) {
-            QVERIFY2(trial.state != TrialState::Running, "an interrupted trial must be queued again");
+            QVERIFY2(trial.state != TrialState::Running,
+                     "an interrupted trial must be queued again");
         }
     }
 
@@ -133,6 +140,34 @@ private Q_SLOTS:
             clock.start();
         }
         QVERIFY2(clock.elapsed() < 3000, qPrintable(QString("%1 ms").arg(clock.elapsed())));
+    }
+
+    // The engine's errors reach the UI as values: code and the file named, before any dataset
+    // loads.
+    void errorsArriveWithTheirCode() {
+        const fs::path file = m_root / "run.sqlite";  // created by the first test
+        QVERIFY(fs::exists(file));
+        ExperimentConfig config = test::smallSearchConfig(m_root / "no-such-data", 3);
+        ExperimentSession session(file);
+        QSignalSpy errors(&session, &ExperimentSession::errorOccurred);
+        session.create(config);
+        QTRY_COMPARE(errors.count(), 1);
+        const auto error = errors.front().at(0).value<Error>();
+        QCOMPARE(error.code, ErrorCode::InvalidInput);
+        QVERIFY2(error.message.find(file.string() + " already exists") != std::string::npos,
+                 error.message.c_str());
+        QTRY_COMPARE(session.state(), State::Idle);
+
+        // A dataset folder that does not exist is named, with its code.
+        ExperimentSession fresh(m_root / "fresh.sqlite");
+        QSignalSpy freshErrors(&fresh, &ExperimentSession::errorOccurred);
+        fresh.create(config);
+        QTRY_COMPARE_WITH_TIMEOUT(freshErrors.count(), 1, 30000);
+        const auto missing = freshErrors.front().at(0).value<Error>();
+        QCOMPARE(missing.code, ErrorCode::NotFound);
+        QVERIFY2(missing.message.find("no-such-data") != std::string::npos,
+                 missing.message.c_str());
+        QVERIFY(!fs::exists(m_root / "fresh.sqlite"));
     }
 
 private:

@@ -4,6 +4,8 @@
 #include <QMetaType>
 #include <memory>
 
+#include "core/common/Result.h"
+#include "core/search/ExperimentRunner.h"
 #include "core/search/ExperimentSummary.h"
 #include "core/training/TrainingResult.h"
 
@@ -15,3 +17,5 @@ Q_DECLARE_METATYPE(perfnas::TrialRecord)
 Q_DECLARE_METATYPE(perfnas::PhaseRecord)
 Q_DECLARE_METATYPE(perfnas::TrainingProgress)
 Q_DECLARE_METATYPE(perfnas::ui::SummaryPtr)
+Q_DECLARE_METATYPE(perfnas::RunReport)
+Q_DECLARE_METATYPE(perfnas::Error)

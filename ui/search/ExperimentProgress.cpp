@@ -1,66 +1,29 @@
 #include "ui/search/ExperimentProgress.h"
 
 #include <QObject>
-#include <algorithm>
 
-#include "core/search/PhasePlan.h"
 #include "ui/common/TrialText.h"
 
 namespace perfnas::ui {
 
-namespace {
-bool ended(TrialState state) {
-    return state == TrialState::Finished || state == TrialState::Failed || state == TrialState::Diverged;
-}
-}  // namespace
-
-ExperimentProgress ExperimentProgress::of(const ExperimentSummary& summary, std::int64_t nowSeconds) {
-    ExperimentProgress progress;
-    progress.frontierSize = static_cast<int>(summary.frontier.size());
-    progress.hypervolume = summary.hypervolume;
-    for (const TrialRecord& trial : summary.trials) {
-        progress.failed += trial.state == TrialState::Failed || trial.state == TrialState::Diverged;
-    }
-    if (summary.phases.empty()) return progress;
-    const PhaseRecord& phase = summary.phases.back();
-    progress.phase = phaseLabel(phase);
-    std::int64_t lastEnd = 0;
-    int phaseTrials = 0;
-    for (const TrialRecord& trial : summary.trials) {
-        if (trial.phaseId != phase.id) continue;
-        ++phaseTrials;
-        progress.running += trial.state == TrialState::Running;
-        if (ended(trial.state)) {
-            ++progress.done;
-            lastEnd = std::max(lastEnd, trial.finishedAt);
-        }
-    }
-    progress.planned = phase.kind == PhaseKind::Finetune ? phaseTrials : phase.trialBudget;
-    // While trials run the clock is now; otherwise the phase's pace when it was last active.
-    const std::int64_t until = progress.running > 0 ? nowSeconds : lastEnd;
-    const double hours = static_cast<double>(until - phase.startedAt) / 3600.0;
-    if (phase.startedAt > 0 && progress.done > 0 && hours > 0) progress.trialsPerHour = progress.done / hours;
-    // The runner's own projection (core/search/PhasePlan.h), and only while something runs.
-    if (phase.state != PhaseState::Finished && progress.running > 0) {
-        const double toDeadline = phase.maxMinutes > 0
-                                      ? static_cast<double>(phase.startedAt) + phase.maxMinutes * 60.0 -
-                                            static_cast<double>(nowSeconds)
-                                      : PhasePlan::kNoDeadline;
-        const PhaseOutlook outlook = PhasePlan(summary, phase).outlook(toDeadline);
-        if (outlook.remainingSeconds >= 0) progress.etaSeconds = outlook.remainingSeconds;
-    }
-    return progress;
-}
-
-QString ExperimentProgress::text() const {
-    if (phase.isEmpty()) return QObject::tr("No phases yet");
-    const QString planText = planned > 0 ? QString::number(planned) : QStringLiteral("∞");
-    QString line = QObject::tr("%1: %2/%3 trials").arg(phase).arg(done).arg(planText);
-    if (running > 0) line += QObject::tr(" (%1 running)").arg(running);
-    if (failed > 0) line += QObject::tr(" · %1 failed").arg(failed);
-    line += QObject::tr(" · %1 trials/h").arg(trialsPerHour, 0, 'f', trialsPerHour < 10 ? 1 : 0);
-    line += QObject::tr(" · ETA %1").arg(etaSeconds ? formatDuration(*etaSeconds) : QStringLiteral("–"));
-    line += QObject::tr(" · frontier %1 · hypervolume %2").arg(frontierSize).arg(hypervolume, 0, 'f', 4);
+QString progressText(const PhaseProgress& progress) {
+    if (!progress.phase) return QObject::tr("No phases yet");
+    const QString planned =
+        progress.planned > 0 ? QString::number(progress.planned) : QStringLiteral("∞");
+    QString line = QObject::tr("%1: %2/%3 trials")
+                       .arg(phaseLabel(*progress.phase))
+                       .arg(progress.done)
+                       .arg(planned);
+    if (progress.running > 0) line += QObject::tr(" (%1 running)").arg(progress.running);
+    if (progress.failed > 0) line += QObject::tr(" · %1 failed").arg(progress.failed);
+    const double rate = progress.trialsPerHour;
+    line += QObject::tr(" · %1 trials/h").arg(rate, 0, 'f', rate < 10 ? 1 : 0);
+    line +=
+        QObject::tr(" · ETA %1")
+            .arg(progress.etaSeconds ? formatDuration(*progress.etaSeconds) : QStringLiteral("–"));
+    line += QObject::tr(" · frontier %1 · hypervolume %2")
+                .arg(progress.frontierSize)
+                .arg(progress.hypervolume, 0, 'f', 4);
     return line;
 }
 

@@ -1,7 +1,6 @@
 #include "ui/search/ExperimentSession.h"
 
 #include <QCoreApplication>
-
 #include <exception>
 
 #include "core/search/TrialExecutorFactory.h"
@@ -21,7 +20,8 @@ constexpr auto kProgressInterval = std::chrono::milliseconds(100);  // ~10 Hz
 
 std::string datasetKey(const ExperimentConfig& config, const fs::path& cacheFolder) {
     std::string key = config.dataset.root.string() + '|' + cacheFolder.string() + '|' +
-                      (config.dataset.includeSilence ? "s" : "") + (config.dataset.includeUnknown ? "u" : "");
+                      (config.dataset.includeSilence ? "s" : "") +
+                      (config.dataset.includeUnknown ? "u" : "");
     for (const std::string& word : config.dataset.keywords) key += '|' + word;
     return key;
 }
@@ -56,7 +56,9 @@ public:
             if (now - last < kProgressInterval && progress.iteration < progress.iterations) return;
             last = now;
         }
-        m_session.post([session = &m_session, trialId, progress] { Q_EMIT session->trialProgress(trialId, progress); });
+        m_session.post([session = &m_session, trialId, progress] {
+            Q_EMIT session->trialProgress(trialId, progress);
+        });
     }
 
 private:
@@ -69,7 +71,8 @@ ExperimentSession::ExperimentSession(fs::path file, SessionOptions options, QObj
     qRegisterMetaType<perfnas::PhaseRecord>();
     qRegisterMetaType<perfnas::TrainingProgress>();
     qRegisterMetaType<perfnas::ui::SummaryPtr>();
-    qRegisterMetaType<perfnas::ui::RunOutcome>();
+    qRegisterMetaType<perfnas::RunReport>();
+    qRegisterMetaType<perfnas::Error>();
     m_thread = std::thread([this] { workerLoop(); });
 }
 
@@ -124,44 +127,27 @@ void ExperimentSession::enqueue(std::vector<Task> tasks) {
 
 void ExperimentSession::create(ExperimentConfig config) {
     if (isBusy()) return;
-    enqueue({[this, config](std::uint64_t generation) { createTask(config, generation); },
-             [this](std::uint64_t generation) { runTask(generation); }});
+    enqueue({[this, config](std::uint64_t generation) { return createTask(config, generation); },
+             [this](std::uint64_t generation) { return runTask(generation); }});
 }
 
 void ExperimentSession::start() {
     if (isBusy()) return;
-    enqueue({[this](std::uint64_t generation) { runTask(generation); }});
+    enqueue({[this](std::uint64_t generation) { return runTask(generation); }});
 }
 
 void ExperimentSession::freezeAndStart(std::vector<Freeze> freezes) {
     if (isBusy()) stop();
-    enqueue({[this, freezes](std::uint64_t generation) {
-                 if (!isCurrent(generation)) return;
-                 if (auto opened = openStore(); !opened) throw std::runtime_error(opened.error().message);
-                 auto phase = ExperimentPlanner::freeze(*m_store, freezes);
-                 if (!phase) throw std::runtime_error(phase.error().message);
-                 post([this, planned = *phase] { Q_EMIT phasePlanned(planned); });
-             },
-             [this](std::uint64_t generation) { runTask(generation); }});
+    enqueue({[this, freezes](std::uint64_t generation) { return freezeTask(freezes, generation); },
+             [this](std::uint64_t generation) { return runTask(generation); }});
 }
 
 void ExperimentSession::finetuneAndStart(int iterations) {
     if (isBusy()) stop();
     enqueue({[this, iterations](std::uint64_t generation) {
-                 if (!isCurrent(generation)) return;
-                 if (auto opened = openStore(); !opened) throw std::runtime_error(opened.error().message);
-                 auto phases = m_store->phases();
-                 if (!phases) throw std::runtime_error(phases.error().message);
-                 // An unfinished fine-tuning phase is resumed, not planned again (as the CLI does).
-                 if (!phases->empty() && phases->back().kind == PhaseKind::Finetune &&
-                     phases->back().state != PhaseState::Finished) {
-                     return;
-                 }
-                 auto phase = ExperimentPlanner::planFinetune(*m_store, iterations);
-                 if (!phase) throw std::runtime_error(phase.error().message);
-                 post([this, planned = *phase] { Q_EMIT phasePlanned(planned); });
+                 return finetuneTask(iterations, generation);
              },
-             [this](std::uint64_t generation) { runTask(generation); }});
+             [this](std::uint64_t generation) { return runTask(generation); }});
 }
 
 void ExperimentSession::pause() {
@@ -219,37 +205,45 @@ void ExperimentSession::workerLoop() {
             task = std::move(m_tasks.front());
             m_tasks.pop_front();
         }
+        Status status = Done{};
         try {
-            task.second(task.first);
-        } catch (const std::exception& error) {
-            // One failed step abandons the rest of its request.
-            {
-                std::lock_guard lock(m_mutex);
-                std::erase_if(m_tasks, [&](const auto& queued) { return queued.first == task.first; });
-            }
-            post([this, message = QString::fromStdString(error.what())] { Q_EMIT errorOccurred(message); });
+            status = task.second(task.first);
+        } catch (const std::exception&
+                     error) {  // a bug or a library's exception, not an expected failure
+            status = makeError(ErrorCode::Internal, error.what());
         } catch (...) {
-            {
-                std::lock_guard lock(m_mutex);
-                std::erase_if(m_tasks, [&](const auto& queued) { return queued.first == task.first; });
-            }
-            post([this] { Q_EMIT errorOccurred(tr("An unknown error ended the run.")); });
+            status = makeError(ErrorCode::Internal, "an unknown error ended the run");
         }
+        if (!status) endRequest(task.first, status.error());
         postState(State::Idle, task.first);
     }
-    m_store.reset();  // the writer connection closes on the thread that used it
+    m_experiment.reset();  // the writer connection closes on the thread that used it
 }
 
-Status ExperimentSession::openStore() {
-    if (m_store) return Done{};
-    auto opened = ExperimentStore::open(m_file, ExperimentStore::Access::ReadWrite);
+// One failed step abandons the rest of its request; a cancelled one ends it quietly.
+void ExperimentSession::endRequest(std::uint64_t generation, const Error& error) {
+    {
+        std::lock_guard lock(m_mutex);
+        std::erase_if(m_tasks, [&](const auto& queued) { return queued.first == generation; });
+    }
+    if (error.code == ErrorCode::Cancelled) {
+        post([this] { Q_EMIT runFinished(RunReport{.stopped = true}); });
+    } else {
+        post([this, error] { Q_EMIT errorOccurred(error); });
+    }
+}
+
+Status ExperimentSession::openExperiment() {
+    if (m_experiment) return Done{};
+    auto opened = Experiment::open(m_file);
     if (!opened) return opened.error();
-    m_store = std::move(*opened);
+    m_experiment.emplace(std::move(*opened));
     return Done{};
 }
 
 Status ExperimentSession::ensureDataset(const ExperimentConfig& config, std::uint64_t generation) {
-    const fs::path cache = !m_options.cacheFolder.empty() ? m_options.cacheFolder : config.cacheFolder;
+    const fs::path cache =
+        !m_options.cacheFolder.empty() ? m_options.cacheFolder : config.cacheFolder;
     const std::string key = datasetKey(config, cache);
     if (m_dataset && key == m_datasetKey) return Done{};
     m_dataset.reset();
@@ -262,30 +256,55 @@ Status ExperimentSession::ensureDataset(const ExperimentConfig& config, std::uin
     auto lastReport = std::make_shared<std::atomic<std::int64_t>>(0);
     auto progress = [this, lastReport](std::size_t done, std::size_t total) {
         const std::int64_t now = Clock::now().time_since_epoch().count();
-        const std::int64_t interval = std::chrono::duration_cast<Clock::duration>(kProgressInterval).count();
+        const std::int64_t interval =
+            std::chrono::duration_cast<Clock::duration>(kProgressInterval).count();
         std::int64_t last = lastReport->load();
-        if (done < total && (now - last < interval || !lastReport->compare_exchange_strong(last, now))) return;
-        post([this, done, total] { Q_EMIT datasetProgress(static_cast<qint64>(done), static_cast<qint64>(total)); });
+        if (done < total &&
+            (now - last < interval || !lastReport->compare_exchange_strong(last, now)))
+            return;
+        post([this, done, total] {
+            Q_EMIT datasetProgress(static_cast<qint64>(done), static_cast<qint64>(total));
+        });
     };
-    auto loaded = DatasetLoader::load(config.dataset, LoadOptions{.cacheFolder = cache}, progress, cancel);
+    auto loaded =
+        DatasetLoader::load(config.dataset, LoadOptions{.cacheFolder = cache}, progress, cancel);
     if (!loaded) return loaded.error();
     m_dataset = std::move(*loaded);
     m_datasetKey = key;
     return Done{};
 }
 
-void ExperimentSession::createTask(const ExperimentConfig& config, std::uint64_t generation) {
-    if (!isCurrent(generation)) return;
-    if (fs::exists(m_file)) throw std::runtime_error(m_file.string() + " already exists: open it instead");
-    if (auto valid = config.validate(); !valid) throw std::runtime_error(valid.error().message);
-    if (auto loaded = ensureDataset(config, generation); !loaded) {
-        if (loaded.error().code == ErrorCode::Cancelled) return;
-        throw std::runtime_error(loaded.error().message);
-    }
-    auto created = ExperimentPlanner::create(m_file, config, DatasetLoader::contentDigest(m_dataset->features));
-    if (!created) throw std::runtime_error(created.error().message);
-    m_store = std::move(*created);
+Status ExperimentSession::createTask(const ExperimentConfig& config, std::uint64_t generation) {
+    if (!isCurrent(generation)) return Done{};
+    if (auto fresh = Experiment::checkNew(m_file, config); !fresh) return fresh;
+    if (auto loaded = ensureDataset(config, generation); !loaded) return loaded;
+    auto created = Experiment::create(m_file, config, m_dataset->features);
+    if (!created) return created.error();
+    m_experiment.emplace(std::move(*created));
     post([this] { Q_EMIT this->created(); });
+    return Done{};
+}
+
+Status ExperimentSession::freezeTask(const std::vector<Freeze>& freezes, std::uint64_t generation) {
+    if (!isCurrent(generation)) return Done{};
+    if (auto opened = openExperiment(); !opened) return opened;
+    auto phase = m_experiment->freeze(freezes);
+    if (!phase) return phase.error();
+    post([this, planned = *phase] { Q_EMIT phasePlanned(planned); });
+    return Done{};
+}
+
+Status ExperimentSession::finetuneTask(int iterations, std::uint64_t generation) {
+    if (!isCurrent(generation)) return Done{};
+    if (auto opened = openExperiment(); !opened) return opened;
+    auto start = m_experiment->prepareFinetune(iterations);
+    if (!start) return start.error();
+    if (*start == FinetuneStart::Planned) {
+        auto phases = m_experiment->store().phases();
+        if (phases && !phases->empty())
+            post([this, planned = phases->back()] { Q_EMIT phasePlanned(planned); });
+    }
+    return Done{};
 }
 
 namespace {
@@ -294,7 +313,8 @@ namespace {
 // build tree one folder up (build/app/perfnas next to build/app/studio/).
 std::filesystem::path perfnasCommandLineTool() {
     const std::filesystem::path folder = QCoreApplication::applicationDirPath().toStdString();
-    for (const std::filesystem::path& candidate : {folder / "perfnas", folder.parent_path() / "perfnas"}) {
+    for (const std::filesystem::path& candidate :
+         {folder / "perfnas", folder.parent_path() / "perfnas"}) {
         std::error_code error;
         if (std::filesystem::is_regular_file(candidate, error)) return candidate;
     }
@@ -303,58 +323,31 @@ std::filesystem::path perfnasCommandLineTool() {
 
 }  // namespace
 
-void ExperimentSession::runTask(std::uint64_t generation) {
-    if (!isCurrent(generation)) return;
+Status ExperimentSession::runTask(std::uint64_t generation) {
+    if (!isCurrent(generation)) return Done{};
     postState(State::Loading, generation);
-    if (auto opened = openStore(); !opened) throw std::runtime_error(opened.error().message);
-    auto summary = ExperimentSummary::load(*m_store);
-    if (!summary) throw std::runtime_error(summary.error().message);
-    if (auto loaded = ensureDataset(summary->config, generation); !loaded) {
-        if (loaded.error().code != ErrorCode::Cancelled) throw std::runtime_error(loaded.error().message);
-        post([this] { Q_EMIT runFinished(RunOutcome{.stopped = true}); });
-        return;
-    }
-    const std::string digest = DatasetLoader::contentDigest(m_dataset->features);
-    if (!summary->info.datasetHash.empty() && digest != summary->info.datasetHash) {
-        throw std::runtime_error(summary->config.dataset.root.string() + ": this dataset differs from the one the experiment in " +
-                                 m_file.string() + " started with (content digest " + digest + ", expected " +
-                                 summary->info.datasetHash + ")");
-    }
+    if (auto opened = openExperiment(); !opened) return opened;
+    auto summary = m_experiment->read();
+    if (!summary) return summary.error();
+    if (auto loaded = ensureDataset(summary->config, generation); !loaded) return loaded;
 
-    const std::unique_ptr<TrialExecutor> executor =
-        makeTrialExecutor(summary->config, m_dataset->features, m_file, perfnasCommandLineTool());
     Observer observer(*this);
-    ExperimentRunner runner(*m_store, *executor, &observer);
-    {
+    const auto publish = [this, generation](ExperimentRunner* runner) {
         std::lock_guard lock(m_mutex);
-        if (generation != m_generation) {
-            post([this] { Q_EMIT runFinished(RunOutcome{.stopped = true}); });
-            return;
-        }
-        m_runner = &runner;
-        if (m_pauseRequested) runner.pause();
-    }
-    postState(State::Running, generation);
-    // The runner lives on this stack frame: unpublish it however run() ends.
-    struct Unpublish {
-        ExperimentSession& session;
-        ~Unpublish() {
-            std::lock_guard lock(session.m_mutex);
-            session.m_runner = nullptr;
-            session.m_lastProgress.clear();
-        }
+        m_lastProgress.clear();
+        m_runner = runner;
+        if (!runner) return;
+        // A stop that came while loading: the runner ends at once, trials queued as they were.
+        if (generation != m_generation) runner->stop();
+        if (m_pauseRequested) runner->pause();
     };
-    Result<RunReport> report = makeError(ErrorCode::Internal, "not run");
-    {
-        Unpublish unpublish{*this};
-        report = runner.run();
-    }
-    if (!report) throw std::runtime_error(report.error().message);
-    RunOutcome outcome{.trialsFinished = report->trialsFinished,
-                       .trialsFailed = report->trialsFailed,
-                       .stopped = report->stopped,
-                       .note = QString::fromStdString(report->note)};
-    post([this, outcome] { Q_EMIT runFinished(outcome); });
+    postState(State::Running, generation);
+    auto report = m_experiment->run(
+        m_dataset->features,
+        {.observer = &observer, .perfnasPath = perfnasCommandLineTool(), .publishRunner = publish});
+    if (!report) return report.error();
+    post([this, finished = *report] { Q_EMIT runFinished(finished); });
+    return Done{};
 }
 
 }  // namespace perfnas::ui

@@ -2,7 +2,8 @@
 // ExperimentSession: runs an experiment file's phases in this process. One worker thread owns the
 // writer ExperimentStore, the loaded dataset and the ExperimentRunner; every request returns at
 // once and its outcome arrives as a signal emitted on the session's own (GUI) thread. Progress is
-// throttled to ~10 Hz per trial. Nothing thrown escapes the worker: it becomes errorOccurred.
+// throttled to ~10 Hz per trial. The engine's errors arrive as values (errorOccurred), code kept;
+// anything thrown on the worker becomes an Internal error the same way.
 // Destroying the session stops the run (trials cancel within a second) and joins the worker.
 #include <QObject>
 #include <condition_variable>
@@ -16,18 +17,10 @@
 
 #include "core/common/CancelToken.h"
 #include "core/dataset/DatasetLoader.h"
-#include "core/search/ExperimentPlanner.h"
-#include "core/search/ExperimentRunner.h"
+#include "core/search/Experiment.h"
 #include "ui/common/CoreMetaTypes.h"
 
 namespace perfnas::ui {
-
-struct RunOutcome {
-    int trialsFinished = 0;  // in this run
-    int trialsFailed = 0;
-    bool stopped = false;
-    QString note;
-};
 
 struct SessionOptions {
     std::filesystem::path cacheFolder;  // feature cache; empty: the config's, else core's default
@@ -40,7 +33,8 @@ public:
     enum class State { Idle, Loading, Running, Paused, Stopping };
     Q_ENUM(State)
 
-    explicit ExperimentSession(std::filesystem::path file, SessionOptions options = {}, QObject* parent = nullptr);
+    explicit ExperimentSession(std::filesystem::path file, SessionOptions options = {},
+                               QObject* parent = nullptr);
     ~ExperimentSession() override;
 
     const std::filesystem::path& file() const { return m_file; }
@@ -55,9 +49,9 @@ public:
     void freezeAndStart(std::vector<Freeze> freezes);
     // Ends the current run if any, plans fine-tuning of the frontier and runs it.
     void finetuneAndStart(int iterations = 0);
-    void pause();   // running trials finish; no new ones start
+    void pause();  // running trials finish; no new ones start
     void resume();
-    void stop();    // returns at once; runFinished (stopped) follows within about a second
+    void stop();  // returns at once; runFinished (stopped) follows within about a second
 
 Q_SIGNALS:
     void stateChanged(perfnas::ui::ExperimentSession::State state);
@@ -70,25 +64,30 @@ Q_SIGNALS:
     void trialFailed(const perfnas::TrialRecord& trial);  // failed, diverged or cancelled
     void trialProgress(int trialId, const perfnas::TrainingProgress& progress);
     void frontierChanged(const perfnas::ui::SummaryPtr& summary);
-    void runFinished(const perfnas::ui::RunOutcome& outcome);
-    void errorOccurred(const QString& message);  // the run ended on this error
+    void runFinished(const perfnas::RunReport& report);
+    void errorOccurred(const perfnas::Error& error);  // the request ended on this error
 
 private:
     class Observer;
-    using Task = std::function<void(std::uint64_t generation)>;
+    // One step of a request; an Error ends the request (Cancelled silently).
+    using Task = std::function<Status(std::uint64_t generation)>;
 
     void enqueue(std::vector<Task> tasks);
     void workerLoop();
-    void setState(State state);                                // GUI thread
-    void postState(State state, std::uint64_t generation);     // worker thread
-    template <typename F> void post(F&& function);
+    void setState(State state);                             // GUI thread
+    void postState(State state, std::uint64_t generation);  // worker thread
+    template <typename F>
+    void post(F&& function);
 
-    // Worker-thread steps; an Error return ends the request with errorOccurred.
-    Status openStore();
+    // Worker-thread steps.
+    Status openExperiment();
     Status ensureDataset(const ExperimentConfig& config, std::uint64_t generation);
-    void runTask(std::uint64_t generation);
-    void createTask(const ExperimentConfig& config, std::uint64_t generation);
+    Status runTask(std::uint64_t generation);
+    Status createTask(const ExperimentConfig& config, std::uint64_t generation);
+    Status freezeTask(const std::vector<Freeze>& freezes, std::uint64_t generation);
+    Status finetuneTask(int iterations, std::uint64_t generation);
     bool isCurrent(std::uint64_t generation);
+    void endRequest(std::uint64_t generation, const Error& error);
 
     const std::filesystem::path m_file;
     const SessionOptions m_options;
@@ -105,7 +104,7 @@ private:
     std::map<int, std::chrono::steady_clock::time_point> m_lastProgress;
 
     // Worker thread only.
-    std::unique_ptr<ExperimentStore> m_store;
+    std::optional<Experiment> m_experiment;
     std::optional<LoadedDataset> m_dataset;
     std::string m_datasetKey;
 
@@ -113,5 +112,3 @@ private:
 };
 
 }  // namespace perfnas::ui
-
-Q_DECLARE_METATYPE(perfnas::ui::RunOutcome)

@@ -99,7 +99,8 @@ void MainWindow::buildExperimentView() {
 
     m_detail = new TrialDetailPanel(this);
     m_refinement = new RefinementPanel(this);
-    auto addDock = [this](QWidget* widget, const QString& title, const QString& name, Qt::DockWidgetArea area) {
+    auto addDock = [this](QWidget* widget, const QString& title, const QString& name,
+                          Qt::DockWidgetArea area) {
         auto* dock = new QDockWidget(title, this);
         dock->setObjectName(name);  // saveState() needs it
         dock->setWidget(widget);
@@ -108,22 +109,25 @@ void MainWindow::buildExperimentView() {
         return dock;
     };
     QDockWidget* detail = addDock(m_detail, tr("Trial"), "trialDock", Qt::RightDockWidgetArea);
-    QDockWidget* refinement = addDock(m_refinement, tr("Refinement"), "refinementDock", Qt::RightDockWidgetArea);
+    QDockWidget* refinement =
+        addDock(m_refinement, tr("Refinement"), "refinementDock", Qt::RightDockWidgetArea);
     tabifyDockWidget(detail, refinement);
     detail->raise();
 
     connect(m_chart, &FrontierChartView::trialClicked, this, &MainWindow::selectTrial);
     connect(m_table, &TrialTablePanel::trialSelected, this, &MainWindow::selectTrial);
-    connect(m_refinement, &RefinementPanel::freezeRequested, this, [this](const std::vector<Freeze>& freezes) {
-        m_runFailures.clear();
-        ensureSession()->freezeAndStart(freezes);
-    });
+    connect(m_refinement, &RefinementPanel::freezeRequested, this,
+            [this](const std::vector<Freeze>& freezes) {
+                m_runFailures.clear();
+                ensureSession()->freezeAndStart(freezes);
+            });
 }
 
 void MainWindow::buildActions() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&New experiment…"), QKeySequence::New, this, &MainWindow::newExperiment);
-    file->addAction(tr("&Open experiment…"), QKeySequence::Open, this, &MainWindow::openExperimentDialog);
+    file->addAction(tr("&Open experiment…"), QKeySequence::Open, this,
+                    &MainWindow::openExperimentDialog);
     QMenu* recent = file->addMenu(tr("Open &recent"));
     connect(recent, &QMenu::aboutToShow, this, [this, recent] {
         recent->clear();
@@ -133,29 +137,37 @@ void MainWindow::buildActions() {
         if (recent->isEmpty()) recent->addAction(tr("No recent experiments"))->setEnabled(false);
     });
     file->addAction(tr("&Demo experiment"), this, &MainWindow::openDemoExperiment);
-    m_closeAction = file->addAction(tr("&Close experiment"), QKeySequence::Close, this, &MainWindow::closeExperiment);
+    m_closeAction = file->addAction(tr("&Close experiment"), QKeySequence::Close, this,
+                                    &MainWindow::closeExperiment);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu* run = menuBar()->addMenu(tr("&Experiment"));
     m_runAction = run->addAction(tr("&Run"), QKeySequence(Qt::CTRL | Qt::Key_R), this, [this] {
-        if (m_session && m_session->state() == ExperimentSession::State::Paused) m_session->resume();
-        else startRun();
+        if (m_session && m_session->state() == ExperimentSession::State::Paused)
+            m_session->resume();
+        else
+            startRun();
     });
-    m_runAction->setToolTip(tr("Run the experiment's open phases (Ctrl+R); finished trials are never rerun"));
+    m_runAction->setToolTip(
+        tr("Run the experiment's open phases (Ctrl+R); finished trials are never rerun"));
     m_pauseAction = run->addAction(tr("&Pause"), QKeySequence(Qt::CTRL | Qt::Key_P), this, [this] {
         if (m_session) m_session->pause();
     });
     m_pauseAction->setToolTip(tr("Let running trials finish, start no new ones (Ctrl+P)"));
-    m_stopAction = run->addAction(tr("&Stop"), QKeySequence(Qt::CTRL | Qt::Key_Period), this, [this] {
-        if (m_session) m_session->stop();
-    });
-    m_stopAction->setToolTip(tr("Cancel running trials now; they are queued again for the next run (Ctrl+.)"));
-    m_finetuneAction = run->addAction(tr("&Fine-tune the frontier"), QKeySequence(Qt::CTRL | Qt::Key_T), this, [this] {
-        m_runFailures.clear();
-        ensureSession()->finetuneAndStart();
-    });
-    m_finetuneAction->setToolTip(tr("Continue every Pareto-optimal model to the full budget and measure test TOP-1 (Ctrl+T)"));
+    m_stopAction =
+        run->addAction(tr("&Stop"), QKeySequence(Qt::CTRL | Qt::Key_Period), this, [this] {
+            if (m_session) m_session->stop();
+        });
+    m_stopAction->setToolTip(
+        tr("Cancel running trials now; they are queued again for the next run (Ctrl+.)"));
+    m_finetuneAction = run->addAction(tr("&Fine-tune the frontier"),
+                                      QKeySequence(Qt::CTRL | Qt::Key_T), this, [this] {
+                                          m_runFailures.clear();
+                                          ensureSession()->finetuneAndStart();
+                                      });
+    m_finetuneAction->setToolTip(tr(
+        "Continue every Pareto-optimal model to the full budget and measure test TOP-1 (Ctrl+T)"));
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock : m_docks) view->addAction(dock->toggleViewAction());
@@ -170,7 +182,8 @@ void MainWindow::restoreLayout() {
     if (!restoreGeometry(settings.value("window/geometry").toByteArray())) resize(1280, 800);
     restoreState(settings.value("window/state").toByteArray());
     // First run: the chart gets the larger share (the tabs' size hints would otherwise squeeze it).
-    if (!m_splitter->restoreState(settings.value("window/splitter").toByteArray())) m_splitter->setSizes({480, 320});
+    if (!m_splitter->restoreState(settings.value("window/splitter").toByteArray()))
+        m_splitter->setSizes({480, 320});
 }
 
 void MainWindow::saveLayout() {
@@ -191,12 +204,14 @@ QString MainWindow::statusText() const { return m_statusLabel->text(); }
 void MainWindow::newExperiment() {
     auto* dialog = new NewExperimentDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] { createExperiment(dialog->file(), dialog->config()); });
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { createExperiment(dialog->file(), dialog->config()); });
     dialog->open();
 }
 
 void MainWindow::openExperimentDialog() {
-    auto* dialog = new QFileDialog(this, tr("Open experiment"), QString(), tr("PerfNAS experiments (*.sqlite);;All files (*)"));
+    auto* dialog = new QFileDialog(this, tr("Open experiment"), QString(),
+                                   tr("PerfNAS experiments (*.sqlite);;All files (*)"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setFileMode(QFileDialog::ExistingFile);
     connect(dialog, &QFileDialog::fileSelected, this, &MainWindow::openExperiment);
@@ -207,7 +222,8 @@ void MainWindow::openExperiment(const QString& file) {
     if (!QFileInfo::exists(file)) {
         showErrorDialog(this, {.title = tr("Cannot open experiment"),
                                .happened = tr("%1 does not exist.").arg(file),
-                               .whatToDo = tr("Choose an experiment file (.sqlite) written by `perfnas search` or this studio.")});
+                               .whatToDo = tr("Choose an experiment file (.sqlite) written by "
+                                              "`perfnas search` or this studio.")});
         return;
     }
     closeExperiment();
@@ -225,16 +241,19 @@ void MainWindow::watch(const fs::path& file) {
     connect(m_watcher.get(), &ExperimentWatcher::summaryLoaded, this, &MainWindow::showSummary);
     connect(m_watcher.get(), &ExperimentWatcher::loadFailed, this, [this](const QString& message) {
         if (m_loadedOnce) {  // a transient read error of a live file: keep showing the last state
-            statusBar()->showMessage(tr("Could not read the latest changes: %1").arg(message), 10000);
+            statusBar()->showMessage(tr("Could not read the latest changes: %1").arg(message),
+                                     10000);
             return;
         }
         const QString path = QString::fromStdString(m_file.string());
         closeExperiment();
-        showErrorDialog(this, {.title = tr("Cannot open experiment"),
-                               .happened = tr("%1 could not be read.").arg(path),
-                               .whatToDo = tr("Choose a PerfNAS experiment file (.sqlite) created by `perfnas search` or "
-                                              "this studio. A file written by a newer PerfNAS needs a newer studio."),
-                               .details = message});
+        showErrorDialog(
+            this, {.title = tr("Cannot open experiment"),
+                   .happened = tr("%1 could not be read.").arg(path),
+                   .whatToDo = tr(
+                       "Choose a PerfNAS experiment file (.sqlite) created by `perfnas search` or "
+                       "this studio. A file written by a newer PerfNAS needs a newer studio."),
+                   .details = message});
     });
 }
 
@@ -246,9 +265,10 @@ void MainWindow::closeExperiment() {
         session->disconnect(this);
         if (session->isBusy()) {
             session->setParent(qApp);
-            connect(session, &ExperimentSession::stateChanged, session, [session](ExperimentSession::State state) {
-                if (state == ExperimentSession::State::Idle) session->deleteLater();
-            });
+            connect(session, &ExperimentSession::stateChanged, session,
+                    [session](ExperimentSession::State state) {
+                        if (state == ExperimentSession::State::Idle) session->deleteLater();
+                    });
             session->stop();
         } else {
             delete session;
@@ -279,7 +299,8 @@ void MainWindow::createExperiment(const fs::path& file, const ExperimentConfig& 
     closeExperiment();
     m_file = file;
     m_pages->setCurrentWidget(m_experimentPage);
-    m_statusLabel->setText(tr("Creating %1: loading the dataset …").arg(QString::fromStdString(file.string())));
+    m_statusLabel->setText(
+        tr("Creating %1: loading the dataset …").arg(QString::fromStdString(file.string())));
     ExperimentSession* session = ensureSession();
     connect(session, &ExperimentSession::created, this, [this] { watch(m_file); });
     session->create(config);
@@ -291,38 +312,49 @@ void MainWindow::openDemoExperiment() {
     if (fs::exists(experiment)) return openExperiment(QString::fromStdString(experiment.string()));
     const auto resources = StudioPaths::resourceFolder();
     if (!resources) {
-        showErrorDialog(this, {.title = tr("Demo experiment unavailable"),
-                               .happened = tr("The demo experiment config (examples/demo-experiment.json) was not found."),
-                               .whatToDo = tr("Set PERFNAS_RESOURCE_DIR to the resources folder of PerfNAS, or reinstall it.")});
+        showErrorDialog(
+            this,
+            {.title = tr("Demo experiment unavailable"),
+             .happened =
+                 tr("The demo experiment config (examples/demo-experiment.json) was not found."),
+             .whatToDo = tr(
+                 "Set PERFNAS_RESOURCE_DIR to the resources folder of PerfNAS, or reinstall it.")});
         return;
     }
     const fs::path data = StudioPaths::demoDataFolder();
-    auto createDemo = [this, experiment, data, config = *resources / "examples" / "demo-experiment.json"] {
+    auto createDemo = [this, experiment, data,
+                       config = *resources / "examples" / "demo-experiment.json"] {
         auto loaded = ExperimentConfig::fromFile(config);
         if (!loaded) {
-            showErrorDialog(this, {.title = tr("Demo experiment unavailable"),
-                                   .happened = QString::fromStdString(loaded.error().message),
-                                   .whatToDo = tr("Reinstall PerfNAS: its example config is damaged.")});
+            showErrorDialog(this,
+                            {.title = tr("Demo experiment unavailable"),
+                             .happened = QString::fromStdString(loaded.error().message),
+                             .whatToDo = tr("Reinstall PerfNAS: its example config is damaged.")});
             return;
         }
         loaded->dataset.root = data;
         createExperiment(experiment, *loaded);
     };
     if (fs::exists(data / DemoDataSynthesizer::kMarkerFileName)) return createDemo();
-    m_start->setDemoBusy(true, tr("Synthesizing the demo dataset into %1 (first use only) …").arg(QString::fromStdString(data.string())));
+    m_start->setDemoBusy(true, tr("Synthesizing the demo dataset into %1 (first use only) …")
+                                   .arg(QString::fromStdString(data.string())));
     auto connection = std::make_shared<QMetaObject::Connection>();
-    *connection = connect(m_demoJob, &DemoDataJob::finished, this, [this, connection, createDemo, data](bool ok, const QString& message) {
-        disconnect(*connection);
-        m_start->setDemoBusy(false, ok ? message : QString());
-        if (!ok) {
-            showErrorDialog(this, {.title = tr("Cannot synthesize the demo data"),
+    *connection =
+        connect(m_demoJob, &DemoDataJob::finished, this,
+                [this, connection, createDemo, data](bool ok, const QString& message) {
+                    disconnect(*connection);
+                    m_start->setDemoBusy(false, ok ? message : QString());
+                    if (!ok) {
+                        showErrorDialog(
+                            this, {.title = tr("Cannot synthesize the demo data"),
                                    .happened = message,
-                                   .whatToDo = tr("The demo data needs espeak-ng (apt install espeak-ng) and a writable %1.")
+                                   .whatToDo = tr("The demo data needs espeak-ng (apt install "
+                                                  "espeak-ng) and a writable %1.")
                                                    .arg(QString::fromStdString(data.string()))});
-            return;
-        }
-        createDemo();
-    });
+                        return;
+                    }
+                    createDemo();
+                });
     m_demoJob->start({.outputDir = data});
 }
 
@@ -341,23 +373,34 @@ ExperimentSession* MainWindow::ensureSession() {
     connect(session, &ExperimentSession::trialFinished, this, refresh);
     connect(session, &ExperimentSession::phasePlanned, this, refresh);
     connect(session, &ExperimentSession::phaseChanged, this, refresh);
-    connect(session, &ExperimentSession::trialFailed, this, [this, refresh](const TrialRecord& trial) {
-        if (trial.state == TrialState::Failed || trial.state == TrialState::Diverged) m_runFailures.push_back(trial);
-        refresh();
-    });
-    connect(session, &ExperimentSession::trialProgress, this, [this](int trialId, const TrainingProgress& progress) {
-        m_progressLabel->setText(tr("Trial %1: iteration %2 of %3").arg(trialId).arg(progress.iteration).arg(progress.iterations));
-        m_detail->showProgress(trialId, progress);
-    });
+    connect(session, &ExperimentSession::trialFailed, this,
+            [this, refresh](const TrialRecord& trial) {
+                if (trial.state == TrialState::Failed || trial.state == TrialState::Diverged)
+                    m_runFailures.push_back(trial);
+                refresh();
+            });
+    connect(session, &ExperimentSession::trialProgress, this,
+            [this](int trialId, const TrainingProgress& progress) {
+                m_progressLabel->setText(tr("Trial %1: iteration %2 of %3")
+                                             .arg(trialId)
+                                             .arg(progress.iteration)
+                                             .arg(progress.iterations));
+                m_detail->showProgress(trialId, progress);
+            });
     connect(session, &ExperimentSession::runFinished, this, &MainWindow::runFinished);
-    connect(session, &ExperimentSession::errorOccurred, this, [this](const QString& message) {
-        showErrorDialog(this, {.title = tr("The run stopped"),
-                               .happened = message,
-                               .whatToDo = m_watcher ? tr("Finished trials are saved in the experiment file. Fix what the message "
-                                                          "names (dataset folder, disk space, the file) and press Run to resume.")
-                                                     : tr("The experiment file was not created. Fix what the message names "
-                                                          "(usually the dataset folder) and create the experiment again.")});
-        // A creation that failed leaves nothing to show: back to the start page (after this signal).
+    connect(session, &ExperimentSession::errorOccurred, this, [this](const Error& error) {
+        showErrorDialog(
+            this,
+            {.title = tr("The run stopped"),
+             .happened = QString::fromStdString(error.message),
+             .whatToDo =
+                 m_watcher
+                     ? tr("Finished trials are saved in the experiment file. Fix what the message "
+                          "names (dataset folder, disk space, the file) and press Run to resume.")
+                     : tr("The experiment file was not created. Fix what the message names "
+                          "(usually the dataset folder) and create the experiment again.")});
+        // A creation that failed leaves nothing to show: back to the start page (after this
+        // signal).
         if (!m_watcher) QTimer::singleShot(0, this, &MainWindow::closeExperiment);
     });
     return session;
@@ -365,20 +408,23 @@ ExperimentSession* MainWindow::ensureSession() {
 
 void MainWindow::startRun() {
     if (m_file.empty()) return;
-    const bool liveElsewhere = m_summary && (!m_session || !m_session->isBusy()) &&
-                               std::any_of(m_summary->trials.begin(), m_summary->trials.end(),
-                                           [](const TrialRecord& trial) { return trial.state == TrialState::Running; });
+    const bool liveElsewhere =
+        m_summary && (!m_session || !m_session->isBusy()) &&
+        std::any_of(m_summary->trials.begin(), m_summary->trials.end(),
+                    [](const TrialRecord& trial) { return trial.state == TrialState::Running; });
     auto run = [this] {
         m_runFailures.clear();
         ensureSession()->start();
     };
     if (!liveElsewhere) return run();
     // A running trial we do not run: another process (a CLI search) may be writing this file.
-    auto* box = new QMessageBox(QMessageBox::Question, tr("Run here too?"),
-                                tr("This experiment has running trials that this window did not start: a `perfnas search` "
-                                   "may be running it."),
-                                QMessageBox::Yes | QMessageBox::No, this);
-    box->setInformativeText(tr("Run it here only if that process has ended (trials it left running are rerun)."));
+    auto* box = new QMessageBox(
+        QMessageBox::Question, tr("Run here too?"),
+        tr("This experiment has running trials that this window did not start: a `perfnas search` "
+           "may be running it."),
+        QMessageBox::Yes | QMessageBox::No, this);
+    box->setInformativeText(
+        tr("Run it here only if that process has ended (trials it left running are rerun)."));
     box->setAttribute(Qt::WA_DeleteOnClose);
     connect(box, &QMessageBox::accepted, this, run);
     box->open();
@@ -386,34 +432,47 @@ void MainWindow::startRun() {
 
 void MainWindow::sessionStateChanged(ExperimentSession::State state) {
     static const char* names[] = {"idle", "loading", "running", "paused", "stopping"};
-    m_stateLabel->setText(state == ExperimentSession::State::Idle ? QString() : tr(names[static_cast<int>(state)]));
+    m_stateLabel->setText(
+        state == ExperimentSession::State::Idle ? QString() : tr(names[static_cast<int>(state)]));
     if (state == ExperimentSession::State::Idle) m_progressLabel->clear();
     updateActions();
 }
 
-void MainWindow::runFinished(const RunOutcome& outcome) {
+void MainWindow::runFinished(const RunReport& outcome) {
     if (m_watcher) m_watcher->refresh();
-    statusBar()->showMessage(outcome.stopped ? tr("Stopped: %1 trials finished in this run").arg(outcome.trialsFinished)
-                                             : tr("Done: %1 trials finished in this run. %2").arg(outcome.trialsFinished).arg(outcome.note),
-                             15000);
+    statusBar()->showMessage(
+        outcome.stopped ? tr("Stopped: %1 trials finished in this run").arg(outcome.trialsFinished)
+                        : tr("Done: %1 trials finished in this run. %2")
+                              .arg(outcome.trialsFinished)
+                              .arg(QString::fromStdString(outcome.note)),
+        15000);
     if (m_runFailures.empty()) return;
     // One dialog for the run, not one per trial.
     QStringList lines;
     std::map<std::string, int> reasons;
     for (const TrialRecord& trial : m_runFailures) {
-        lines << tr("trial %1 (%2): %3").arg(trial.id).arg(stateLabel(trial.state)).arg(QString::fromStdString(trial.error));
+        lines << tr("trial %1 (%2): %3")
+                     .arg(trial.id)
+                     .arg(stateLabel(trial.state))
+                     .arg(QString::fromStdString(trial.error));
         ++reasons[trial.error.substr(0, 80)];
     }
-    const auto common = std::max_element(reasons.begin(), reasons.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
-    showErrorDialog(this, {.title = tr("Some trials failed"),
-                           .happened = tr("%1 trials failed or diverged in this run; the search went on without them. "
-                                          "Most common reason (%2×): %3")
-                                           .arg(m_runFailures.size())
-                                           .arg(common->second)
-                                           .arg(QString::fromStdString(common->first)),
-                           .whatToDo = tr("Diverged trials usually need a lower learning rate; failed ones name their cause "
-                                          "below. Filter the table by state to see them."),
-                           .details = lines.join('\n')});
+    const auto common =
+        std::max_element(reasons.begin(), reasons.end(),
+                         [](const auto& a, const auto& b) { return a.second < b.second; });
+    showErrorDialog(
+        this,
+        {.title = tr("Some trials failed"),
+         .happened =
+             tr("%1 trials failed or diverged in this run; the search went on without them. "
+                "Most common reason (%2×): %3")
+                 .arg(m_runFailures.size())
+                 .arg(common->second)
+                 .arg(QString::fromStdString(common->first)),
+         .whatToDo =
+             tr("Diverged trials usually need a lower learning rate; failed ones name their cause "
+                "below. Filter the table by state to see them."),
+         .details = lines.join('\n')});
     m_runFailures.clear();
 }
 
@@ -447,18 +506,22 @@ void MainWindow::selectTrial(int trialId) {
 
 void MainWindow::updateStatus() {
     if (!m_summary) return;
-    m_statusLabel->setText(ExperimentProgress::of(*m_summary, QDateTime::currentSecsSinceEpoch()).text());
+    m_statusLabel->setText(
+        progressText(PhaseProgress::of(*m_summary, QDateTime::currentSecsSinceEpoch())));
 }
 
 void MainWindow::updateActions() {
     const bool open = !m_file.empty();
-    const ExperimentSession::State state = m_session ? m_session->state() : ExperimentSession::State::Idle;
+    const ExperimentSession::State state =
+        m_session ? m_session->state() : ExperimentSession::State::Idle;
     const bool busy = state != ExperimentSession::State::Idle;
     m_runAction->setEnabled(open && (!busy || state == ExperimentSession::State::Paused));
     m_runAction->setText(state == ExperimentSession::State::Paused ? tr("&Resume") : tr("&Run"));
-    m_pauseAction->setEnabled(state == ExperimentSession::State::Running || state == ExperimentSession::State::Loading);
+    m_pauseAction->setEnabled(state == ExperimentSession::State::Running ||
+                              state == ExperimentSession::State::Loading);
     m_stopAction->setEnabled(busy && state != ExperimentSession::State::Stopping);
-    m_finetuneAction->setEnabled(open && m_summary && !m_summary->frontier.empty() && state != ExperimentSession::State::Stopping);
+    m_finetuneAction->setEnabled(open && m_summary && !m_summary->frontier.empty() &&
+                                 state != ExperimentSession::State::Stopping);
     m_closeAction->setEnabled(open);
     m_refinement->setEnabled(open && state != ExperimentSession::State::Stopping);
 }

@@ -1,9 +1,10 @@
 #pragma once
 // MainWindow: the studio. Without an experiment it shows the start page; with one, the frontier
-// chart over the trial table (tabs: trials, search space, latency), and docks for the trial detail, refinement and search space. Views
-// follow an ExperimentWatcher (read-only, so a file a CLI search writes shows live); runs, freezes
-// and fine-tuning go through an ExperimentSession created on demand. Layout and recent files are
-// remembered with QSettings. Errors are non-blocking dialogs. GUI thread.
+// chart over the trial table (tabs: trials, search space, latency), and docks for the trial detail,
+// refinement and search space. Views follow an ExperimentWatcher (read-only, so a file a CLI search
+// writes shows live); runs, freezes and fine-tuning go through an ExperimentSession created on
+// demand. Layout and recent files are remembered with QSettings. Errors are non-blocking dialogs.
+// GUI thread.
 #include <QMainWindow>
 #include <filesystem>
 #include <memory>
@@ -70,7 +71,7 @@ private:
     void selectTrial(int trialId);
     ExperimentSession* ensureSession();
     void sessionStateChanged(ExperimentSession::State state);
-    void runFinished(const RunOutcome& outcome);
+    void runFinished(const RunReport& outcome);
     void startRun();
     void updateActions();
     void updateStatus();
@@ -105,7 +106,8 @@ private:
     SummaryPtr m_summary;
     bool m_loadedOnce = false;
     int m_selectedTrial = 0;
-    std::vector<TrialRecord> m_runFailures;  // failed or diverged in the current run: one dialog at its end
+    std::vector<TrialRecord>
+        m_runFailures;  // failed or diverged in the current run: one dialog at its end
 };
 
 }  // namespace perfnas::ui
