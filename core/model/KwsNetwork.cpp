@@ -15,7 +15,8 @@ std::array<std::int64_t, 2> samePadding(int input, int kernel, int stride) {
 
 }  // namespace
 
-KwsNetworkImpl::KwsNetworkImpl(const ArchitectureSpec& spec) : m_spec(spec) {
+KwsNetworkImpl::KwsNetworkImpl(const ArchitectureSpec& spec, StepPlan plan)
+    : m_spec(spec), m_plan(plan) {
     int height = spec.inputHeight;
     int width = spec.inputWidth;
     int channels = 1;
@@ -33,12 +34,16 @@ KwsNetworkImpl::KwsNetworkImpl(const ArchitectureSpec& spec) : m_spec(spec) {
             m_pads.emplace_back(nullptr);
         } else {
             m_pads.push_back(register_module(
-                "pad" + index, torch::nn::ZeroPad2d(torch::nn::ZeroPad2dOptions({left, right, top, bottom}))));
+                "pad" + index,
+                torch::nn::ZeroPad2d(torch::nn::ZeroPad2dOptions({left, right, top, bottom}))));
         }
         m_convs.push_back(register_module("conv" + index, torch::nn::Conv2d(options)));
         // Channels-last weights make oneDNN run every convolution in NHWC, without reorders around
         // each call, and produce the layout batchNormRelu's fused loops read.
-        m_convs.back()->weight.set_data(m_convs.back()->weight.contiguous(torch::MemoryFormat::ChannelsLast));
+        if (plan.layout == TensorLayout::ChannelsLast) {
+            m_convs.back()->weight.set_data(
+                m_convs.back()->weight.contiguous(torch::MemoryFormat::ChannelsLast));
+        }
         m_norms.push_back(register_module("bn" + index, torch::nn::BatchNorm2d(unit.filters)));
         height = (height + unit.stride[0] - 1) / unit.stride[0];
         width = (width + unit.stride[1] - 1) / unit.stride[1];
@@ -51,7 +56,9 @@ torch::Tensor KwsNetworkImpl::forward(torch::Tensor input) {
     torch::Tensor x = std::move(input);
     for (std::size_t i = 0; i < m_convs.size(); ++i) {
         if (m_pads[i]) x = m_pads[i]->forward(x);
-        x = batchNormRelu(m_convs[i]->forward(x), *m_norms[i]);
+        x = m_convs[i]->forward(x);
+        x = m_plan.batchNorm == BatchNormKernel::Fused ? batchNormRelu(x, *m_norms[i])
+                                                       : torch::relu(m_norms[i]->forward(x));
     }
     x = x.mean(/*dim=*/{2, 3});  // global average pooling
     return m_classifier->forward(x);

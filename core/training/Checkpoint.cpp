@@ -29,9 +29,14 @@ Status Checkpoint::writeInfo(const fs::path& folder, const CheckpointInfo& info)
         {"mfcc_settings", info.mfccSettings},
         {"iteration", info.iteration},
         {"validation_top1", info.validationTop1},
+        {"step_plan", info.stepPlan.name()},
         {"params",
-         {{"iterations", p.iterations}, {"batch_size", p.batchSize}, {"learning_rate", p.learningRate},
-          {"decay_factor", p.decayFactor}, {"decay_every", p.decayEvery}, {"seed", p.seed},
+         {{"iterations", p.iterations},
+          {"batch_size", p.batchSize},
+          {"learning_rate", p.learningRate},
+          {"decay_factor", p.decayFactor},
+          {"decay_every", p.decayEvery},
+          {"seed", p.seed},
           {"augmentation", p.augmentation.enabled}}}};
     return writeFileAtomically(infoFile(folder), document.dump(2) + '\n');
 }
@@ -45,15 +50,19 @@ Result<CheckpointInfo> Checkpoint::readInfo(const fs::path& folder) {
     }
     std::stringstream text;
     text << in.rdbuf();
-    const nlohmann::json document = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-    if (document.is_discarded()) return makeError(ErrorCode::InvalidInput, file.string() + ": not valid JSON");
+    const nlohmann::json document =
+        nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+    if (document.is_discarded())
+        return makeError(ErrorCode::InvalidInput, file.string() + ": not valid JSON");
     try {
         if (document.at("format").get<int>() != kCheckpointFormat) {
             return makeError(ErrorCode::InvalidInput, file.string() + ": checkpoint format " +
-                                                          document.at("format").dump() + " is not supported");
+                                                          document.at("format").dump() +
+                                                          " is not supported");
         }
         auto spec = ArchitectureSpec::fromJson(document.at("spec").dump());
-        if (!spec) return makeError(ErrorCode::InvalidInput, file.string() + ": " + spec.error().message);
+        if (!spec)
+            return makeError(ErrorCode::InvalidInput, file.string() + ": " + spec.error().message);
         CheckpointInfo info{.spec = *spec};
         info.classNames = document.at("classes").get<std::vector<std::string>>();
         info.normalization = {.mean = document.at("normalization").at("mean").get<float>(),
@@ -61,6 +70,14 @@ Result<CheckpointInfo> Checkpoint::readInfo(const fs::path& folder) {
         info.mfccSettings = document.at("mfcc_settings").get<std::string>();
         info.iteration = document.at("iteration").get<int>();
         info.validationTop1 = document.at("validation_top1").get<double>();
+        // Checkpoints written before plans existed ran the default plan.
+        if (document.contains("step_plan")) {
+            const auto plan = StepPlan::parse(document.at("step_plan").get<std::string>());
+            if (!plan)
+                return makeError(ErrorCode::InvalidInput, file.string() + ": unknown step_plan " +
+                                                              document.at("step_plan").dump());
+            info.stepPlan = *plan;
+        }
         const auto& p = document.at("params");
         info.params.iterations = p.at("iterations").get<int>();
         info.params.batchSize = p.at("batch_size").get<int>();
@@ -71,7 +88,8 @@ Result<CheckpointInfo> Checkpoint::readInfo(const fs::path& folder) {
         info.params.augmentation.enabled = p.at("augmentation").get<bool>();
         return info;
     } catch (const nlohmann::json::exception& error) {
-        return makeError(ErrorCode::InvalidInput, file.string() + ": malformed checkpoint: " + error.what());
+        return makeError(ErrorCode::InvalidInput,
+                         file.string() + ": malformed checkpoint: " + error.what());
     }
 }
 

@@ -11,6 +11,7 @@
 
 #include "core/common/Result.h"
 #include "core/model/ArchitectureSpec.h"
+#include "core/model/StepPlan.h"
 #include "core/training/BatchSource.h"
 #include "core/training/TrainingParams.h"
 
@@ -24,6 +25,8 @@ struct CheckpointInfo {
     int iteration = 0;         // iterations completed
     TrainingParams params;
     double validationTop1 = 0.0;
+    // How the steps ran; a continuation runs the same way, so that it equals an uninterrupted run.
+    StepPlan stepPlan;
 };
 
 class Checkpoint {

@@ -15,6 +15,7 @@
 #include "core/training/Checkpoint.h"
 #include "core/training/ComputeRuntime.h"
 #include "core/training/NetworkEvaluation.h"
+#include "core/training/StepCalibration.h"
 #include "core/training/ThreadGovernor.h"
 
 namespace perfnas {
@@ -85,7 +86,8 @@ Result<TrainingResult> run(RunState& state, const FeatureSet& features,
                         .classNames = features.classNames,
                         .normalization = state.normalization,
                         .mfccSettings = MfccSettings{}.key(),
-                        .params = params};
+                        .params = params,
+                        .stepPlan = network->plan()};
     auto validate = [&] {
         return evaluateNetwork(network, features.split(Split::Validation), features.coefficients,
                                features.frames, state.normalization, spec.classes);
@@ -200,6 +202,22 @@ Result<TrainingResult> run(RunState& state, const FeatureSet& features,
     return result;
 }
 
+// The plan and thread count of a run: the given plan, or the calibrated one for "auto". A
+// continuation keeps the plan its checkpoint ran (`continued`); only its thread count is chosen.
+StepChoice chooseStep(const ArchitectureSpec& spec, const TrainingParams& params,
+                      std::optional<StepPlan> continued) {
+    configureComputeRuntime(params.threads);  // the ceiling, as calibration sees it
+    const int threads = at::get_num_threads();
+    StepChoice choice{.threads = threads};
+    if (params.stepPlan == "auto") {
+        choice = StepCalibration().choose(spec, params.batchSize, threads);
+    } else {
+        choice.plan = StepPlan::parse(params.stepPlan).value_or(StepPlan{});
+    }
+    if (continued) choice.plan = *continued;
+    return choice;
+}
+
 Status checkFeatures(const ArchitectureSpec& spec, const FeatureSet& features,
                      const TrainingParams& params) {
     if (auto valid = spec.validate(); !valid) return valid;
@@ -233,9 +251,10 @@ Result<TrainingResult> Trainer::train(const ArchitectureSpec& spec, const Featur
                                       const CancelToken& cancel) {
     if (auto ok = checkFeatures(spec, features, params); !ok) return ok.error();
     try {
-        configureComputeRuntime(params.threads);
-        torch::manual_seed(params.seed);
-        RunState state{.network = KwsNetwork(spec),
+        const StepChoice step = chooseStep(spec, params, std::nullopt);
+        configureComputeRuntime(step.threads);
+        torch::manual_seed(params.seed);  // after the calibration, which draws random numbers
+        RunState state{.network = KwsNetwork(spec, step.plan),
                        .normalization = InputNormalization::fromTraining(features)};
         torch::optim::Adam optimizer(state.network->parameters(),
                                      torch::optim::AdamOptions(params.learningRate));
@@ -260,9 +279,10 @@ Result<TrainingResult> Trainer::resume(const fs::path& folder, const FeatureSet&
     }
     if (auto ok = checkFeatures(info->spec, features, params); !ok) return ok.error();
     try {
-        configureComputeRuntime(params.threads);
+        const StepChoice step = chooseStep(info->spec, params, info->stepPlan);
+        configureComputeRuntime(step.threads);
         torch::manual_seed(params.seed + static_cast<std::uint64_t>(info->iteration));
-        RunState state{.network = KwsNetwork(info->spec),
+        RunState state{.network = KwsNetwork(info->spec, step.plan),
                        .startIteration = info->iteration,
                        .normalization = info->normalization};
         torch::load(state.network, Checkpoint::modelFile(folder).string());

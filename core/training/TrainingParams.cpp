@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/common/JsonFields.h"
+#include "core/model/StepPlan.h"
 
 namespace perfnas {
 
@@ -12,22 +13,22 @@ double TrainingParams::learningRateAt(int iteration) const {
 }
 
 std::string TrainingParams::toJson() const {
-    const nlohmann::json document = {
-        {"iterations", iterations},
-        {"batch_size", batchSize},
-        {"learning_rate", learningRate},
-        {"decay_factor", decayFactor},
-        {"decay_every", decayEvery},
-        {"validate_every", validateEvery},
-        {"checkpoint_every", checkpointEvery},
-        {"seed", seed},
-        {"threads", threads},
-        {"augmentation",
-         {{"enabled", augmentation.enabled},
-          {"time_shift_ms", augmentation.timeShiftMs},
-          {"noise_probability", augmentation.noiseProbability},
-          {"noise_volume", augmentation.noiseVolume}}},
-        {"checkpoint_folder", checkpointFolder.string()}};
+    const nlohmann::json document = {{"iterations", iterations},
+                                     {"batch_size", batchSize},
+                                     {"learning_rate", learningRate},
+                                     {"decay_factor", decayFactor},
+                                     {"decay_every", decayEvery},
+                                     {"validate_every", validateEvery},
+                                     {"checkpoint_every", checkpointEvery},
+                                     {"seed", seed},
+                                     {"threads", threads},
+                                     {"step_plan", stepPlan},
+                                     {"augmentation",
+                                      {{"enabled", augmentation.enabled},
+                                       {"time_shift_ms", augmentation.timeShiftMs},
+                                       {"noise_probability", augmentation.noiseProbability},
+                                       {"noise_volume", augmentation.noiseVolume}}},
+                                     {"checkpoint_folder", checkpointFolder.string()}};
     return document.dump();
 }
 
@@ -45,6 +46,7 @@ Result<TrainingParams> TrainingParams::fromJson(const std::string& text) {
         .optional("checkpoint_every", params.checkpointEvery)
         .optional("seed", params.seed)
         .optional("threads", params.threads)
+        .optional("step_plan", params.stepPlan)
         .optional("checkpoint_folder", params.checkpointFolder);
     if (const nlohmann::json* augmentation = fields.child("augmentation")) {
         AugmentationSettings& a = params.augmentation;
@@ -56,14 +58,23 @@ Result<TrainingParams> TrainingParams::fromJson(const std::string& text) {
         if (auto status = augmentationFields.finish(); !status) return status.error();
     }
     if (auto status = fields.finish(); !status) return status.error();
-    if (params.iterations <= 0) return makeError(ErrorCode::InvalidInput, "training.iterations: must be positive");
-    if (params.batchSize <= 0) return makeError(ErrorCode::InvalidInput, "training.batch_size: must be positive");
+    if (params.iterations <= 0)
+        return makeError(ErrorCode::InvalidInput, "training.iterations: must be positive");
+    if (params.batchSize <= 0)
+        return makeError(ErrorCode::InvalidInput, "training.batch_size: must be positive");
     if (!(params.learningRate > 0.0)) {
         return makeError(ErrorCode::InvalidInput, "training.learning_rate: must be positive");
     }
+    if (params.stepPlan != "auto" && !StepPlan::parse(params.stepPlan)) {
+        return makeError(ErrorCode::InvalidInput,
+                         "training.step_plan: expected auto, nhwc-fused, nhwc-library or "
+                         "nchw-library, got \"" +
+                             params.stepPlan + "\"");
+    }
     if (params.decayEvery < 0 || !(params.decayFactor > 0.0)) {
         return makeError(ErrorCode::InvalidInput,
-                         "training.decay_factor / decay_every: the factor must be positive and the interval >= 0");
+                         "training.decay_factor / decay_every: the factor must be positive and the "
+                         "interval >= 0");
     }
     return params;
 }

@@ -22,6 +22,9 @@ struct TrainingParams {
     int checkpointEvery = 1000;
     std::uint64_t seed = 1;
     int threads = 0;  // libtorch intra-op threads; 0: every hardware thread
+    // "auto": the StepPlan measured fastest for this CPU, architecture and thread count
+    // (core/training/StepCalibration.h); or a plan's name to fix it.
+    std::string stepPlan = "auto";
     AugmentationSettings augmentation;
     std::filesystem::path checkpointFolder;  // empty: no checkpoints
 
@@ -31,8 +34,10 @@ struct TrainingParams {
 
     double learningRateAt(int iteration) const;
 
-    // {"iterations", "batch_size", "learning_rate", "decay_factor", "decay_every", "validate_every",
-    //  "checkpoint_every", "seed", "threads", "augmentation": {...}, "checkpoint_folder"}; missing
+    // {"iterations", "batch_size", "learning_rate", "decay_factor", "decay_every",
+    // "validate_every",
+    //  "checkpoint_every", "seed", "threads", "step_plan", "augmentation": {...},
+    //  "checkpoint_folder"}; missing
     // keys keep their defaults, unknown keys are errors.
     std::string toJson() const;
     static Result<TrainingParams> fromJson(const std::string& text);

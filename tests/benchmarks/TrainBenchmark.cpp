@@ -11,7 +11,8 @@
 // evaluation) is printed as loop_samples_per_s.
 //
 //   train_benchmark [--data DIR] [--cache DIR] [--spec FILE] [--iterations N] [--warmup W]
-//                   [--threads 1,2,auto] [--augment off,on] [--dump FILE] [--no-time]
+//                   [--threads 1,2,auto] [--augment off,on] [--plans auto,nhwc-fused,...]
+//                   [--dump FILE] [--no-time]
 // Output: human-readable lines on stderr, one JSON object per configuration on stdout.
 //
 //   train_benchmark --busy-core-study [--rounds R] [--settings S1,S2,...] [--threads 1,2,auto]
@@ -35,9 +36,11 @@
 #include <string>
 #include <vector>
 
+#include "core/common/ParallelFor.h"
 #include "core/dataset/DatasetLoader.h"
 #include "core/model/ArchitectureSpec.h"
 #include "core/training/BatchSource.h"
+#include "core/training/StepCalibration.h"
 #include "core/training/Trainer.h"
 #include "tests/benchmarks/BusyCoreStudy.h"
 
@@ -56,6 +59,7 @@ struct Options {
     int warmup = 5;
     std::vector<int> threadCounts;  // empty: 2, or 1,2 for the busy-core study
     std::vector<bool> augmentModes = {false};
+    std::vector<std::string> plans = {"auto"};  // StepPlan names or auto (the calibrated choice)
     bool time = true;
     bool busyCoreStudy = false;
     int rounds = 3;
@@ -111,6 +115,13 @@ Options parseOptions(int argc, char** argv) {
         ->delimiter(',')
         ->capture_default_str()
         ->check(CLI::IsMember({"off", "on"}).description(""));
+    app.add_option("--plans", options.plans,
+                   "Step plans: auto (calibrated), nhwc-fused, nhwc-library, nchw-library")
+        ->type_name("auto,nhwc-fused,...")
+        ->delimiter(',')
+        ->capture_default_str()
+        ->check(
+            CLI::IsMember({"auto", "nhwc-fused", "nhwc-library", "nchw-library"}).description(""));
     app.add_option("--dump", dumpFile, "Write the training split for train_torch.py")
         ->type_name("FILE");
     app.add_flag("--no-time", noTime, "Load (and --dump) the data, time nothing");
@@ -245,10 +256,11 @@ Timed timedTrain(const ArchitectureSpec& spec, const FeatureSet& features,
 }
 
 void measure(const Options& options, const ArchitectureSpec& spec, const FeatureSet& features,
-             int threads, bool augment) {
+             int threads, bool augment, const std::string& plan) {
     TrainingParams params{
         .iterations = options.warmup, .validateEvery = 0, .checkpointEvery = 0, .threads = threads};
     params.augmentation.enabled = augment;
+    params.stepPlan = plan;
     timedTrain(spec, features, params);  // warm-up, untimed
     const Timed shortRun = timedTrain(spec, features, params);
     params.iterations = options.warmup + options.iterations;
@@ -258,23 +270,32 @@ void measure(const Options& options, const ArchitectureSpec& spec, const Feature
     const double samplesPerSecond = samples / (longRun.wallSeconds - shortRun.wallSeconds);
     const double loopSamplesPerSecond =
         samples / (longRun.result.seconds - shortRun.result.seconds);
-    std::fprintf(stderr,
-                 "ours %s %dT augment %-3s: %8.1f samples/s (loop timer %.1f; train() %.2f s for "
-                 "%d, %.2f s for %d)\n",
-                 spec.name.c_str(), threads, augment ? "on" : "off", samplesPerSecond,
-                 loopSamplesPerSecond, shortRun.wallSeconds, options.warmup, longRun.wallSeconds,
-                 params.iterations);
+    // What "auto" ran: the calibration the warm-up stored (a cache hit now).
+    std::string ran = plan;
+    if (plan == "auto") {
+        const StepChoice choice = StepCalibration().choose(
+            spec, params.batchSize, threads > 0 ? threads : defaultThreadCount());
+        ran = choice.plan.name() + "/" + std::to_string(choice.threads) + "T";
+    }
+    std::fprintf(
+        stderr,
+        "ours %s %dT augment %-3s plan %s: %8.1f samples/s (loop timer %.1f; train() %.2f s for "
+        "%d, %.2f s for %d)\n",
+        spec.name.c_str(), threads, augment ? "on" : "off", ran.c_str(), samplesPerSecond,
+        loopSamplesPerSecond, shortRun.wallSeconds, options.warmup, longRun.wallSeconds,
+        params.iterations);
     std::printf(
         "{\"side\":\"ours\",\"spec\":\"%s\",\"threads\":%d,\"augment\":%s,\"batch\":%d,"
         "\"iterations\":%d,"
         "\"warmup\":%d,\"samples_per_s\":%.2f,\"loop_samples_per_s\":%.2f,\"trainer_samples_per_"
         "s\":%.2f,"
-        "\"wall_s_short\":%.3f,\"wall_s_long\":%.3f,\"input\":\"%s\",\"openmp_wait\":\"%s\"}\n",
+        "\"wall_s_short\":%.3f,\"wall_s_long\":%.3f,\"input\":\"%s\",\"openmp_wait\":\"%s\","
+        "\"plan\":\"%s\",\"ran\":\"%s\"}\n",
         spec.name.c_str(), threads, augment ? "true" : "false", params.batchSize,
         options.iterations, options.warmup, samplesPerSecond, loopSamplesPerSecond,
         longRun.result.samplesPerSecond, shortRun.wallSeconds, longRun.wallSeconds,
         augment ? "augmented waveforms, MFCCs recomputed per sample" : "cached training MFCCs",
-        openMpWaitSettings().c_str());
+        openMpWaitSettings().c_str(), plan.c_str(), ran.c_str());
     std::fflush(stdout);
 }
 
@@ -295,8 +316,10 @@ int main(int argc, char** argv) {
     const auto spec = ArchitectureSpec::fromFile(options.specFile.string());
     if (!spec) fail(spec.error().message);
     for (const int threads : options.threadCounts) {
-        for (const bool augment : options.augmentModes)
-            measure(options, *spec, loaded.features, threads, augment);
+        for (const bool augment : options.augmentModes) {
+            for (const std::string& plan : options.plans)
+                measure(options, *spec, loaded.features, threads, augment, plan);
+        }
     }
     return 0;
 }

@@ -23,20 +23,29 @@ ArchitectureSpec tinySpec() {
 }
 
 TrainingParams quickParams(const fs::path& checkpoints) {
-    return {.iterations = 60, .batchSize = 16, .learningRate = 1e-2, .validateEvery = 20, .checkpointEvery = 20,
-            .seed = 5, .threads = 1, .checkpointFolder = checkpoints};
+    return {.iterations = 60,
+            .batchSize = 16,
+            .learningRate = 1e-2,
+            .validateEvery = 20,
+            .checkpointEvery = 20,
+            .seed = 5,
+            .threads = 1,
+            .checkpointFolder = checkpoints};
 }
 
 class Fixture {
 public:
     Fixture() {
         test::makeKeywordDataset(root(), kWords, 12);
-        auto loaded = DatasetLoader::load({.root = root(), .keywords = kWords}, {.useCache = false});
+        auto loaded =
+            DatasetLoader::load({.root = root(), .keywords = kWords}, {.useCache = false});
         if (!loaded) qFatal("%s", loaded.error().message.c_str());
         features = std::move(loaded->features);
     }
     fs::path root() const { return fs::path(m_dir.path().toStdString()) / "data"; }
-    fs::path folder(const std::string& name) const { return fs::path(m_dir.path().toStdString()) / name; }
+    fs::path folder(const std::string& name) const {
+        return fs::path(m_dir.path().toStdString()) / name;
+    }
     FeatureSet features;
 
 private:
@@ -51,7 +60,8 @@ class TrainerTest : public QObject {
 private Q_SLOTS:
     void networkConvWeightsEqualEquationTwo() {
         for (const ArchitectureSpec& spec :
-             {tinySpec(), ArchitectureSpec{.classes = 10, .units = {{4, 10, 100, {1, 2}}, {3, 3, 100}, {1, 1, 7}}}}) {
+             {tinySpec(), ArchitectureSpec{.classes = 10,
+                          .units = {{4, 10, 100, {1, 2}}, {3, 3, 100}, {1, 1, 7}}}}) {
             KwsNetwork network(spec);
             QCOMPARE(network->convWeightCount(), CostModel::evaluate(spec).params);
             // "same" padding keeps ceil(H/S) x ceil(W/S), even for even kernels and strides.
@@ -72,10 +82,11 @@ private Q_SLOTS:
         QCOMPARE(result->outcome, TrainingOutcome::Finished);
         QCOMPARE(result->iterationsDone, 60);
         for (const CurvePoint& point : result->curve) {
-            qInfo("iteration %d: training loss %.3f, validation loss %.3f, TOP-1 %.3f", point.iteration,
-                  point.trainingLoss, point.validationLoss, point.validationTop1);
+            qInfo("iteration %d: training loss %.3f, validation loss %.3f, TOP-1 %.3f",
+                  point.iteration, point.trainingLoss, point.validationLoss, point.validationTop1);
         }
-        QVERIFY2(result->validationTop1 >= 0.99, qPrintable(QString::number(result->validationTop1)));
+        QVERIFY2(result->validationTop1 >= 0.99,
+                 qPrintable(QString::number(result->validationTop1)));
         QVERIFY(result->testTop1 >= 0.99);
         QCOMPARE(result->curve.size(), std::size_t{3});  // 20, 40 and the final 60
         QCOMPARE(result->curve.back().iteration, 60);
@@ -88,7 +99,8 @@ private Q_SLOTS:
         QCOMPARE(info->iteration, 60);
         QCOMPARE(info->spec, tinySpec());
         QCOMPARE(info->classNames, kWords);
-        auto evaluated = Evaluator::evaluateCheckpoint(f.folder("ck"), f.features, Split::Testing, 1);
+        auto evaluated =
+            Evaluator::evaluateCheckpoint(f.folder("ck"), f.features, Split::Testing, 1);
         QVERIFY(evaluated.ok());
         QCOMPARE(evaluated->top1, result->testTop1);
         QCOMPARE(evaluated->samples, std::size_t{3});
@@ -120,6 +132,48 @@ private Q_SLOTS:
         QCOMPARE(resumed->iterationsDone, 60);
         QCOMPARE(resumed->curve.back().validationLoss, uninterrupted->curve.back().validationLoss);
         QCOMPARE(resumed->curve.back().trainingLoss, uninterrupted->curve.back().trainingLoss);
+    }
+
+    // The plans differ in rounding only: the same seed trains to nearly the same losses under each.
+    void everyStepPlanTrainsTheSameNetwork() {
+        Fixture f;
+        std::vector<double> finalLosses;
+        for (const StepPlan& plan : StepPlan::candidates()) {
+            TrainingParams params = quickParams({});
+            params.iterations = 20;
+            params.stepPlan = plan.name();
+            auto result = Trainer::train(tinySpec(), f.features, params);
+            QVERIFY2(result.ok(), result.ok() ? "" : result.error().message.c_str());
+            finalLosses.push_back(result->curve.back().validationLoss);
+        }
+        for (double loss : finalLosses) {
+            QVERIFY2(
+                std::abs(loss - finalLosses.front()) < 1e-3 * std::abs(finalLosses.front()) + 1e-4,
+                qPrintable(QString("%1 vs %2").arg(loss).arg(finalLosses.front())));
+        }
+    }
+
+    // A continuation runs the plan its checkpoint ran, whatever the new run would choose.
+    void aContinuationKeepsTheCheckpointsStepPlan() {
+        Fixture f;
+        TrainingParams library = quickParams(f.folder("library-one-go"));
+        library.stepPlan = "nchw-library";
+        auto oneGo = Trainer::train(tinySpec(), f.features, library);
+        QVERIFY(oneGo.ok());
+
+        TrainingParams first = library;
+        first.checkpointFolder = f.folder("library-rungs");
+        first.iterations = 30;
+        QVERIFY(Trainer::train(tinySpec(), f.features, first).ok());
+        QCOMPARE(Checkpoint::readInfo(first.checkpointFolder)->stepPlan.name(),
+                 std::string("nchw-library"));
+        TrainingParams rest = first;
+        rest.iterations = 60;
+        rest.stepPlan = "nhwc-fused";  // ignored: the checkpoint says how it ran
+        auto continued = Trainer::resume(first.checkpointFolder, f.features, rest);
+        QVERIFY2(continued.ok(), continued.ok() ? "" : continued.error().message.c_str());
+        QCOMPARE(continued->curve.back().trainingLoss, oneGo->curve.back().trainingLoss);
+        QCOMPARE(continued->curve.back().validationLoss, oneGo->curve.back().validationLoss);
     }
 
     // Successive halving's promotion: the trial trains to its rung, then continues in the same
@@ -164,8 +218,9 @@ private Q_SLOTS:
         CancelToken cancel;
         TrainingParams params = quickParams({});
         params.iterations = 100000;
-        auto result = Trainer::train(tinySpec(), f.features, params,
-                                     [&](const TrainingProgress&) { cancel.cancel(); }, cancel);
+        auto result = Trainer::train(
+            tinySpec(), f.features, params, [&](const TrainingProgress&) { cancel.cancel(); },
+            cancel);
         QVERIFY(result.ok());
         QCOMPARE(result->outcome, TrainingOutcome::Cancelled);
         QVERIFY(result->iterationsDone < 100000);
@@ -181,7 +236,8 @@ private Q_SLOTS:
 
         auto notACheckpoint = Trainer::resume(f.folder("nothing"), f.features, quickParams({}));
         QVERIFY(!notACheckpoint.ok());
-        QVERIFY(QString::fromStdString(notACheckpoint.error().message).contains("not a checkpoint folder"));
+        QVERIFY(QString::fromStdString(notACheckpoint.error().message)
+                    .contains("not a checkpoint folder"));
     }
 
     void checkpointEvaluatesOnAnotherFolderWithTheSameClasses() {
@@ -194,9 +250,11 @@ private Q_SLOTS:
         QVERIFY(evaluated->top1 >= 0.9);
 
         other.features.classNames = {"a", "b", "c"};
-        auto wrong = Evaluator::evaluateCheckpoint(f.folder("ck"), other.features, Split::Testing, 1);
+        auto wrong =
+            Evaluator::evaluateCheckpoint(f.folder("ck"), other.features, Split::Testing, 1);
         QVERIFY(!wrong.ok());
-        QVERIFY(QString::fromStdString(wrong.error().message).contains("trained on classes low,mid,high"));
+        QVERIFY(QString::fromStdString(wrong.error().message)
+                    .contains("trained on classes low,mid,high"));
     }
 };
 
