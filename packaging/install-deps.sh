@@ -13,7 +13,7 @@ build_packages=(
   nlohmann-json3-dev libcli11-dev libssh-dev libespeak-ng-dev espeak-ng-data
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libqt6svg6-dev libonnx-dev
 )
-test_packages=(xvfb xauth desktop-file-utils appstream dpkg-dev slurmctld slurmd slurm-client munge openssh-server openssh-client)
+test_packages=(clang-format xvfb xauth desktop-file-utils appstream dpkg-dev slurmctld slurmd slurm-client munge openssh-server openssh-client)
 bench_packages=(python3-torch python3-torchaudio python3-numpy python3-optuna espeak-ng sox)
 fuzz_packages=(clang libclang-rt-14-dev)
 

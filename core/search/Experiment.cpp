@@ -24,6 +24,16 @@ Status Experiment::checkNew(const fs::path& file, const ExperimentConfig& config
 Result<Experiment> Experiment::create(const fs::path& file, const ExperimentConfig& config,
                                       const FeatureSet& features) {
     if (auto fresh = checkNew(file, config); !fresh) return fresh.error();
+    // A new file may name a folder that does not exist yet (~/Documents on a fresh account).
+    if (const fs::path folder = file.parent_path(); !folder.empty()) {
+        std::error_code error;
+        fs::create_directories(folder, error);
+        if (error) {
+            return makeError(
+                ErrorCode::IoFailure,
+                folder.string() + ": cannot create the experiment's folder: " + error.message());
+        }
+    }
     auto store = ExperimentPlanner::create(file, config, DatasetLoader::contentDigest(features));
     if (!store) return store.error();
     return Experiment(std::move(*store));

@@ -39,7 +39,8 @@ public:
     // What create() checks before it needs the dataset: InvalidInput when the config is invalid
     // or `file` exists.
     static Status checkNew(const std::filesystem::path& file, const ExperimentConfig& config);
-    // Creates `file` for `config` on the loaded dataset, with its first phase (checkNew first).
+    // Creates `file` for `config` on the loaded dataset, with its first phase (checkNew first), and
+    // the folder it names when missing.
     static Result<Experiment> create(const std::filesystem::path& file,
                                      const ExperimentConfig& config, const FeatureSet& features);
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
@@ -14,6 +15,7 @@
 
 #include "core/common/FileIo.h"
 #include "core/dataset/FeatureCache.h"
+#include "core/model/CostModel.h"
 #include "core/model/KwsNetwork.h"
 
 namespace perfnas {
@@ -70,6 +72,14 @@ std::optional<StepChoice> cached(const nlohmann::json& cache, const std::string&
     return StepChoice{.plan = *plan, .threads = threads, .fromCache = true};
 }
 
+// Half-octaves of the forward cost: the plans' ranking follows how compute-bound a network is, so
+// one calibration serves every architecture of similar size, and a search with hundreds of shapes
+// calibrates about a dozen times on a machine, ever.
+int sizeClass(const ArchitectureSpec& spec) {
+    return static_cast<int>(
+        std::lround(2.0 * std::log2(std::max(CostModel::evaluate(spec).mfpops(), 1e-3))));
+}
+
 struct Candidate {
     StepPlan plan;
     int threads;
@@ -89,17 +99,10 @@ fs::path StepCalibration::defaultCacheFile() {
 
 std::string StepCalibration::key(const ArchitectureSpec& spec, int batchSize, int threads) {
     const char* isa = std::getenv("ONEDNN_MAX_CPU_ISA");
-    std::string key = cpuModel() + "|isa=" + (isa && *isa ? isa : "default") +
-                      "|torch=" + TORCH_VERSION + "|batch=" + std::to_string(batchSize) +
-                      "|threads=" + std::to_string(threads) +
-                      "|in=" + std::to_string(spec.inputHeight) + "x" +
-                      std::to_string(spec.inputWidth) + "|classes=" + std::to_string(spec.classes);
-    for (const ConvUnit& unit : spec.units) {
-        key += "|" + std::to_string(unit.kh) + "x" + std::to_string(unit.kw) + "s" +
-               std::to_string(unit.stride[0]) + "," + std::to_string(unit.stride[1]) + "f" +
-               std::to_string(unit.filters);
-    }
-    return key;
+    return cpuModel() + "|isa=" + (isa && *isa ? isa : "default") + "|torch=" + TORCH_VERSION +
+           "|batch=" + std::to_string(batchSize) + "|threads=" + std::to_string(threads) +
+           "|in=" + std::to_string(spec.inputHeight) + "x" + std::to_string(spec.inputWidth) +
+           "|mfpops~2^(" + std::to_string(sizeClass(spec)) + "/2)";
 }
 
 std::vector<StepTiming> StepCalibration::measure(const ArchitectureSpec& spec, int batchSize,

@@ -6,9 +6,11 @@
 // and keeps the lowest median. The default plan keeps its place unless another is clearly (5 %)
 // faster, so that noise does not flip plans between runs.
 //
-// Results are cached per CPU model, oneDNN ISA limit, libtorch version, batch size, thread count
-// and architecture shape in <feature cache folder>/step-plans.json (FeatureCache::defaultFolder()),
-// shared by every trial, worker process and later run on the machine. One calibration runs at a
+// Results are cached per CPU model, oneDNN ISA limit, libtorch version, batch size, thread count,
+// input size and size class (the half-octave of the forward MFPOPS: the ranking follows how
+// compute-bound a network is, so a search's hundreds of shapes share about a dozen calibrations) in
+// <feature cache folder>/step-plans.json (FeatureCache::defaultFolder()), shared by every trial,
+// worker process and later run on the machine. One calibration runs at a
 // time per machine (a lock file beside the cache). A measurement costs about 10-15 seconds for the
 // paper seed and well under a second for small models; a cache hit costs a file read.
 #include <filesystem>
@@ -48,7 +50,7 @@ public:
     // The choice the rule above makes from timings.
     static StepChoice pick(const std::vector<StepTiming>& timings);
 
-    // What identifies a calibration: CPU model, ISA limit, libtorch, batch, threads, shape.
+    // What identifies a calibration: CPU model, ISA limit, libtorch, batch, threads, input, size.
     static std::string key(const ArchitectureSpec& spec, int batchSize, int threads);
     static std::filesystem::path defaultCacheFile();
 

@@ -39,7 +39,7 @@ results="${work}/results.jsonl"
 isas="${ISAS:-default avx2}"
 plans="${PLANS:-auto,nhwc-fused,nhwc-library,nchw-library}"
 export OPENBLAS_NUM_THREADS=1
-tag() { sed "s/^{/{\"isa\": \"$1\", /"; }
+tag() { sed "s/^{/{\"path\": \"$1\", /"; }
 for isa in ${isas}; do
     if [[ "${isa}" == default ]]; then
         isa_env=(env -u ONEDNN_MAX_CPU_ISA -u DNNL_MAX_CPU_ISA)

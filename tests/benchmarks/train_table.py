@@ -21,7 +21,7 @@ def main(results, rounds, data):
     peak = {}
     for line in open(results):
         row = json.loads(line)
-        isa = row.get("isa", "default")
+        isa = row.get("path", "default")  # the ISA path run_train_benchmark.sh tagged
         if row["side"] == "peak":
             peak[(isa, row["threads"])] = row["gflops"]
             continue

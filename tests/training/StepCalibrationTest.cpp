@@ -4,6 +4,7 @@
 #include <QtTest>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "core/common/FileIo.h"
 #include "core/training/StepCalibration.h"
@@ -72,10 +73,15 @@ private Q_SLOTS:
         const StepChoice second = calibration.choose(smallSpec(), 8, 1);
         QVERIFY(second.fromCache);
         QCOMPARE(second.plan, first.plan);
-        // Another batch size or architecture is another calibration.
+        // Another batch size, thread count or size class is another calibration; an architecture
+        // of about the same cost shares it.
         QVERIFY(StepCalibration::key(smallSpec(), 16, 1) != key);
+        QVERIFY(StepCalibration::key(smallSpec(), 8, 2) != key);
+        ArchitectureSpec similar = smallSpec();
+        std::swap(similar.units[0].kh, similar.units[0].kw);  // another shape, the same cost
+        QCOMPARE(StepCalibration::key(similar, 8, 1), key);
         ArchitectureSpec wider = smallSpec();
-        wider.units[1].filters = 24;
+        wider.units[1].filters = 48;
         QVERIFY(StepCalibration::key(wider, 8, 1) != key);
     }
 

@@ -36,7 +36,8 @@ private Q_SLOTS:
     void runsATinySearchAndReportsIt() {
         ExperimentConfig config = test::smallSearchConfig(m_root / "data", 3);
         config.cacheFolder = m_root / "cache";
-        const fs::path file = m_root / "run.sqlite";
+        const fs::path file =
+            m_root / "Documents" / "run.sqlite";  // a folder that does not exist yet
         ExperimentSession session(file);
         QSignalSpy created(&session, &ExperimentSession::created);
         QSignalSpy started(&session, &ExperimentSession::trialStarted);
@@ -145,7 +146,7 @@ private Q_SLOTS:
     // The engine's errors reach the UI as values: code and the file named, before any dataset
     // loads.
     void errorsArriveWithTheirCode() {
-        const fs::path file = m_root / "run.sqlite";  // created by the first test
+        const fs::path file = m_root / "Documents" / "run.sqlite";  // created by the first test
         QVERIFY(fs::exists(file));
         ExperimentConfig config = test::smallSearchConfig(m_root / "no-such-data", 3);
         ExperimentSession session(file);

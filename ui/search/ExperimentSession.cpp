@@ -208,8 +208,8 @@ void ExperimentSession::workerLoop() {
         Status status = Done{};
         try {
             status = task.second(task.first);
-        } catch (const std::exception&
-                     error) {  // a bug or a library's exception, not an expected failure
+        } catch (const std::exception& error) {
+            // A bug or a library's exception: expected failures come back as values.
             status = makeError(ErrorCode::Internal, error.what());
         } catch (...) {
             status = makeError(ErrorCode::Internal, "an unknown error ended the run");
