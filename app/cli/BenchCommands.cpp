@@ -15,7 +15,8 @@ namespace perfnas::cli {
 namespace {
 
 // "pareto" (the frontier) or a comma-separated list of trial ids.
-Result<std::vector<int>> selectTrials(const ExperimentSummary& summary, const std::string& selection) {
+Result<std::vector<int>> selectTrials(const ExperimentSummary& summary,
+                                      const std::string& selection) {
     if (selection == "pareto") return summary.frontier;
     std::vector<int> ids;
     std::stringstream list(selection);
@@ -24,7 +25,8 @@ Result<std::vector<int>> selectTrials(const ExperimentSummary& summary, const st
         const long id = std::strtol(item.c_str(), &end, 10);
         if (item.empty() || *end != '\0' || !summary.trial(static_cast<int>(id)) ||
             summary.trial(static_cast<int>(id))->state != TrialState::Finished) {
-            return makeError(ErrorCode::InvalidInput, "--trials: '" + item + "' is not a finished trial of the experiment");
+            return makeError(ErrorCode::InvalidInput,
+                             "--trials: '" + item + "' is not a finished trial of the experiment");
         }
         ids.push_back(static_cast<int>(id));
     }
@@ -46,37 +48,60 @@ void addBenchCommand(CLI::App& app, int& exitCode) {
         bool json = false;
     };
     auto options = std::make_shared<Options>();
-    CLI::App* command = app.add_subcommand("bench", "Latency of the Pareto models and the seed on a target");
+    CLI::App* command =
+        app.add_subcommand("bench", "Latency of the Pareto models and the seed on a target");
     command->add_option("--db", options->db, "Experiment file")->required();
-    command->add_option("--target", options->target, "local, cuda or ssh://USER@HOST:PORT")->required();
-    command->add_option("--trials", options->trials, "pareto, or trial ids: 3,7,12")->capture_default_str();
-    command->add_option("--runs", options->settings.runs, "Timed runs per model")->capture_default_str()->check(CLI::PositiveNumber);
-    command->add_option("--warmup", options->settings.warmupRuns, "Untimed runs first")->capture_default_str();
-    command->add_option("--threads", options->settings.threads, "CPU threads")->capture_default_str()->check(CLI::PositiveNumber);
-    command->add_option("--identity", options->board.identityFile, "ssh: private key file (default: the ssh-agent)");
-    command->add_option("--known-hosts", options->board.knownHostsFile, "ssh: known_hosts file (default: ~/.ssh/known_hosts)");
-    command->add_flag("--trust-new-host", options->board.trustNewHost,
-                      "ssh: accept and record the key of a host not in known_hosts (check its fingerprint first)");
-    command->add_option("--remote-command", options->remote.commandTemplate, "ssh: command on the board, with {model} and {runs}")
+    command->add_option("--target", options->target, "local, cuda or ssh://USER@HOST:PORT")
+        ->required();
+    command->add_option("--trials", options->trials, "pareto, or trial ids: 3,7,12")
         ->capture_default_str();
-    command->add_option("--remote-parser", options->remote.parser, "ssh: how to read its output: perfnas or onnxruntime")
-        ->capture_default_str()->check(CLI::IsMember(LatencyOutputParser::names()));
-    command->add_option("--connect-timeout", options->connectTimeoutS, "ssh: seconds to connect")->capture_default_str()
+    command->add_option("--runs", options->settings.runs, "Timed runs per model")
+        ->capture_default_str()
         ->check(CLI::PositiveNumber);
-    command->add_option("--command-timeout", options->commandTimeoutS, "ssh: seconds for one model's command")
-        ->capture_default_str()->check(CLI::PositiveNumber);
+    command->add_option("--warmup", options->settings.warmupRuns, "Untimed runs first")
+        ->capture_default_str();
+    command->add_option("--threads", options->settings.threads, "CPU threads")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    command->add_option("--identity", options->board.identityFile,
+                        "ssh: private key file (default: the ssh-agent)");
+    command->add_option("--known-hosts", options->board.knownHostsFile,
+                        "ssh: known_hosts file (default: ~/.ssh/known_hosts)");
+    command->add_flag("--trust-new-host", options->board.trustNewHost,
+                      "ssh: accept and record the key of a host not in known_hosts (check its "
+                      "fingerprint first)");
+    command
+        ->add_option("--remote-command", options->remote.commandTemplate,
+                     "ssh: command on the board, with {model} and {runs}")
+        ->capture_default_str();
+    command
+        ->add_option("--remote-parser", options->remote.parser,
+                     "ssh: how to read its output: perfnas or onnxruntime")
+        ->capture_default_str()
+        ->check(CLI::IsMember(LatencyOutputParser::names()));
+    command->add_option("--connect-timeout", options->connectTimeoutS, "ssh: seconds to connect")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    command
+        ->add_option("--command-timeout", options->commandTimeoutS,
+                     "ssh: seconds for one model's command")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     command->add_flag("--json", options->json, "Print one JSON document");
     command->callback([options, &exitCode] {
         const bool remote = options->target.rfind("ssh://", 0) == 0;
         if (!remote && options->target != "local" && options->target != "cuda") {
-            exitCode = reportError(makeError(ErrorCode::InvalidInput,
-                                             "--target " + options->target + ": expected local, cuda or ssh://USER@HOST:PORT"));
+            exitCode = reportError(makeError(
+                ErrorCode::InvalidInput,
+                "--target " + options->target + ": expected local, cuda or ssh://USER@HOST:PORT"));
             return;
         }
         SshBoardSettings board;
         if (remote) {
             auto parsed = SshBoardSettings::fromTarget(options->target);
-            if (auto checked = SshBoard::checkCommandTemplate(options->remote.commandTemplate); !checked) parsed = checked.error();
+            if (auto checked = SshBoard::checkCommandTemplate(options->remote.commandTemplate);
+                !checked)
+                parsed = checked.error();
             if (!parsed) {
                 exitCode = reportError(parsed.error());
                 return;
@@ -85,8 +110,10 @@ void addBenchCommand(CLI::App& app, int& exitCode) {
             board.identityFile = options->board.identityFile;
             board.knownHostsFile = options->board.knownHostsFile;
             board.trustNewHost = options->board.trustNewHost;
-            board.connectTimeout = std::chrono::milliseconds(std::llround(options->connectTimeoutS * 1000));
-            board.commandTimeout = std::chrono::milliseconds(std::llround(options->commandTimeoutS * 1000));
+            board.connectTimeout =
+                std::chrono::milliseconds(std::llround(options->connectTimeoutS * 1000));
+            board.commandTimeout =
+                std::chrono::milliseconds(std::llround(options->commandTimeoutS * 1000));
         }
         auto opened = openExperiment(options->db);
         if (!opened) {
@@ -115,7 +142,8 @@ void addBenchCommand(CLI::App& app, int& exitCode) {
         LatencySettings settings = options->settings;
         settings.device = options->target == "cuda" ? ComputeDevice::Cuda : ComputeDevice::Cpu;
         ProgressLine line(!options->json);
-        const std::string unit = remote ? "model " : "run ";  // the local benchmark interleaves runs of all models
+        const std::string unit =
+            remote ? "model " : "run ";  // the local benchmark interleaves runs of all models
         const auto progress = [&line, &unit](std::size_t done, std::size_t total) {
             line.update(unit + std::to_string(done) + "/" + std::to_string(total), done == total);
         };
@@ -129,7 +157,8 @@ void addBenchCommand(CLI::App& app, int& exitCode) {
             line.finish();
             device = board.address();
             for (const ModelLatency& model : measured) {
-                if (model.statistics && model.details.contains("device")) {  // the runner's own words
+                if (model.statistics &&
+                    model.details.contains("device")) {  // the runner's own words
                     device += " (" + model.details["device"].get<std::string>() + ")";
                     break;
                 }
@@ -143,14 +172,19 @@ void addBenchCommand(CLI::App& app, int& exitCode) {
             }
             device = LatencyBenchmark::describe(settings);
             for (const LatencyStatistics& s : *local) {
-                measured.push_back({.statistics = s, .details = {{"device", device}, {"threads", settings.threads},
-                                                                  {"samples_ms", s.samplesMs}}});
+                measured.push_back({.statistics = s,
+                                    .details = {{"device", device},
+                                                {"threads", settings.threads},
+                                                {"samples_ms", s.samplesMs}}});
             }
         }
         const std::string target = remote ? board.target() : options->target;
         for (std::size_t i = 0; i < ids.size(); ++i) {
             const ModelLatency& m = measured[i];
-            BenchmarkRecord record{.trialId = ids[i], .target = target, .error = m.error, .detailsJson = m.details.dump()};
+            BenchmarkRecord record{.trialId = ids[i],
+                                   .target = target,
+                                   .error = m.error,
+                                   .detailsJson = m.details.dump()};
             if (m.statistics) {
                 record.runs = m.statistics->runs;
                 record.medianMs = m.statistics->medianMs;
@@ -163,8 +197,9 @@ void addBenchCommand(CLI::App& app, int& exitCode) {
                 return;
             }
         }
-        exitCode = reportBenchmarks({.target = target, .device = device, .runs = settings.runs, .connected = connected},
-                                    ids, specs, measured, options->json);
+        exitCode = reportBenchmarks(
+            {.target = target, .device = device, .runs = settings.runs, .connected = connected},
+            ids, specs, measured, options->json);
     });
 }
 
@@ -175,11 +210,17 @@ void addBenchModelCommand(CLI::App& app, int& exitCode) {
         bool json = false;
     };
     auto options = std::make_shared<Options>();
-    CLI::App* command = app.add_subcommand("bench-model", "Latency of one architecture on this machine (board-side runner)");
+    CLI::App* command = app.add_subcommand(
+        "bench-model", "Latency of one architecture on this machine (board-side runner)");
     command->add_option("--model", options->model, "Architecture spec (JSON)")->required();
-    command->add_option("--runs", options->settings.runs, "Timed runs")->capture_default_str()->check(CLI::PositiveNumber);
-    command->add_option("--warmup", options->settings.warmupRuns, "Untimed runs first")->capture_default_str();
-    command->add_option("--threads", options->settings.threads, "CPU threads")->capture_default_str()->check(CLI::PositiveNumber);
+    command->add_option("--runs", options->settings.runs, "Timed runs")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    command->add_option("--warmup", options->settings.warmupRuns, "Untimed runs first")
+        ->capture_default_str();
+    command->add_option("--threads", options->settings.threads, "CPU threads")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     command->add_flag("--json", options->json, "Print one JSON document");
     command->callback([options, &exitCode] {
         auto spec = ArchitectureSpec::fromFile(options->model);
@@ -195,9 +236,12 @@ void addBenchModelCommand(CLI::App& app, int& exitCode) {
         nlohmann::json document = statisticsJson(measured->front());
         document["device"] = LatencyBenchmark::describe(options->settings);
         document["threads"] = options->settings.threads;
-        if (options->json) printJson(document);
-        else std::printf("%s: median %.3f ms, p90 %.3f ms over %d runs\n", spec->notation().c_str(),
-                         measured->front().medianMs, measured->front().p90Ms, measured->front().runs);
+        if (options->json)
+            printJson(document);
+        else
+            std::printf("%s: median %.3f ms, p90 %.3f ms over %d runs\n", spec->notation().c_str(),
+                        measured->front().medianMs, measured->front().p90Ms,
+                        measured->front().runs);
     });
 }
 

@@ -5,8 +5,8 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
-#include <sstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace perfnas::cli {
 
@@ -24,7 +24,8 @@ int reportError(const Error& error) {
     return kExitFailure;
 }
 
-ProgressLine::ProgressLine(bool enabled) : m_enabled(enabled), m_terminal(isatty(STDERR_FILENO) == 1) {}
+ProgressLine::ProgressLine(bool enabled)
+    : m_enabled(enabled), m_terminal(isatty(STDERR_FILENO) == 1) {}
 
 ProgressLine::~ProgressLine() { finish(); }
 
@@ -35,7 +36,8 @@ void ProgressLine::finish() {
 
 void ProgressLine::update(const std::string& text, bool force) {
     if (!m_enabled) return;
-    const double now = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    const double now =
+        std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
     if (!force && now - m_lastSeconds < (m_terminal ? 0.1 : 5.0)) return;
     m_lastSeconds = now;
     m_printed = true;
@@ -47,13 +49,18 @@ void ProgressLine::update(const std::string& text, bool force) {
     std::fflush(stderr);
 }
 
-void addDatasetArguments(CLI::App& command, DatasetArguments& arguments, const std::string& dataOption) {
-    command.add_option(dataOption, arguments.dataset.root, "Dataset folder (Speech Commands layout)")->required();
-    command.add_option("--keywords", arguments.keywords,
-                       "Comma-separated keywords (default: yes,no,up,down,left,right,on,off,stop,go)");
+void addDatasetArguments(CLI::App& command, DatasetArguments& arguments,
+                         const std::string& dataOption) {
+    command
+        .add_option(dataOption, arguments.dataset.root, "Dataset folder (Speech Commands layout)")
+        ->required();
+    command.add_option(
+        "--keywords", arguments.keywords,
+        "Comma-separated keywords (default: yes,no,up,down,left,right,on,off,stop,go)");
     command.add_flag("--silence", arguments.dataset.includeSilence, "Add the _silence_ class");
     command.add_flag("--unknown", arguments.dataset.includeUnknown, "Add the _unknown_ class");
-    command.add_option("--cache-dir", arguments.cacheFolder, "Feature cache folder (default ~/.cache/perfnas)");
+    command.add_option("--cache-dir", arguments.cacheFolder,
+                       "Feature cache folder (default ~/.cache/perfnas)");
     command.add_flag("--no-cache", arguments.noCache, "Neither read nor write the feature cache");
 }
 
@@ -71,7 +78,8 @@ Result<LoadedDataset> loadDataset(DatasetArguments& arguments, bool quiet) {
                            .splitRule = arguments.splitRule};
     ProgressLine line(!quiet);
     auto progress = [&line](std::size_t done, std::size_t total) {
-        line.update("loading clips " + std::to_string(done) + "/" + std::to_string(total), done == total);
+        line.update("loading clips " + std::to_string(done) + "/" + std::to_string(total),
+                    done == total);
     };
     return DatasetLoader::load(arguments.dataset, load, progress);
 }

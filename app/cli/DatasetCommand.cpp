@@ -52,7 +52,8 @@ void printTable(const nlohmann::json& summary) {
                     summary["splits"]["validation"]["per_class"][className].get<int>(),
                     summary["splits"]["testing"]["per_class"][className].get<int>());
     }
-    std::printf("%-14s %10d %10d %10d\n\n", "total", summary["splits"]["training"]["total"].get<int>(),
+    std::printf("%-14s %10d %10d %10d\n\n", "total",
+                summary["splits"]["training"]["total"].get<int>(),
                 summary["splits"]["validation"]["total"].get<int>(),
                 summary["splits"]["testing"]["total"].get<int>());
     std::cout << "Background noise recordings: " << summary["background_noise_files"] << "\n";
@@ -64,8 +65,8 @@ void printTable(const nlohmann::json& summary) {
     const auto& skipped = summary["skipped"];
     std::cout << "Skipped files: " << skipped.size() << "\n";
     for (const auto& file : skipped) {
-        std::cout << "  " << file["file"].get<std::string>() << ": " << file["reason"].get<std::string>()
-                  << "\n";
+        std::cout << "  " << file["file"].get<std::string>() << ": "
+                  << file["reason"].get<std::string>() << "\n";
     }
 }
 
@@ -78,7 +79,8 @@ void addDatasetCommand(CLI::App& app, int& exitCode) {
     };
     auto options = std::make_shared<Options>();
     CLI::App* command = app.add_subcommand(
-        "dataset", "Load a Speech Commands-layout folder: counts per split and class, skipped files");
+        "dataset",
+        "Load a Speech Commands-layout folder: counts per split and class, skipped files");
     addDatasetArguments(*command, options->data, "DIR");
     command->add_flag("--json", options->json, "Print one JSON document");
     command->callback([options, &exitCode] {

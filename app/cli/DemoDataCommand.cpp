@@ -23,7 +23,9 @@ void addDemoDataCommand(CLI::App& app, int& exitCode) {
     command->add_option("--clips-per-word", options->clipsPerWord, "Clips per keyword")
         ->check(CLI::Range(1, 100000))  // DemoDataSynthesizer's limits, named by the option
         ->capture_default_str();
-    command->add_option("--speakers", options->speakers, "Synthetic speakers (voice, variant, pitch, rate)")
+    command
+        ->add_option("--speakers", options->speakers,
+                     "Synthetic speakers (voice, variant, pitch, rate)")
         ->check(CLI::Range(3, 10000))
         ->capture_default_str();
     command->add_option("--seed", options->seed, "Random seed (same seed, same files)")

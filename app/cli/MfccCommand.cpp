@@ -31,8 +31,8 @@ void addMfccCommand(CLI::App& app, int& exitCode) {
         if (options->format == "json") {
             nlohmann::json rows = nlohmann::json::array();
             for (int c = 0; c < coefficients; ++c) {
-                rows.push_back(std::vector<float>(mfcc.begin() + c * frames,
-                                                  mfcc.begin() + (c + 1) * frames));
+                rows.push_back(
+                    std::vector<float>(mfcc.begin() + c * frames, mfcc.begin() + (c + 1) * frames));
             }
             printJson({{"file", options->file},
                        {"coefficients", coefficients},

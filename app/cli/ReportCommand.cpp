@@ -15,7 +15,8 @@ void addReportCommand(CLI::App& app, int& exitCode) {
         std::string out;
     };
     auto options = std::make_shared<Options>();
-    CLI::App* command = app.add_subcommand("report", "Table I / Table II of an experiment as md, csv, latex or html");
+    CLI::App* command = app.add_subcommand(
+        "report", "Table I / Table II of an experiment as md, csv, latex or html");
     command->add_option("--db", options->db, "Experiment file")->required();
     command->add_option("--format", options->format, "md, csv, latex or html")
         ->check(CLI::IsMember({"md", "csv", "latex", "html"}))
@@ -38,7 +39,8 @@ void addReportCommand(CLI::App& app, int& exitCode) {
             std::cout << text;
             return;
         }
-        if (auto written = writeFileAtomically(options->out, text); !written) exitCode = reportError(written.error());
+        if (auto written = writeFileAtomically(options->out, text); !written)
+            exitCode = reportError(written.error());
     });
 }
 

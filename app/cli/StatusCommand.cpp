@@ -1,11 +1,11 @@
-// perfnas status: phases, trials, frontier, suggestions and hypervolume of an experiment file. Opens
-// the file read-only, so it works while a search writes it.
+// perfnas status: phases, trials, frontier, suggestions and hypervolume of an experiment file.
+// Opens the file read-only, so it works while a search writes it.
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <span>
-#include <nlohmann/json.hpp>
 
 #include "app/cli/CliSupport.h"
 #include "core/model/CostModel.h"
@@ -22,7 +22,9 @@ nlohmann::json frozenJson(const ExperimentSummary& summary, const PhaseRecord& p
         for (UnitParameter parameter : kUnitParameters) {
             const Domain& domain = space->units[unit][parameter];
             if (domain.isFrozen()) {
-                frozen.push_back({{"unit", unit + 1}, {"param", parameterName(parameter)}, {"value", static_cast<int>(*domain.frozen)}});
+                frozen.push_back({{"unit", unit + 1},
+                                  {"param", parameterName(parameter)},
+                                  {"value", static_cast<int>(*domain.frozen)}});
             }
         }
     }
@@ -59,11 +61,14 @@ nlohmann::json statusJson(const ExperimentSummary& summary) {
     nlohmann::json trials = nlohmann::json::array();
     const std::set<int> frontier(summary.frontier.begin(), summary.frontier.end());
     for (const TrialRecord& trial : summary.trials) {
-        nlohmann::json spec = nlohmann::json::parse(trial.specJson, nullptr, /*allow_exceptions=*/false);
+        nlohmann::json spec =
+            nlohmann::json::parse(trial.specJson, nullptr, /*allow_exceptions=*/false);
         nlohmann::json rungs = nlohmann::json::array();
         for (const RungResult& result : trial.rungResults) {
-            rungs.push_back({{"rung", result.rung}, {"iterations", result.iterations},
-                             {"top1", result.validationTop1}, {"seconds", result.seconds}});
+            rungs.push_back({{"rung", result.rung},
+                             {"iterations", result.iterations},
+                             {"top1", result.validationTop1},
+                             {"seconds", result.seconds}});
         }
         trials.push_back({{"id", trial.id},
                           {"phase", trial.phaseId},
@@ -106,8 +111,11 @@ nlohmann::json statusJson(const ExperimentSummary& summary) {
     return {{"name", summary.info.name},
             {"dataset", {{"path", summary.info.datasetPath}, {"hash", summary.info.datasetHash}}},
             {"cost", costMetricName(summary.config.cost)},
-            {"seed", {{"trial", summary.seedTrialId}, {"mfpops", seedCost.mfpops()}, {"params", seedCost.params},
-                      {"architecture", summary.config.seed.notation()}}},
+            {"seed",
+             {{"trial", summary.seedTrialId},
+              {"mfpops", seedCost.mfpops()},
+              {"params", seedCost.params},
+              {"architecture", summary.config.seed.notation()}}},
             {"fidelity", fidelity},
             {"phases", phases},
             {"trials", trials},
@@ -123,15 +131,17 @@ void printStatus(const ExperimentSummary& summary, std::ostream& out) {
     for (const PhaseRecord& phase : summary.phases) {
         int done = 0;
         for (const TrialRecord& trial : summary.trials) {
-            done += trial.phaseId == phase.id && trial.state != TrialState::Queued && trial.state != TrialState::Running;
+            done += trial.phaseId == phase.id && trial.state != TrialState::Queued &&
+                    trial.state != TrialState::Running;
         }
         std::string frozen;
         for (const auto& item : frozenJson(summary, phase)) {
-            frozen += " unit" + item["unit"].dump() + "." + item["param"].get<std::string>() + "=" + item["value"].dump();
+            frozen += " unit" + item["unit"].dump() + "." + item["param"].get<std::string>() + "=" +
+                      item["value"].dump();
         }
-        std::snprintf(line, sizeof line, "  phase %d  %-13s %-9s %3d/%d trials%s%s\n", phase.id, phaseLabel(phase).c_str(),
-                      phaseStateName(phase.state).c_str(), done, phase.trialBudget, frozen.empty() ? "" : "  frozen:",
-                      frozen.c_str());
+        std::snprintf(line, sizeof line, "  phase %d  %-13s %-9s %3d/%d trials%s%s\n", phase.id,
+                      phaseLabel(phase).c_str(), phaseStateName(phase.state).c_str(), done,
+                      phase.trialBudget, frozen.empty() ? "" : "  frozen:", frozen.c_str());
         out << line;
     }
     std::map<TrialState, int> counts;
@@ -142,43 +152,54 @@ void printStatus(const ExperimentSummary& summary, std::ostream& out) {
         const std::vector<int> rungs = summary.config.fidelity->rungIterations();
         std::vector<int> reached(rungs.size(), 0);
         for (const TrialRecord& trial : summary.trials) {
-            if (!trial.rungResults.empty()) ++reached[std::min(rungs.size(), trial.rungResults.size()) - 1];
+            if (!trial.rungResults.empty())
+                ++reached[std::min(rungs.size(), trial.rungResults.size()) - 1];
         }
         out << "\nrungs (iterations: trials that ended there):";
-        for (std::size_t rung = 0; rung < rungs.size(); ++rung) out << ' ' << rungs[rung] << ": " << reached[rung];
+        for (std::size_t rung = 0; rung < rungs.size(); ++rung)
+            out << ' ' << rungs[rung] << ": " << reached[rung];
     }
-    out << "\nsearch space: 10^" << static_cast<int>(summary.currentSpace.parameterSpace().log10Count())
+    out << "\nsearch space: 10^"
+        << static_cast<int>(summary.currentSpace.parameterSpace().log10Count())
         << " configurations\n";
     const char* costName = summary.config.cost == CostMetric::Params ? "params" : "MFPOPS";
     out << "Pareto frontier (" << summary.frontier.size() << ", cheapest first):\n";
-    std::snprintf(line, sizeof line, "  %5s  %-13s %8s %8s %10s  %s\n", "trial", "phase", "TOP-1", "test", costName,
-                  "architecture");
+    std::snprintf(line, sizeof line, "  %5s  %-13s %8s %8s %10s  %s\n", "trial", "phase", "TOP-1",
+                  "test", costName, "architecture");
     out << line;
     for (int id : summary.frontier) {
         const TrialRecord& trial = *summary.trial(id);
         const PhaseRecord* phase = summary.phase(trial.phaseId);
         std::snprintf(line, sizeof line, "  %5d  %-13s %7.2f%% %7.2f%% %10.3f  %s%s\n", id,
-                      phase ? phaseLabel(*phase).c_str() : "?", 100 * trial.validationTop1, 100 * trial.testTop1,
-                      summary.costOf(trial), architectureOf(trial).c_str(), id == summary.seedTrialId ? "  (seed)" : "");
+                      phase ? phaseLabel(*phase).c_str() : "?", 100 * trial.validationTop1,
+                      100 * trial.testTop1, summary.costOf(trial), architectureOf(trial).c_str(),
+                      id == summary.seedTrialId ? "  (seed)" : "");
         out << line;
     }
     for (const TrialRecord& trial : summary.trials) {
         if (trial.parentTrialId == 0 || trial.state != TrialState::Finished) continue;
-        std::snprintf(line, sizeof line, "  fine-tuned trial %d (from %d): validation %.2f%%, test %.2f%% after %d iterations\n",
-                      trial.id, trial.parentTrialId, 100 * trial.validationTop1, 100 * trial.testTop1, trial.iterationsDone);
+        std::snprintf(
+            line, sizeof line,
+            "  fine-tuned trial %d (from %d): validation %.2f%%, test %.2f%% after %d iterations\n",
+            trial.id, trial.parentTrialId, 100 * trial.validationTop1, 100 * trial.testTop1,
+            trial.iterationsDone);
         out << line;
     }
-    std::snprintf(line, sizeof line, "hypervolume %.4f (reference: error %.3f, log10 %s %.3f)\n", summary.hypervolume,
-                  summary.reference().x, costName, summary.reference().y);
+    std::snprintf(line, sizeof line, "hypervolume %.4f (reference: error %.3f, log10 %s %.3f)\n",
+                  summary.hypervolume, summary.reference().x, costName, summary.reference().y);
     out << line;
-    if (!summary.suggestions.empty()) out << "suggestions (freeze with perfnas freeze; all in --json):\n";
+    if (!summary.suggestions.empty())
+        out << "suggestions (freeze with perfnas freeze; all in --json):\n";
     constexpr std::size_t kShown = 8;
-    for (const Suggestion& suggestion : std::span(summary.suggestions).first(std::min(kShown, summary.suggestions.size()))) {
-        std::snprintf(line, sizeof line, "  unit %d %-7s = %-4d share %5.1f%% (%d Pareto models)\n", suggestion.unit + 1,
-                      parameterName(suggestion.parameter).c_str(), suggestion.value, 100 * suggestion.share, suggestion.support);
+    for (const Suggestion& suggestion :
+         std::span(summary.suggestions).first(std::min(kShown, summary.suggestions.size()))) {
+        std::snprintf(line, sizeof line, "  unit %d %-7s = %-4d share %5.1f%% (%d Pareto models)\n",
+                      suggestion.unit + 1, parameterName(suggestion.parameter).c_str(),
+                      suggestion.value, 100 * suggestion.share, suggestion.support);
         out << line;
     }
-    if (summary.suggestions.size() > kShown) out << "  ... " << summary.suggestions.size() - kShown << " more\n";
+    if (summary.suggestions.size() > kShown)
+        out << "  ... " << summary.suggestions.size() - kShown << " more\n";
 }
 
 void addStatusCommand(CLI::App& app, int& exitCode) {
@@ -187,7 +208,8 @@ void addStatusCommand(CLI::App& app, int& exitCode) {
         bool json = false;
     };
     auto options = std::make_shared<Options>();
-    CLI::App* command = app.add_subcommand("status", "Phases, trials, frontier, suggestions of an experiment file");
+    CLI::App* command =
+        app.add_subcommand("status", "Phases, trials, frontier, suggestions of an experiment file");
     command->add_option("--db", options->db, "Experiment file")->required();
     command->add_flag("--json", options->json, "Print one JSON document");
     command->callback([options, &exitCode] {
@@ -196,8 +218,10 @@ void addStatusCommand(CLI::App& app, int& exitCode) {
             exitCode = reportError(opened.error());
             return;
         }
-        if (options->json) printJson(statusJson(opened->summary));
-        else printStatus(opened->summary, std::cout);
+        if (options->json)
+            printJson(statusJson(opened->summary));
+        else
+            printStatus(opened->summary, std::cout);
     });
 }
 

@@ -20,9 +20,11 @@ void addTrialCommand(CLI::App& app, int& exitCode) {
         bool quiet = false;
     };
     auto options = std::make_shared<Options>();
-    CLI::App* command = app.add_subcommand("trial", "Run one trial from a request file; write its result file");
+    CLI::App* command =
+        app.add_subcommand("trial", "Run one trial from a request file; write its result file");
     command->add_option("--spec", options->spec, "Trial request (JSON)")->required();
-    command->add_option("--out", options->out, "Result file (JSON), written atomically")->required();
+    command->add_option("--out", options->out, "Result file (JSON), written atomically")
+        ->required();
     command->add_flag("--quiet", options->quiet, "No progress on stderr");
     command->callback([options, &exitCode] {
         auto text = readTextFile(options->spec);
@@ -32,10 +34,12 @@ void addTrialCommand(CLI::App& app, int& exitCode) {
         }
         auto request = TrialRequest::fromJson(*text);
         if (!request) {
-            exitCode = reportError(makeError(ErrorCode::InvalidInput, options->spec + ": " + request.error().message));
+            exitCode = reportError(
+                makeError(ErrorCode::InvalidInput, options->spec + ": " + request.error().message));
             return;
         }
-        DatasetArguments data{.dataset = request->dataset, .cacheFolder = request->cacheFolder.string()};
+        DatasetArguments data{.dataset = request->dataset,
+                              .cacheFolder = request->cacheFolder.string()};
         auto loaded = loadDataset(data, options->quiet);
         TrialReport report{.trialId = request->trialId};
         if (!loaded) {
@@ -46,12 +50,13 @@ void addTrialCommand(CLI::App& app, int& exitCode) {
             std::signal(SIGTERM, [](int) { g_cancel->cancel(); });
             std::signal(SIGINT, [](int) { g_cancel->cancel(); });
             ProgressLine line(!options->quiet);
-            report = InProcessExecutor::runOn(loaded->features, *request,
-                                              [&line](const TrainingProgress& step) {
-                                                  line.update("iteration " + std::to_string(step.iteration) + "/" +
-                                                              std::to_string(step.iterations));
-                                              },
-                                              cancel);
+            report = InProcessExecutor::runOn(
+                loaded->features, *request,
+                [&line](const TrainingProgress& step) {
+                    line.update("iteration " + std::to_string(step.iteration) + "/" +
+                                std::to_string(step.iterations));
+                },
+                cancel);
             line.finish();
         }
         if (auto written = writeFileAtomically(options->out, report.toJson()); !written) {

@@ -16,15 +16,20 @@ int main(int argc, char* argv[]) {
     QApplication::setDesktopFileName("org.perfnas.Studio");
 
     QCommandLineParser parser;
-    parser.setApplicationDescription("Performance-oriented neural architecture search for keyword spotting");
+    parser.setApplicationDescription(
+        "Performance-oriented neural architecture search for keyword spotting");
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument("experiment", "Experiment file (.sqlite) to open", "[EXP.sqlite]");
     // For README screenshots taken by a script (e.g. under Xvfb): grab the window and quit.
-    const QCommandLineOption screenshot("screenshot", "Save the window as PNG after --screenshot-delay ms, then quit", "PNG");
-    const QCommandLineOption delay("screenshot-delay", "Milliseconds before the screenshot (default 3000)", "MS", "3000");
-    const QCommandLineOption panel("panel", "Panel to show in the screenshot: trial, refinement or space", "NAME");
-    const QCommandLineOption demo("demo", "Open the demo experiment (synthesizing the demo data on first use)");
+    const QCommandLineOption screenshot(
+        "screenshot", "Save the window as PNG after --screenshot-delay ms, then quit", "PNG");
+    const QCommandLineOption delay(
+        "screenshot-delay", "Milliseconds before the screenshot (default 3000)", "MS", "3000");
+    const QCommandLineOption panel(
+        "panel", "Panel to show in the screenshot: trial, refinement or space", "NAME");
+    const QCommandLineOption demo(
+        "demo", "Open the demo experiment (synthesizing the demo data on first use)");
     parser.addOptions({screenshot, delay, panel, demo});
     parser.process(app);
 
@@ -32,20 +37,25 @@ int main(int argc, char* argv[]) {
     window.show();
     if (const QStringList files = parser.positionalArguments(); !files.isEmpty()) {
         // After show(): an error dialog then has its window.
-        QTimer::singleShot(0, &window, [&window, file = files.front()] { window.openExperiment(file); });
+        QTimer::singleShot(0, &window,
+                           [&window, file = files.front()] { window.openExperiment(file); });
     } else if (parser.isSet(demo)) {
         QTimer::singleShot(0, &window, [&window] { window.openDemoExperiment(); });
     }
     if (parser.isSet(screenshot)) {
-        QTimer::singleShot(parser.value(delay).toInt(), &window, [&window, &parser, &screenshot, &panel] {
-            const QString name = parser.value(panel);
-            if (auto* dock = window.findChild<QDockWidget*>(name + "Dock")) dock->raise();
-            if (auto* tabs = window.findChild<QTabWidget*>("bottomTabs"); tabs && name == "space") tabs->setCurrentIndex(1);
-            QTimer::singleShot(200, &window, [&window, &parser, &screenshot] {
-                const bool saved = window.grab().save(parser.value(screenshot));
-                QCoreApplication::exit(saved ? 0 : 1);
-            });
-        });
+        QTimer::singleShot(parser.value(delay).toInt(), &window,
+                           [&window, &parser, &screenshot, &panel] {
+                               const QString name = parser.value(panel);
+                               if (auto* dock = window.findChild<QDockWidget*>(name + "Dock"))
+                                   dock->raise();
+                               if (auto* tabs = window.findChild<QTabWidget*>("bottomTabs");
+                                   tabs && name == "space")
+                                   tabs->setCurrentIndex(1);
+                               QTimer::singleShot(200, &window, [&window, &parser, &screenshot] {
+                                   const bool saved = window.grab().save(parser.value(screenshot));
+                                   QCoreApplication::exit(saved ? 0 : 1);
+                               });
+                           });
     }
     return app.exec();
 }

@@ -31,9 +31,12 @@ std::string truncationNote(SNDFILE* handle) {
     for (std::string line; std::getline(lines, line);) {
         const auto shouldBe = line.find("(should be");
         if (line.starts_with("data") && shouldBe != std::string::npos) {
-            const std::string promised = line.substr(line.find(':') + 1, shouldBe - line.find(':') - 1);
-            const std::string present = line.substr(shouldBe + 10, line.find(')', shouldBe) - shouldBe - 10);
-            return "truncated: the header promises" + promised + "bytes of samples, the file holds" + present;
+            const std::string promised =
+                line.substr(line.find(':') + 1, shouldBe - line.find(':') - 1);
+            const std::string present =
+                line.substr(shouldBe + 10, line.find(')', shouldBe) - shouldBe - 10);
+            return "truncated: the header promises" + promised +
+                   "bytes of samples, the file holds" + present;
         }
     }
     return {};
@@ -73,19 +76,22 @@ Result<MonoAudio> AudioDecoder::decodeMono(const std::filesystem::path& file) {
     std::vector<float> interleaved(static_cast<std::size_t>(kBlockFrames) * channels);
     MonoAudio audio{.sampleRateHz = info.samplerate};
     const float scale = 1.0F / static_cast<float>(channels);
-    for (sf_count_t got; (got = sf_readf_float(handle.get(), interleaved.data(), kBlockFrames)) > 0;) {
+    for (sf_count_t got;
+         (got = sf_readf_float(handle.get(), interleaved.data(), kBlockFrames)) > 0;) {
         for (std::size_t frame = 0; frame < static_cast<std::size_t>(got); ++frame) {
             float sum = 0.0F;
             for (std::size_t c = 0; c < channels; ++c) sum += interleaved[frame * channels + c];
             const float mono = channels == 1 ? sum : sum * scale;
             if (!std::isfinite(mono)) {
-                return fileError(file, "sample " + std::to_string(audio.samples.size()) + " is not a finite number");
+                return fileError(file, "sample " + std::to_string(audio.samples.size()) +
+                                           " is not a finite number");
             }
             audio.samples.push_back(mono);
         }
     }
     const auto framesRead = static_cast<sf_count_t>(audio.samples.size());
-    if (framesRead <= 0) return fileError(file, "truncated: header promises samples, none could be read");
+    if (framesRead <= 0)
+        return fileError(file, "truncated: header promises samples, none could be read");
     if (framesRead < info.frames) {
         return fileError(file, "truncated: read " + std::to_string(framesRead) + " of " +
                                    std::to_string(info.frames) + " frames");
@@ -99,9 +105,10 @@ Result<std::vector<float>> AudioDecoder::resample(std::span<const float> samples
     const double ratio = static_cast<double>(toRateHz) / fromRateHz;
     // Checked before sizing the output: a bogus rate (1 Hz) would otherwise ask for gigabytes.
     if (fromRateHz <= 0 || toRateHz <= 0 || !src_is_valid_ratio(ratio)) {
-        return makeError(ErrorCode::InvalidInput,
-                         "resampling " + std::to_string(fromRateHz) + " Hz -> " + std::to_string(toRateHz) +
-                             " Hz is not supported (libsamplerate converts ratios from 1/256 to 256)");
+        return makeError(
+            ErrorCode::InvalidInput,
+            "resampling " + std::to_string(fromRateHz) + " Hz -> " + std::to_string(toRateHz) +
+                " Hz is not supported (libsamplerate converts ratios from 1/256 to 256)");
     }
     std::vector<float> output(static_cast<std::size_t>(std::ceil(samples.size() * ratio)) + 16);
     SRC_DATA data{};

@@ -7,12 +7,14 @@
 //    power 2, onesided, not normalized.
 //  - Mel filters: HTK mel = 2595 * log10(1 + f / 700), n_mels + 2 points equally spaced in mel from
 //    f_min to f_max, triangular filters over linspace(0, sr/2, n_fft/2 + 1), norm=None.
-//  - dB: 10 * log10(max(x, 1e-10)) (ref 1.0, amin 1e-10), then floored at (max over the clip - top_db).
-//  - DCT-II with "ortho" scaling: sqrt(2/N) * cos(pi/N * (n + 0.5) * k), row k=0 scaled by 1/sqrt(2).
-// Speed: for power-of-two n_fft the frames are transformed kLanes at a time, one frame per SIMD lane
-// (the way pocketfft batches transforms): a radix-2 complex FFT of n_fft/2 points on the packed
-// even/odd samples, then the standard split into the n_fft/2 + 1 real-input bins (Numerical Recipes
-// 12.3 / "realft"). Other sizes use KissFFT's real FFT one frame at a time.
+//  - dB: 10 * log10(max(x, 1e-10)) (ref 1.0, amin 1e-10), then floored at (max over the clip -
+//  top_db).
+//  - DCT-II with "ortho" scaling: sqrt(2/N) * cos(pi/N * (n + 0.5) * k), row k=0 scaled by
+//  1/sqrt(2).
+// Speed: for power-of-two n_fft the frames are transformed kLanes at a time, one frame per SIMD
+// lane (the way pocketfft batches transforms): a radix-2 complex FFT of n_fft/2 points on the
+// packed even/odd samples, then the standard split into the n_fft/2 + 1 real-input bins (Numerical
+// Recipes 12.3 / "realft"). Other sizes use KissFFT's real FFT one frame at a time.
 
 #include "core/audio/MfccExtractor.h"
 
@@ -51,20 +53,21 @@ std::string MfccSettings::key() const {
 
 // Frames transformed together, one per lane of a GCC/Clang vector: 4 floats is one SSE register on
 // the x86-64 baseline (NEON on arm64) and keeps the FFT's working set (2 x 1024 x 16 B) in L1.
-// Measured: 8 lanes is 6x slower without AVX (split through memory) and 25% slower even with -mavx2.
+// Measured: 8 lanes is 6x slower without AVX (split through memory) and 25% slower even with
+// -mavx2.
 constexpr int kLanes = 4;
 using Lanes = float __attribute__((vector_size(kLanes * sizeof(float))));
 
 struct MfccExtractor::Impl {
     MfccSettings settings;
-    int bins = 0;  // n_fft / 2 + 1
+    int bins = 0;           // n_fft / 2 + 1
     bool lanesFft = false;  // n_fft is a power of two >= 4: the frame-parallel path
     kiss_fftr_cfg fft = nullptr;
     std::vector<float> window;
     std::vector<MelFilter> filters;
     std::vector<float> dct;  // coefficients x melBands, row-major
     // Frame-parallel FFT tables: bit-reversed order, per-stage twiddles, real-split twiddles.
-    std::vector<int> bitReverse;       // n_fft/2 entries
+    std::vector<int> bitReverse;              // n_fft/2 entries
     std::vector<float> twiddleRe, twiddleIm;  // stage of size s at offset s/2 - 1, s/2 entries
     std::vector<float> splitRe, splitIm;      // exp(-2 pi i k / n_fft), k = 0..n_fft/2
     // Scratch, reused between calls.
@@ -115,8 +118,10 @@ struct MfccExtractor::Impl {
         for (int size = 2; size <= half; size *= 2) {
             for (int k = 0; k < size / 2; ++k) {
                 const double angle = -2.0 * std::numbers::pi * k / size;
-                twiddleRe[static_cast<std::size_t>(size / 2 - 1 + k)] = static_cast<float>(std::cos(angle));
-                twiddleIm[static_cast<std::size_t>(size / 2 - 1 + k)] = static_cast<float>(std::sin(angle));
+                twiddleRe[static_cast<std::size_t>(size / 2 - 1 + k)] =
+                    static_cast<float>(std::cos(angle));
+                twiddleIm[static_cast<std::size_t>(size / 2 - 1 + k)] =
+                    static_cast<float>(std::sin(angle));
             }
         }
         splitRe.resize(static_cast<std::size_t>(half + 1));
@@ -172,8 +177,8 @@ struct MfccExtractor::Impl {
         for (int k = 0; k < coeffs; ++k) {
             const double scale = std::sqrt(2.0 / mels) * (k == 0 ? 1.0 / std::sqrt(2.0) : 1.0);
             for (int n = 0; n < mels; ++n) {
-                dct[static_cast<std::size_t>(k * mels + n)] = static_cast<float>(
-                    scale * std::cos(std::numbers::pi / mels * (n + 0.5) * k));
+                dct[static_cast<std::size_t>(k * mels + n)] =
+                    static_cast<float>(scale * std::cos(std::numbers::pi / mels * (n + 0.5) * k));
             }
         }
     }
@@ -206,7 +211,8 @@ struct MfccExtractor::Impl {
                 }
                 continue;
             }
-            const float* source = padded.data() + static_cast<std::ptrdiff_t>(t) * settings.hopSamples;
+            const float* source =
+                padded.data() + static_cast<std::ptrdiff_t>(t) * settings.hopSamples;
             for (int j = 0; j < half; ++j) {
                 const auto to = static_cast<std::size_t>(bitReverse[static_cast<std::size_t>(j)]);
                 laneRe[to][lane] = source[2 * j] * window[static_cast<std::size_t>(2 * j)];
@@ -263,7 +269,8 @@ struct MfccExtractor::Impl {
                 }
             }
         }
-        // Split: X[k] = E[k] + W^k O[k], E = (Z[k] + conj Z[h-k]) / 2, O = (Z[k] - conj Z[h-k]) / 2i.
+        // Split: X[k] = E[k] + W^k O[k], E = (Z[k] + conj Z[h-k]) / 2, O = (Z[k] - conj Z[h-k]) /
+        // 2i.
         for (int k = 0; k <= half; ++k) {
             const int a = k == half ? 0 : k;
             const int b = k == 0 ? 0 : half - k;
@@ -286,7 +293,8 @@ struct MfccExtractor::Impl {
             const MelFilter& filter = filters[static_cast<std::size_t>(m)];
             const Lanes* p = lanePower.data() + filter.firstBin;
             Lanes energy = {};
-            for (std::size_t j = 0; j < filter.weights.size(); ++j) energy += p[j] * filter.weights[j];
+            for (std::size_t j = 0; j < filter.weights.size(); ++j)
+                energy += p[j] * filter.weights[j];
             float* row = melDb.data() + static_cast<std::ptrdiff_t>(m) * frames + first;
             for (int lane = 0; lane < count; ++lane) {
                 const float db = 10.0F * std::log10(std::max(energy[lane], kAmplitudeMin));
@@ -310,7 +318,8 @@ struct MfccExtractor::Impl {
             const MelFilter& filter = filters[static_cast<std::size_t>(m)];
             const float* p = power.data() + filter.firstBin;
             float energy = 0.0F;
-            for (std::size_t j = 0; j < filter.weights.size(); ++j) energy += p[j] * filter.weights[j];
+            for (std::size_t j = 0; j < filter.weights.size(); ++j)
+                energy += p[j] * filter.weights[j];
             const float db = 10.0F * std::log10(std::max(energy, kAmplitudeMin));
             melDb[static_cast<std::size_t>(m * frames + t)] = db;
             maxDb = std::max(maxDb, db);

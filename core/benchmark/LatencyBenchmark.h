@@ -45,10 +45,9 @@ public:
     // "CPU, 1 thread" or the CUDA device's name.
     static std::string describe(const LatencySettings& settings);
     // One LatencyStatistics per spec, in order. InvalidInput when CUDA is asked for but absent.
-    static Result<std::vector<LatencyStatistics>> measure(const std::vector<ArchitectureSpec>& specs,
-                                                          const LatencySettings& settings,
-                                                          const ProgressCallback& progress = {},
-                                                          const CancelToken& cancel = {});
+    static Result<std::vector<LatencyStatistics>> measure(
+        const std::vector<ArchitectureSpec>& specs, const LatencySettings& settings,
+        const ProgressCallback& progress = {}, const CancelToken& cancel = {});
 };
 
 }  // namespace perfnas

@@ -23,8 +23,10 @@ inline Status writeFileAtomically(const std::filesystem::path& file, std::string
     const std::filesystem::path temporary = file.string() + ".tmp" + std::to_string(::getpid());
     auto failure = [&](const std::string& what, int error) -> Status {
         ::unlink(temporary.c_str());
-        return makeError(ErrorCode::IoFailure, file.string() + ": " + what + ": " + std::generic_category().message(error) +
-                                                   (error == ENOSPC || error == EDQUOT ? " (disk full)" : ""));
+        return makeError(ErrorCode::IoFailure,
+                         file.string() + ": " + what + ": " +
+                             std::generic_category().message(error) +
+                             (error == ENOSPC || error == EDQUOT ? " (disk full)" : ""));
     };
     // POSIX calls rather than a stream: every short write and the close report errno.
     const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -40,7 +42,8 @@ inline Status writeFileAtomically(const std::filesystem::path& file, std::string
         done += static_cast<std::size_t>(written);
     }
     if (::close(fd) != 0) return failure("cannot be written", errno);
-    if (::rename(temporary.c_str(), file.c_str()) != 0) return failure("cannot be renamed into place", errno);
+    if (::rename(temporary.c_str(), file.c_str()) != 0)
+        return failure("cannot be renamed into place", errno);
     return Done{};
 }
 

@@ -18,16 +18,21 @@ namespace perfnas {
 // Parses `text` (// and /* */ comments allowed); `where` names the file or document.
 inline Result<nlohmann::json> parseJson(const std::string& text, const std::string& where) {
     try {
-        return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
-    } catch (const nlohmann::json::exception& error) {  // also out_of_range: "1e999" overflows a double
-        return makeError(ErrorCode::InvalidInput, where + ": not valid JSON (" + error.what() + ")");
+        return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/true,
+                                     /*ignore_comments=*/true);
+    } catch (
+        const nlohmann::json::exception& error) {  // also out_of_range: "1e999" overflows a double
+        return makeError(ErrorCode::InvalidInput,
+                         where + ": not valid JSON (" + error.what() + ")");
     }
 }
 
 class JsonFields {
 public:
-    JsonFields(const nlohmann::json& object, std::string where) : m_object(object), m_where(std::move(where)) {
-        if (!m_object.is_object()) fail(m_where + ": expected a JSON object, got " + m_object.dump());
+    JsonFields(const nlohmann::json& object, std::string where)
+        : m_object(object), m_where(std::move(where)) {
+        if (!m_object.is_object())
+            fail(m_where + ": expected a JSON object, got " + m_object.dump());
     }
 
     // Leaves `value` unchanged when the field is absent.
@@ -38,8 +43,10 @@ public:
     }
     template <typename T>
     JsonFields& required(const std::string& key, T& value) {
-        if (const nlohmann::json* field = child(key)) read(key, *field, value);
-        else fail(m_where + ": missing field '" + key + "'");
+        if (const nlohmann::json* field = child(key))
+            read(key, *field, value);
+        else
+            fail(m_where + ": missing field '" + key + "'");
         return *this;
     }
     // Marks `key` as known; nullptr when absent.
@@ -58,9 +65,10 @@ public:
         for (const auto& [key, value] : m_object.items()) {
             if (m_known.contains(key)) continue;
             std::string expected;
-            for (const std::string& name : m_known) expected += (expected.empty() ? "" : ", ") + name;
-            return makeError(ErrorCode::InvalidInput,
-                             m_where + ": unknown field '" + key + "' (expected one of " + expected + ")");
+            for (const std::string& name : m_known)
+                expected += (expected.empty() ? "" : ", ") + name;
+            return makeError(ErrorCode::InvalidInput, m_where + ": unknown field '" + key +
+                                                          "' (expected one of " + expected + ")");
         }
         return Done{};
     }
@@ -72,25 +80,34 @@ private:
             fail(path(key) + ": expected " + typeName(value) + ", got " + field.dump());
             return;
         }
-        if constexpr (std::is_same_v<T, std::filesystem::path>) value = field.get<std::string>();
-        else value = field.get<T>();
+        if constexpr (std::is_same_v<T, std::filesystem::path>)
+            value = field.get<std::string>();
+        else
+            value = field.get<T>();
     }
     static bool matches(const nlohmann::json& f, const bool&) { return f.is_boolean(); }
     static bool matches(const nlohmann::json& f, const int&) {
-        return f.is_number_integer() && f.get<std::int64_t>() >= INT32_MIN && f.get<std::int64_t>() <= INT32_MAX;
+        return f.is_number_integer() && f.get<std::int64_t>() >= INT32_MIN &&
+               f.get<std::int64_t>() <= INT32_MAX;
     }
-    static bool matches(const nlohmann::json& f, const std::uint64_t&) { return f.is_number_unsigned(); }
+    static bool matches(const nlohmann::json& f, const std::uint64_t&) {
+        return f.is_number_unsigned();
+    }
     static bool matches(const nlohmann::json& f, const double&) { return f.is_number(); }
     static bool matches(const nlohmann::json& f, const std::string&) { return f.is_string(); }
-    static bool matches(const nlohmann::json& f, const std::filesystem::path&) { return f.is_string(); }
+    static bool matches(const nlohmann::json& f, const std::filesystem::path&) {
+        return f.is_string();
+    }
     static bool matches(const nlohmann::json& f, const std::vector<std::string>&) {
         if (!f.is_array()) return false;
-        for (const auto& item : f) if (!item.is_string()) return false;
+        for (const auto& item : f)
+            if (!item.is_string()) return false;
         return true;
     }
     static bool matches(const nlohmann::json& f, const std::vector<double>&) {
         if (!f.is_array()) return false;
-        for (const auto& item : f) if (!item.is_number()) return false;
+        for (const auto& item : f)
+            if (!item.is_number()) return false;
         return true;
     }
     static const char* typeName(const bool&) { return "true or false"; }

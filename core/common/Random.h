@@ -31,7 +31,9 @@ public:
 
     double unit() { return static_cast<double>(m_engine() >> 11) * 0x1.0p-53; }  // [0, 1)
     double uniform(double low, double high) { return low + (high - low) * unit(); }
-    std::size_t below(std::size_t n) { return static_cast<std::size_t>(unit() * static_cast<double>(n)); }
+    std::size_t below(std::size_t n) {
+        return static_cast<std::size_t>(unit() * static_cast<double>(n));
+    }
     std::int64_t between(std::int64_t low, std::int64_t high) {  // [low, high]
         return low + static_cast<std::int64_t>(below(static_cast<std::size_t>(high - low + 1)));
     }

@@ -26,21 +26,33 @@ struct Error {
 template <typename T>
 class [[nodiscard]] Result {
 public:
-    Result(T value) : m_state(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+    Result(T value) : m_state(std::move(value)) {}      // NOLINT(google-explicit-constructor)
     Result(Error error) : m_state(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
     bool ok() const { return std::holds_alternative<T>(m_state); }
     explicit operator bool() const { return ok(); }
 
-    const T& value() const& { assert(ok()); return std::get<T>(m_state); }
-    T& value() & { assert(ok()); return std::get<T>(m_state); }
-    T&& value() && { assert(ok()); return std::get<T>(std::move(m_state)); }
+    const T& value() const& {
+        assert(ok());
+        return std::get<T>(m_state);
+    }
+    T& value() & {
+        assert(ok());
+        return std::get<T>(m_state);
+    }
+    T&& value() && {
+        assert(ok());
+        return std::get<T>(std::move(m_state));
+    }
     const T& operator*() const& { return value(); }
     T& operator*() & { return value(); }
     const T* operator->() const { return &value(); }
     T* operator->() { return &value(); }
 
-    const Error& error() const { assert(!ok()); return std::get<Error>(m_state); }
+    const Error& error() const {
+        assert(!ok());
+        return std::get<Error>(m_state);
+    }
 
 private:
     std::variant<T, Error> m_state;
@@ -50,6 +62,8 @@ private:
 struct Done {};
 using Status = Result<Done>;
 
-inline Error makeError(ErrorCode code, std::string message) { return Error{code, std::move(message)}; }
+inline Error makeError(ErrorCode code, std::string message) {
+    return Error{code, std::move(message)};
+}
 
 }  // namespace perfnas

@@ -28,14 +28,16 @@ void Augmenter::apply(std::span<const std::int16_t> clip, std::span<float> out,
         return;
     }
     Random rng(streamSeed(m_seed, sampleKey));
-    const auto maxShift = static_cast<std::int64_t>(m_settings.timeShiftMs * m_settings.sampleRateHz / 1000.0);
+    const auto maxShift =
+        static_cast<std::int64_t>(m_settings.timeShiftMs * m_settings.sampleRateHz / 1000.0);
     const std::int64_t shift = maxShift > 0 ? rng.between(-maxShift, maxShift) : 0;
     // out[i] = clip[i - shift], zero outside the clip.
     for (std::int64_t i = 0; i < length; ++i) {
         const std::int64_t source = i - shift;
         out[static_cast<std::size_t>(i)] =
-            source >= 0 && source < length ? static_cast<float>(clip[static_cast<std::size_t>(source)]) * kPcmScale
-                                           : 0.0F;
+            source >= 0 && source < length
+                ? static_cast<float>(clip[static_cast<std::size_t>(source)]) * kPcmScale
+                : 0.0F;
     }
 
     const bool addNoise = !m_noise.empty() && rng.unit() < m_settings.noiseProbability;

@@ -12,9 +12,9 @@ namespace perfnas {
 
 struct AugmentationSettings {
     bool enabled = true;
-    double timeShiftMs = 100.0;      // shift drawn uniformly from [-timeShiftMs, +timeShiftMs]
-    double noiseProbability = 0.8;   // chance that a clip gets background noise
-    double noiseVolume = 0.1;        // noise gain drawn uniformly from [0, noiseVolume]
+    double timeShiftMs = 100.0;     // shift drawn uniformly from [-timeShiftMs, +timeShiftMs]
+    double noiseProbability = 0.8;  // chance that a clip gets background noise
+    double noiseVolume = 0.1;       // noise gain drawn uniformly from [0, noiseVolume]
     int sampleRateHz = 16000;
 };
 
@@ -26,7 +26,8 @@ public:
 
     // Writes the augmented clip (same length as `clip`, PCM16 scaled by 1/32768) into `out`.
     // `sampleKey` identifies the draw (e.g. iteration * batch + position).
-    void apply(std::span<const std::int16_t> clip, std::span<float> out, std::uint64_t sampleKey) const;
+    void apply(std::span<const std::int16_t> clip, std::span<float> out,
+               std::uint64_t sampleKey) const;
 
     const AugmentationSettings& settings() const { return m_settings; }
 

@@ -16,7 +16,6 @@ namespace {
 
 constexpr int kRateHz = AudioDecoder::kClipRateHz;
 
-
 void normalizeRms(std::vector<float>& samples, double targetRms) {
     double energy = 0, peak = 0;
     for (float x : samples) energy += double(x) * x, peak = std::max(peak, double(std::fabs(x)));

@@ -52,7 +52,8 @@ struct DecodedClip {
 
 // Silence clips for a dataset without a `_silence_` folder: a random one-second stretch of a
 // random background recording at a random low level (or digital silence without recordings).
-std::vector<float> makeSilenceClip(const std::vector<std::vector<float>>& noise, std::mt19937_64& rng) {
+std::vector<float> makeSilenceClip(const std::vector<std::vector<float>>& noise,
+                                   std::mt19937_64& rng) {
     std::vector<float> clip(AudioDecoder::kClipSamples, 0.0F);
     if (noise.empty()) return clip;
     const auto& recording = noise[rng() % noise.size()];
@@ -119,13 +120,16 @@ std::string DatasetLoader::cacheKey(const DatasetIndex& index, const DatasetOpti
 }
 
 std::string DatasetLoader::contentDigest(const FeatureSet& features) {
-    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+    std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
+                                                                    &EVP_MD_CTX_free);
     EVP_DigestInit_ex(context.get(), EVP_sha1(), nullptr);
-    for (const std::string& name : features.classNames) EVP_DigestUpdate(context.get(), name.c_str(), name.size() + 1);
+    for (const std::string& name : features.classNames)
+        EVP_DigestUpdate(context.get(), name.c_str(), name.size() + 1);
     for (const SplitData& split : features.splits) {
         const std::uint64_t count = split.size();
         EVP_DigestUpdate(context.get(), &count, sizeof count);
-        EVP_DigestUpdate(context.get(), split.labels.data(), split.labels.size() * sizeof(std::int32_t));
+        EVP_DigestUpdate(context.get(), split.labels.data(),
+                         split.labels.size() * sizeof(std::int32_t));
         EVP_DigestUpdate(context.get(), split.mfcc.data(), split.mfcc.size() * sizeof(float));
     }
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
@@ -173,31 +177,41 @@ Result<LoadedDataset> DatasetLoader::load(const DatasetOptions& dataset, const L
         };
         auto stop = [&] { return cancel.cancelled(); };
 
-        parallelFor(index.backgroundNoise.size(), threads, [&](std::size_t i, int) {
-            auto decoded = AudioDecoder::decodeMono(index.root / index.backgroundNoise[i].relativePath);
-            if (decoded && decoded->sampleRateHz != AudioDecoder::kClipRateHz) {
-                auto resampled = AudioDecoder::resample(decoded->samples, decoded->sampleRateHz,
-                                                        AudioDecoder::kClipRateHz);
-                decoded = resampled ? Result<MonoAudio>(MonoAudio{std::move(*resampled), AudioDecoder::kClipRateHz})
-                                    : Result<MonoAudio>(resampled.error());
-            }
-            if (decoded) noiseDecoded[i].samples = std::move(decoded->samples);
-            else noiseDecoded[i].error = decoded.error().message;
-            reportProgress();
-        }, stop);
+        parallelFor(
+            index.backgroundNoise.size(), threads,
+            [&](std::size_t i, int) {
+                auto decoded =
+                    AudioDecoder::decodeMono(index.root / index.backgroundNoise[i].relativePath);
+                if (decoded && decoded->sampleRateHz != AudioDecoder::kClipRateHz) {
+                    auto resampled = AudioDecoder::resample(decoded->samples, decoded->sampleRateHz,
+                                                            AudioDecoder::kClipRateHz);
+                    decoded = resampled ? Result<MonoAudio>(MonoAudio{std::move(*resampled),
+                                                                      AudioDecoder::kClipRateHz})
+                                        : Result<MonoAudio>(resampled.error());
+                }
+                if (decoded)
+                    noiseDecoded[i].samples = std::move(decoded->samples);
+                else
+                    noiseDecoded[i].error = decoded.error().message;
+                reportProgress();
+            },
+            stop);
 
-        parallelFor(index.clips.size(), threads, [&](std::size_t i, int worker) {
-            auto& extractor = extractors[static_cast<std::size_t>(worker)];
-            if (!extractor) extractor = std::make_unique<MfccExtractor>(options.mfcc);
-            auto clip = AudioDecoder::loadClip(index.root / index.clips[i].relativePath);
-            if (clip) {
-                mfccs[i] = extractor->compute(*clip);
-                clipsDecoded[i].samples = std::move(*clip);
-            } else {
-                clipsDecoded[i].error = clip.error().message;
-            }
-            reportProgress();
-        }, stop);
+        parallelFor(
+            index.clips.size(), threads,
+            [&](std::size_t i, int worker) {
+                auto& extractor = extractors[static_cast<std::size_t>(worker)];
+                if (!extractor) extractor = std::make_unique<MfccExtractor>(options.mfcc);
+                auto clip = AudioDecoder::loadClip(index.root / index.clips[i].relativePath);
+                if (clip) {
+                    mfccs[i] = extractor->compute(*clip);
+                    clipsDecoded[i].samples = std::move(*clip);
+                } else {
+                    clipsDecoded[i].error = clip.error().message;
+                }
+                reportProgress();
+            },
+            stop);
         if (cancel.cancelled()) return makeError(ErrorCode::Cancelled, "dataset load cancelled");
 
         FeatureSet& features = loaded.features;
@@ -216,8 +230,9 @@ Result<LoadedDataset> DatasetLoader::load(const DatasetOptions& dataset, const L
             if (noiseDecoded[i].error.empty()) {
                 features.backgroundNoise.push_back(std::move(noiseDecoded[i].samples));
             } else {
-                features.skipped.push_back({index.backgroundNoise[i].relativePath,
-                                            reasonOnly(index.backgroundNoise[i].relativePath, noiseDecoded[i].error)});
+                features.skipped.push_back(
+                    {index.backgroundNoise[i].relativePath,
+                     reasonOnly(index.backgroundNoise[i].relativePath, noiseDecoded[i].error)});
             }
         }
         auto append = [&](Split split, const std::string& path, int label,
@@ -227,13 +242,15 @@ Result<LoadedDataset> DatasetLoader::load(const DatasetOptions& dataset, const L
             data.labels.push_back(label);
             data.mfcc.insert(data.mfcc.end(), mfcc.begin(), mfcc.end());
             if (split == Split::Training) {
-                std::transform(samples.begin(), samples.end(), std::back_inserter(data.waveforms), toPcm16);
+                std::transform(samples.begin(), samples.end(), std::back_inserter(data.waveforms),
+                               toPcm16);
             }
         };
         for (std::size_t i = 0; i < index.clips.size(); ++i) {
             const ClipRef& ref = index.clips[i];
             if (!clipsDecoded[i].error.empty()) {
-                features.skipped.push_back({ref.relativePath, reasonOnly(ref.relativePath, clipsDecoded[i].error)});
+                features.skipped.push_back(
+                    {ref.relativePath, reasonOnly(ref.relativePath, clipsDecoded[i].error)});
                 continue;
             }
             append(ref.split, ref.relativePath, ref.label, clipsDecoded[i].samples, mfccs[i]);
@@ -247,11 +264,13 @@ Result<LoadedDataset> DatasetLoader::load(const DatasetOptions& dataset, const L
                 for (std::int32_t label : features.split(split).labels) {
                     keywordClips += label < silenceLabel ? 1 : 0;
                 }
-                const auto count = static_cast<std::size_t>(keywordClips * dataset.silencePercent / 100.0);
+                const auto count =
+                    static_cast<std::size_t>(keywordClips * dataset.silencePercent / 100.0);
                 for (std::size_t n = 0; n < count; ++n) {
                     const std::vector<float> clip = makeSilenceClip(features.backgroundNoise, rng);
-                    append(split, std::string(kSilenceClass) + "/generated-" +
-                                      std::string(splitName(split)) + "-" + std::to_string(n),
+                    append(split,
+                           std::string(kSilenceClass) + "/generated-" +
+                               std::string(splitName(split)) + "-" + std::to_string(n),
                            silenceLabel, clip, extractor.compute(clip));
                 }
             }

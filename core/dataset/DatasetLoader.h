@@ -46,7 +46,8 @@ struct LoadedDataset {
 
 class DatasetLoader {
 public:
-    static Result<LoadedDataset> load(const DatasetOptions& dataset, const LoadOptions& options = {},
+    static Result<LoadedDataset> load(const DatasetOptions& dataset,
+                                      const LoadOptions& options = {},
                                       const ProgressCallback& progress = {},
                                       const CancelToken& cancel = {});
 

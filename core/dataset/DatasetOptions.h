@@ -9,7 +9,7 @@
 namespace perfnas {
 
 inline const std::vector<std::string>& defaultKeywords() {
-    static const std::vector<std::string> kKeywords = {"yes", "no",   "up",  "down", "left",
+    static const std::vector<std::string> kKeywords = {"yes",   "no", "up",  "down", "left",
                                                        "right", "on", "off", "stop", "go"};
     return kKeywords;
 }
@@ -25,8 +25,9 @@ struct DatasetOptions {
     // from background noise: silencePercent of the keyword clips of each split.
     bool includeSilence = false;
     double silencePercent = 10.0;
-    // _unknown_ clips come from an `_unknown_` folder when there is one, else from every word folder
-    // that is not a keyword; either way at most unknownPercent of the keyword clips of each split.
+    // _unknown_ clips come from an `_unknown_` folder when there is one, else from every word
+    // folder that is not a keyword; either way at most unknownPercent of the keyword clips of each
+    // split.
     bool includeUnknown = false;
     double unknownPercent = 10.0;
 

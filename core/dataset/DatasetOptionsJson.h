@@ -8,15 +8,13 @@
 namespace perfnas {
 
 inline nlohmann::json datasetOptionsJson(const DatasetOptions& options) {
-    return {{"path", options.root.string()},
-            {"keywords", options.keywords},
-            {"silence", options.includeSilence},
-            {"silence_percent", options.silencePercent},
-            {"unknown", options.includeUnknown},
-            {"unknown_percent", options.unknownPercent}};
+    return {{"path", options.root.string()},     {"keywords", options.keywords},
+            {"silence", options.includeSilence}, {"silence_percent", options.silencePercent},
+            {"unknown", options.includeUnknown}, {"unknown_percent", options.unknownPercent}};
 }
 
-inline Result<DatasetOptions> datasetOptionsFromJson(const nlohmann::json& document, const std::string& where,
+inline Result<DatasetOptions> datasetOptionsFromJson(const nlohmann::json& document,
+                                                     const std::string& where,
                                                      const std::filesystem::path& baseFolder = {}) {
     DatasetOptions options;
     JsonFields fields(document, where);
@@ -27,7 +25,8 @@ inline Result<DatasetOptions> datasetOptionsFromJson(const nlohmann::json& docum
         .optional("unknown", options.includeUnknown)
         .optional("unknown_percent", options.unknownPercent);
     if (auto status = fields.finish(); !status) return status.error();
-    if (options.keywords.empty()) return makeError(ErrorCode::InvalidInput, where + ".keywords: must not be empty");
+    if (options.keywords.empty())
+        return makeError(ErrorCode::InvalidInput, where + ".keywords: must not be empty");
     if (!options.root.empty() && options.root.is_relative() && !baseFolder.empty()) {
         options.root = baseFolder / options.root;
     }

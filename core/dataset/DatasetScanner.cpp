@@ -1,9 +1,10 @@
 #include "core/dataset/DatasetScanner.h"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
 #include <array>
 #include <map>
-#include <openssl/evp.h>
 
 #include "core/audio/AudioDecoder.h"
 

@@ -22,7 +22,8 @@ void writeArray(std::ofstream& out, const std::vector<T>& values) {
 template <typename T>
 bool readArray(std::ifstream& in, std::vector<T>& values, std::size_t count) {
     values.resize(count);
-    in.read(reinterpret_cast<char*>(values.data()), static_cast<std::streamsize>(count * sizeof(T)));
+    in.read(reinterpret_cast<char*>(values.data()),
+            static_cast<std::streamsize>(count * sizeof(T)));
     return static_cast<std::size_t>(in.gcount()) == count * sizeof(T);
 }
 
@@ -58,7 +59,8 @@ std::optional<FeatureSet> FeatureCache::load(const std::string& key) const {
     }
     std::string headerText(headerBytes, '\0');
     in.read(headerText.data(), static_cast<std::streamsize>(headerBytes));
-    const nlohmann::json header = nlohmann::json::parse(headerText, nullptr, /*allow_exceptions=*/false);
+    const nlohmann::json header =
+        nlohmann::json::parse(headerText, nullptr, /*allow_exceptions=*/false);
     if (!in || header.is_discarded() || header.value("key", "") != key) return std::nullopt;
 
     try {
@@ -68,7 +70,8 @@ std::optional<FeatureSet> FeatureCache::load(const std::string& key) const {
         features.coefficients = header.at("coefficients").get<int>();
         features.frames = header.at("frames").get<int>();
         for (const auto& skipped : header.at("skipped")) {
-            features.skipped.push_back({skipped.at(0).get<std::string>(), skipped.at(1).get<std::string>()});
+            features.skipped.push_back(
+                {skipped.at(0).get<std::string>(), skipped.at(1).get<std::string>()});
         }
         const auto perClip = static_cast<std::size_t>(features.coefficients * features.frames);
         for (std::size_t s = 0; s < features.splits.size(); ++s) {
@@ -99,8 +102,9 @@ Status FeatureCache::store(const std::string& key, const FeatureSet& features) c
     std::error_code ec;
     fs::create_directories(m_folder, ec);
     if (ec) {
-        return makeError(ErrorCode::IoFailure,
-                         m_folder.string() + ": cannot create the feature cache folder: " + ec.message());
+        return makeError(
+            ErrorCode::IoFailure,
+            m_folder.string() + ": cannot create the feature cache folder: " + ec.message());
     }
     nlohmann::json header = {{"key", key},
                              {"classes", features.classNames},
@@ -108,20 +112,21 @@ Status FeatureCache::store(const std::string& key, const FeatureSet& features) c
                              {"coefficients", features.coefficients},
                              {"frames", features.frames}};
     header["skipped"] = nlohmann::json::array();
-    for (const SkippedFile& skipped : features.skipped) header["skipped"].push_back({skipped.file, skipped.reason});
+    for (const SkippedFile& skipped : features.skipped)
+        header["skipped"].push_back({skipped.file, skipped.reason});
     for (const SplitData& split : features.splits) {
         header["splits"].push_back({{"paths", split.paths},
                                     {"labels", split.labels},
                                     {"waveform_samples", split.waveforms.size()}});
     }
     header["noise_lengths"] = nlohmann::json::array();
-    for (const auto& noise : features.backgroundNoise) header["noise_lengths"].push_back(noise.size());
+    for (const auto& noise : features.backgroundNoise)
+        header["noise_lengths"].push_back(noise.size());
     const std::string headerText = header.dump();
     const std::uint64_t headerBytes = headerText.size();
 
     const fs::path target = fileFor(key);
-    const fs::path temporary =
-        target.string() + ".tmp" + std::to_string(std::random_device{}());
+    const fs::path temporary = target.string() + ".tmp" + std::to_string(std::random_device{}());
     {
         std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
         out.write(kMagic, sizeof kMagic);
@@ -137,14 +142,16 @@ Status FeatureCache::store(const std::string& key, const FeatureSet& features) c
         if (!out) {
             out.close();
             fs::remove(temporary, ec);
-            return makeError(ErrorCode::IoFailure,
-                             temporary.string() + ": writing the feature cache failed (disk full?)");
+            return makeError(
+                ErrorCode::IoFailure,
+                temporary.string() + ": writing the feature cache failed (disk full?)");
         }
     }
     fs::rename(temporary, target, ec);
     if (ec) {
         fs::remove(temporary, ec);
-        return makeError(ErrorCode::IoFailure, target.string() + ": cannot rename the feature cache into place");
+        return makeError(ErrorCode::IoFailure,
+                         target.string() + ": cannot rename the feature cache into place");
     }
     return Done{};
 }

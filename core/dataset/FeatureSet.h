@@ -14,7 +14,7 @@
 namespace perfnas {
 
 struct SplitData {
-    std::vector<std::string> paths;       // relative to the dataset root
+    std::vector<std::string> paths;  // relative to the dataset root
     std::vector<std::int32_t> labels;
     std::vector<float> mfcc;              // clips x coefficients x frames
     std::vector<std::int16_t> waveforms;  // clips x 16000, training split only (x 32768)
@@ -24,7 +24,7 @@ struct SplitData {
 
 struct FeatureSet {
     std::vector<std::string> classNames;
-    std::array<SplitData, 3> splits;  // indexed by Split
+    std::array<SplitData, 3> splits;                  // indexed by Split
     std::vector<std::vector<float>> backgroundNoise;  // 16 kHz mono recordings
     std::vector<SkippedFile> skipped;
     bool usesLists = false;

@@ -42,9 +42,12 @@ Status readList(const std::filesystem::path& file, std::set<std::string>& entrie
 
 std::string_view splitName(Split split) {
     switch (split) {
-        case Split::Training: return "training";
-        case Split::Validation: return "validation";
-        case Split::Testing: return "testing";
+        case Split::Training:
+            return "training";
+        case Split::Validation:
+            return "validation";
+        case Split::Testing:
+            return "testing";
     }
     return "training";
 }
@@ -97,8 +100,9 @@ Split SplitAssigner::hashRule(std::string_view fileName, double validationPercen
     unsigned int digestLength = 0;
     EVP_Digest(hashName.data(), hashName.size(), digest.data(), &digestLength, EVP_sha1(), nullptr);
     // int(hexdigest, 16) % 2^27 keeps the low 27 bits of the big-endian digest.
-    const std::uint32_t low = (std::uint32_t{digest[16]} << 24) | (std::uint32_t{digest[17]} << 16) |
-                              (std::uint32_t{digest[18]} << 8) | std::uint32_t{digest[19]};
+    const std::uint32_t low = (std::uint32_t{digest[16]} << 24) |
+                              (std::uint32_t{digest[17]} << 16) | (std::uint32_t{digest[18]} << 8) |
+                              std::uint32_t{digest[19]};
     const double percentage = (low & kMaxWavsPerClass) * (100.0 / kMaxWavsPerClass);
     if (percentage < validationPercent) return Split::Validation;
     if (percentage < validationPercent + testingPercent) return Split::Testing;

@@ -1,11 +1,13 @@
 #include "core/execution/InProcessExecutor.h"
 
-#include <exception>
 #include <unistd.h>
+
+#include <exception>
 
 namespace perfnas {
 
-TrialReport InProcessExecutor::run(const TrialRequest& request, const TrainingProgressCallback& progress,
+TrialReport InProcessExecutor::run(const TrialRequest& request,
+                                   const TrainingProgressCallback& progress,
                                    const CancelToken& cancel) {
     TrialReport report = runOn(m_features, request, progress, cancel);
     report.host = name();
@@ -13,7 +15,8 @@ TrialReport InProcessExecutor::run(const TrialRequest& request, const TrainingPr
 }
 
 TrialReport InProcessExecutor::runOn(const FeatureSet& features, const TrialRequest& request,
-                                     const TrainingProgressCallback& progress, const CancelToken& cancel) {
+                                     const TrainingProgressCallback& progress,
+                                     const CancelToken& cancel) {
     TrialReport report{.trialId = request.trialId};
     char hostname[256] = {};
     if (::gethostname(hostname, sizeof hostname - 1) == 0) report.host = hostname;
@@ -23,10 +26,13 @@ TrialReport InProcessExecutor::runOn(const FeatureSet& features, const TrialRequ
             request.resumeFrom.empty()
                 ? Trainer::train(request.spec, features, request.training, progress, cancel)
                 : Trainer::resume(request.resumeFrom, features, request.training, progress, cancel);
-        if (result) report.training = *result;
-        else report.failure = result.error();
+        if (result)
+            report.training = *result;
+        else
+            report.failure = result.error();
     } catch (const std::exception& error) {
-        report.failure = makeError(ErrorCode::Internal, std::string("trial crashed: ") + error.what());
+        report.failure =
+            makeError(ErrorCode::Internal, std::string("trial crashed: ") + error.what());
     }
     return report;
 }

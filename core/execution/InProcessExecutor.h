@@ -8,7 +8,8 @@ namespace perfnas {
 
 class InProcessExecutor final : public TrialExecutor {
 public:
-    explicit InProcessExecutor(const FeatureSet& features) : m_features(features) {}  // must outlive this
+    explicit InProcessExecutor(const FeatureSet& features)
+        : m_features(features) {}  // must outlive this
     std::string name() const override { return "inprocess"; }
     TrialReport run(const TrialRequest& request, const TrainingProgressCallback& progress,
                     const CancelToken& cancel) override;

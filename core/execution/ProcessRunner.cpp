@@ -1,15 +1,16 @@
 #include "core/execution/ProcessRunner.h"
 
-#include <cerrno>
-#include <csignal>
-#include <cstring>
 #include <fcntl.h>
-#include <fstream>
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
-#include <thread>
 #include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fstream>
+#include <thread>
 
 extern char** environ;
 
@@ -60,7 +61,8 @@ Result<std::string> resolveProgram(const std::string& program) {
         if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
         start = end + 1;
     }
-    return makeError(ErrorCode::NotFound, program + ": command not found (PATH: " + directories + ")");
+    return makeError(ErrorCode::NotFound,
+                     program + ": command not found (PATH: " + directories + ")");
 }
 
 std::vector<std::string> mergedEnvironment(const std::vector<std::string>& additions) {
@@ -68,7 +70,8 @@ std::vector<std::string> mergedEnvironment(const std::vector<std::string>& addit
     for (char** entry = environ; entry && *entry; ++entry) result.emplace_back(*entry);
     for (const std::string& addition : additions) {
         const std::string name = addition.substr(0, addition.find('=') + 1);
-        std::erase_if(result, [&name](const std::string& entry) { return entry.starts_with(name); });
+        std::erase_if(result,
+                      [&name](const std::string& entry) { return entry.starts_with(name); });
         result.push_back(addition);
     }
     return result;
@@ -89,8 +92,8 @@ struct SpawnIo {
 
 // fork + exec rather than posix_spawn for PR_SET_PDEATHSIG; between them the child calls only
 // async-signal-safe functions (the parent is multi-threaded). Exec failures come back on a pipe.
-Result<pid_t> spawn(const std::vector<std::string>& command, const std::vector<std::string>& environment,
-                    const SpawnIo& io) {
+Result<pid_t> spawn(const std::vector<std::string>& command,
+                    const std::vector<std::string>& environment, const SpawnIo& io) {
     if (command.empty()) return makeError(ErrorCode::InvalidInput, "no command to run");
     auto program = resolveProgram(command.front());
     if (!program) return program.error();
@@ -102,15 +105,19 @@ Result<pid_t> spawn(const std::vector<std::string>& command, const std::vector<s
 
     int errorPipe[2];
     if (::pipe2(errorPipe, O_CLOEXEC) != 0) {
-        return makeError(ErrorCode::IoFailure, command.front() + ": cannot create a pipe: " + errnoText(errno));
+        return makeError(ErrorCode::IoFailure,
+                         command.front() + ": cannot create a pipe: " + errnoText(errno));
     }
     FileDescriptor errorRead(errorPipe[0]);
     FileDescriptor errorWrite(errorPipe[1]);
     const pid_t parent = ::getpid();
     const pid_t pid = ::fork();
-    if (pid < 0) return makeError(ErrorCode::IoFailure, command.front() + ": fork failed: " + errnoText(errno));
+    if (pid < 0)
+        return makeError(ErrorCode::IoFailure,
+                         command.front() + ": fork failed: " + errnoText(errno));
     if (pid == 0) {
-        ::setpgid(0, 0);  // its own group: stop() reaches its children, a terminal's Ctrl-C does not
+        ::setpgid(0,
+                  0);  // its own group: stop() reaches its children, a terminal's Ctrl-C does not
         if (io.dieWithParent) {
             ::prctl(PR_SET_PDEATHSIG, SIGTERM);
             if (::getppid() != parent) ::_exit(127);
@@ -167,19 +174,24 @@ std::string ExitStatus::describe() const {
 Result<ChildProcess> ChildProcess::start(const ProcessSpec& spec) {
     FileDescriptor output;
     if (!spec.outputFile.empty()) {
-        output = FileDescriptor(::open(spec.outputFile.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+        output = FileDescriptor(
+            ::open(spec.outputFile.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
         if (output.get() < 0) {
-            return makeError(ErrorCode::IoFailure, spec.outputFile.string() + ": cannot open for writing: " + errnoText(errno));
+            return makeError(
+                ErrorCode::IoFailure,
+                spec.outputFile.string() + ": cannot open for writing: " + errnoText(errno));
         }
     }
-    auto pid = spawn(spec.command, spec.environment,
-                     {.stdoutFd = output.get(), .stderrFd = output.get(), .dieWithParent = spec.dieWithParent});
+    auto pid = spawn(
+        spec.command, spec.environment,
+        {.stdoutFd = output.get(), .stderrFd = output.get(), .dieWithParent = spec.dieWithParent});
     if (!pid) return pid.error();
     return ChildProcess(*pid);
 }
 
 ChildProcess::ChildProcess(ChildProcess&& other) noexcept
-    : m_pid(std::exchange(other.m_pid, -1)), m_status(std::exchange(other.m_status, std::nullopt)) {}
+    : m_pid(std::exchange(other.m_pid, -1)),
+      m_status(std::exchange(other.m_status, std::nullopt)) {}
 
 ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
     if (this != &other) {
@@ -198,8 +210,10 @@ std::optional<ExitStatus> ChildProcess::poll() {
     if (m_status || m_pid <= 0) return m_status;
     int status = 0;
     const pid_t done = ::waitpid(m_pid, &status, WNOHANG);
-    if (done == m_pid) m_status = fromWaitStatus(status);
-    else if (done < 0 && errno == ECHILD) m_status = ExitStatus{};  // reaped elsewhere: unknown status
+    if (done == m_pid)
+        m_status = fromWaitStatus(status);
+    else if (done < 0 && errno == ECHILD)
+        m_status = ExitStatus{};  // reaped elsewhere: unknown status
     return m_status;
 }
 
@@ -207,8 +221,10 @@ ExitStatus ChildProcess::wait() {
     while (!m_status && m_pid > 0) {
         int status = 0;
         const pid_t done = ::waitpid(m_pid, &status, 0);
-        if (done == m_pid) m_status = fromWaitStatus(status);
-        else if (done < 0 && errno != EINTR) m_status = ExitStatus{};
+        if (done == m_pid)
+            m_status = fromWaitStatus(status);
+        else if (done < 0 && errno != EINTR)
+            m_status = ExitStatus{};
     }
     return m_status.value_or(ExitStatus{});
 }
@@ -222,23 +238,29 @@ ExitStatus ChildProcess::stop(std::chrono::milliseconds grace) {
     if (grace.count() > 0) {
         sendSignal(SIGTERM);
         const auto deadline = Clock::now() + grace;
-        while (!poll() && Clock::now() < deadline) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        while (!poll() && Clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     sendSignal(SIGKILL);
     return wait();
 }
 
-Result<CommandOutput> runCommand(const std::vector<std::string>& command, std::chrono::milliseconds timeout,
+Result<CommandOutput> runCommand(const std::vector<std::string>& command,
+                                 std::chrono::milliseconds timeout,
                                  const std::vector<std::string>& environment) {
     int outPipe[2];
     int errPipe[2];
-    if (::pipe2(outPipe, O_CLOEXEC) != 0) return makeError(ErrorCode::IoFailure, "pipe: " + errnoText(errno));
+    if (::pipe2(outPipe, O_CLOEXEC) != 0)
+        return makeError(ErrorCode::IoFailure, "pipe: " + errnoText(errno));
     FileDescriptor outRead(outPipe[0]);
     FileDescriptor outWrite(outPipe[1]);
-    if (::pipe2(errPipe, O_CLOEXEC) != 0) return makeError(ErrorCode::IoFailure, "pipe: " + errnoText(errno));
+    if (::pipe2(errPipe, O_CLOEXEC) != 0)
+        return makeError(ErrorCode::IoFailure, "pipe: " + errnoText(errno));
     FileDescriptor errRead(errPipe[0]);
     FileDescriptor errWrite(errPipe[1]);
-    auto pid = spawn(command, environment, {.stdoutFd = outWrite.get(), .stderrFd = errWrite.get(), .dieWithParent = true});
+    auto pid =
+        spawn(command, environment,
+              {.stdoutFd = outWrite.get(), .stderrFd = errWrite.get(), .dieWithParent = true});
     if (!pid) return pid.error();
     outWrite.reset();
     errWrite.reset();
@@ -250,19 +272,23 @@ Result<CommandOutput> runCommand(const std::vector<std::string>& command, std::c
     bool errOpen = true;
     char buffer[4096];
     while (outOpen || errOpen) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
         if (left <= 0) {
             timedOut = true;
             break;
         }
-        pollfd fds[2] = {{outOpen ? outRead.get() : -1, POLLIN, 0}, {errOpen ? errRead.get() : -1, POLLIN, 0}};
+        pollfd fds[2] = {{outOpen ? outRead.get() : -1, POLLIN, 0},
+                         {errOpen ? errRead.get() : -1, POLLIN, 0}};
         const int ready = ::poll(fds, 2, static_cast<int>(std::min<long long>(left, 1000)));
         if (ready < 0 && errno != EINTR) break;
         for (int i = 0; i < 2; ++i) {
             if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
             const ssize_t got = ::read(fds[i].fd, buffer, sizeof buffer);
-            if (got > 0) (i == 0 ? output.out : output.err).append(buffer, static_cast<std::size_t>(got));
-            else if (got == 0 || errno != EINTR) (i == 0 ? outOpen : errOpen) = false;
+            if (got > 0)
+                (i == 0 ? output.out : output.err).append(buffer, static_cast<std::size_t>(got));
+            else if (got == 0 || errno != EINTR)
+                (i == 0 ? outOpen : errOpen) = false;
         }
     }
     if (timedOut) ::kill(-*pid, SIGKILL);
@@ -270,8 +296,9 @@ Result<CommandOutput> runCommand(const std::vector<std::string>& command, std::c
     while (::waitpid(*pid, &status, 0) < 0 && errno == EINTR) {
     }
     if (timedOut) {
-        return makeError(ErrorCode::IoFailure, describeCommand(command) + ": no answer within " +
-                                                   std::to_string(timeout.count() / 1000.0).substr(0, 4) + " s (killed)");
+        return makeError(ErrorCode::IoFailure,
+                         describeCommand(command) + ": no answer within " +
+                             std::to_string(timeout.count() / 1000.0).substr(0, 4) + " s (killed)");
     }
     output.status = fromWaitStatus(status);
     return output;
@@ -281,7 +308,8 @@ std::string describeCommand(const std::vector<std::string>& command) {
     std::string text;
     for (const std::string& argument : command) {
         if (!text.empty()) text += ' ';
-        const bool plain = !argument.empty() && argument.find_first_of(" \t\"'\\$") == std::string::npos;
+        const bool plain =
+            !argument.empty() && argument.find_first_of(" \t\"'\\$") == std::string::npos;
         text += plain ? argument : "'" + argument + "'";
     }
     return text;
@@ -297,7 +325,8 @@ std::string fileTail(const fs::path& file, std::size_t maxBytes) {
     std::string text(size - start, '\0');
     in.read(text.data(), static_cast<std::streamsize>(text.size()));
     if (start > 0) {
-        if (const auto newline = text.find('\n'); newline != std::string::npos && newline + 1 < text.size()) {
+        if (const auto newline = text.find('\n');
+            newline != std::string::npos && newline + 1 < text.size()) {
             text.erase(0, newline + 1);
         }
     }

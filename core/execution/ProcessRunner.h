@@ -4,11 +4,12 @@
 // command to its end with captured stdout/stderr and a timeout. Errors to start (program missing,
 // log file not writable) are return values naming the program; nothing throws. A ChildProcess is
 // owned by one thread; distinct objects may be used from different threads.
+#include <sys/types.h>
+
 #include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 #include "core/common/Result.h"
@@ -16,10 +17,12 @@
 namespace perfnas {
 
 struct ProcessSpec {
-    std::vector<std::string> command;      // command[0]: the program (looked up in PATH without a '/')
-    std::vector<std::string> environment;  // "NAME=value" entries added to this process's environment
-    std::filesystem::path outputFile;      // stdout and stderr appended here; empty: /dev/null
-    bool dieWithParent = true;             // SIGTERM to the child when the starting thread ends (kill -9 of us)
+    std::vector<std::string> command;  // command[0]: the program (looked up in PATH without a '/')
+    std::vector<std::string>
+        environment;                   // "NAME=value" entries added to this process's environment
+    std::filesystem::path outputFile;  // stdout and stderr appended here; empty: /dev/null
+    bool dieWithParent =
+        true;  // SIGTERM to the child when the starting thread ends (kill -9 of us)
 };
 
 // How a child ended: exit code, or the signal that killed it.
@@ -60,7 +63,8 @@ struct CommandOutput {
 
 // Runs `command` to its end, capturing stdout and stderr. Past `timeout` the command is killed
 // and an IoFailure names it; a program that cannot start is NotFound.
-Result<CommandOutput> runCommand(const std::vector<std::string>& command, std::chrono::milliseconds timeout,
+Result<CommandOutput> runCommand(const std::vector<std::string>& command,
+                                 std::chrono::milliseconds timeout,
                                  const std::vector<std::string>& environment = {});
 
 // "sbatch --parsable x.sh": a command line for messages.

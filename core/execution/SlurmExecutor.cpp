@@ -26,16 +26,16 @@ struct JobState {
 };
 
 bool isTerminal(const std::string& state) {
-    static const std::set<std::string> kTerminal = {"COMPLETED",     "FAILED",    "CANCELLED", "TIMEOUT",
-                                                    "NODE_FAIL",     "BOOT_FAIL", "DEADLINE",  "PREEMPTED",
-                                                    "OUT_OF_MEMORY", "REVOKED",   "SPECIAL_EXIT"};
+    static const std::set<std::string> kTerminal = {
+        "COMPLETED", "FAILED",    "CANCELLED",     "TIMEOUT", "NODE_FAIL",   "BOOT_FAIL",
+        "DEADLINE",  "PREEMPTED", "OUT_OF_MEMORY", "REVOKED", "SPECIAL_EXIT"};
     return kTerminal.contains(state);
 }
 
 // Endings that say nothing about the trial itself: worth one more submission.
 bool isRetryable(const std::string& state) {
-    return state == "NODE_FAIL" || state == "BOOT_FAIL" || state == "PREEMPTED" || state == "CANCELLED" ||
-           state == "REVOKED";
+    return state == "NODE_FAIL" || state == "BOOT_FAIL" || state == "PREEMPTED" ||
+           state == "CANCELLED" || state == "REVOKED";
 }
 
 std::string trim(std::string text) {
@@ -57,7 +57,9 @@ std::vector<std::string> split(const std::string& text, char separator) {
     return parts;
 }
 
-bool unknownJob(const CommandOutput& output) { return output.err.find("Invalid job id") != std::string::npos; }
+bool unknownJob(const CommandOutput& output) {
+    return output.err.find("Invalid job id") != std::string::npos;
+}
 
 std::string shellQuote(const std::string& text) {
     std::string quoted = "'";
@@ -75,7 +77,8 @@ struct Watched {
 // One submitted job, polled until it ends.
 class JobWatch {
 public:
-    JobWatch(const SlurmSettings& settings, const TrialFiles& files, std::string jobId, const CancelToken& cancel)
+    JobWatch(const SlurmSettings& settings, const TrialFiles& files, std::string jobId,
+             const CancelToken& cancel)
         : m_settings(settings), m_files(files), m_jobId(std::move(jobId)), m_cancel(cancel) {}
 
     const std::string& node() const { return m_node; }
@@ -97,9 +100,10 @@ public:
             auto queued = squeue();
             if (!queued) {
                 if (Clock::now() - lastAnswer > m_settings.controllerPatience) {
-                    return {Ending::Failed, "the Slurm controller did not answer about job " + m_jobId + " for " +
-                                                std::to_string(m_settings.controllerPatience.count() / 1000) +
-                                                " s: " + queued.error().message};
+                    return {Ending::Failed,
+                            "the Slurm controller did not answer about job " + m_jobId + " for " +
+                                std::to_string(m_settings.controllerPatience.count() / 1000) +
+                                " s: " + queued.error().message};
                 }
                 sleepUnlessCancelled(m_settings.pollInterval);
                 continue;
@@ -108,8 +112,10 @@ public:
             std::optional<JobState> state = *queued;
             if (state && !state->node.empty()) m_node = state->node;
             if (state && !isTerminal(state->state)) {
-                // Quick first looks (short jobs, tests), then every pollInterval (spare the controller).
-                sleepUnlessCancelled(std::min(m_settings.pollInterval, milliseconds(250 << std::min(polls++, 6))));
+                // Quick first looks (short jobs, tests), then every pollInterval (spare the
+                // controller).
+                sleepUnlessCancelled(
+                    std::min(m_settings.pollInterval, milliseconds(250 << std::min(polls++, 6))));
                 continue;
             }
             if (!state) state = finishedState();
@@ -125,11 +131,13 @@ private:
     // The job's state while squeue knows it (running jobs, and finished ones for MinJobAge);
     // nullopt when it is gone from the queue; an error when the controller does not answer.
     Result<std::optional<JobState>> squeue() const {
-        auto output = slurm({"squeue", "--noheader", "--states=all", "--jobs=" + m_jobId, "--format=%T|%N|%r"});
+        auto output = slurm(
+            {"squeue", "--noheader", "--states=all", "--jobs=" + m_jobId, "--format=%T|%N|%r"});
         if (!output) return output.error();
         if (!output->status.success()) {
             if (unknownJob(*output)) return std::optional<JobState>{};
-            return makeError(ErrorCode::IoFailure, "squeue: " + output->status.describe() + ": " + trim(output->err));
+            return makeError(ErrorCode::IoFailure,
+                             "squeue: " + output->status.describe() + ": " + trim(output->err));
         }
         const std::string line = firstLine(output->out);
         if (line.empty()) return std::optional<JobState>{};
@@ -143,22 +151,28 @@ private:
     // After the job left squeue: scontrol (while the controller remembers it), then the
     // job-completion log (sacct -c, no accounting daemon needed), then accounting (sacct).
     std::optional<JobState> finishedState() const {
-        if (auto output = slurm({"scontrol", "--oneliner", "show", "job", m_jobId}); output && output->status.success()) {
+        if (auto output = slurm({"scontrol", "--oneliner", "show", "job", m_jobId});
+            output && output->status.success()) {
             JobState state;
             for (const std::string& token : split(firstLine(output->out), ' ')) {
                 const auto equals = token.find('=');
                 if (equals == std::string::npos) continue;
                 const std::string key = token.substr(0, equals);
                 const std::string value = token.substr(equals + 1);
-                if (key == "JobState") state.state = value;
-                else if (key == "Reason" && value != "None") state.reason = value;
-                else if (key == "ExitCode") state.exitCode = value;
-                else if (key == "NodeList" && value != "(null)") state.node = value;
+                if (key == "JobState")
+                    state.state = value;
+                else if (key == "Reason" && value != "None")
+                    state.reason = value;
+                else if (key == "ExitCode")
+                    state.exitCode = value;
+                else if (key == "NodeList" && value != "(null)")
+                    state.node = value;
             }
             if (!state.state.empty()) return state;
         }
         for (const bool completionLog : {true, false}) {
-            std::vector<std::string> command = {"sacct", "--noheader", "--parsable2", "--jobs=" + m_jobId,
+            std::vector<std::string> command = {"sacct", "--noheader", "--parsable2",
+                                                "--jobs=" + m_jobId,
                                                 "--format=State,NodeList,ExitCode"};
             command.insert(command.begin() + 1, completionLog ? "--completion" : "--allocations");
             auto output = slurm(command);
@@ -195,7 +209,9 @@ private:
         if (state && !state->node.empty()) m_node = state->node;
         if (waitForResult()) return finishedWithResult();
         if (!state) {
-            return {Ending::Retry, "Slurm job " + m_jobId + " vanished (not in squeue, scontrol or sacct) without a result"};
+            return {Ending::Retry,
+                    "Slurm job " + m_jobId +
+                        " vanished (not in squeue, scontrol or sacct) without a result"};
         }
         std::string reason = "Slurm job " + m_jobId + " ended " + state->state;
         if (!state->reason.empty()) reason += " (" + state->reason + ")";
@@ -204,7 +220,8 @@ private:
         reason += ", without writing " + m_files.result.string();
         if (state->state == "CANCELLED") reason += " (cancelled outside perfnas?)";
         if (isRetryable(state->state)) return {Ending::Retry, reason};
-        if (const std::string tail = fileTail(log); !tail.empty()) reason += "; the end of " + log.string() + ":\n" + tail;
+        if (const std::string tail = fileTail(log); !tail.empty())
+            reason += "; the end of " + log.string() + ":\n" + tail;
         return {Ending::Failed, reason};
     }
 
@@ -240,20 +257,23 @@ private:
 }  // namespace
 
 SlurmExecutor::SlurmExecutor(SlurmSettings settings) : m_settings(std::move(settings)) {
-    if (m_settings.perfnasPath.empty()) m_settings.perfnasPath = SubprocessExecutor::currentExecutable();
+    if (m_settings.perfnasPath.empty())
+        m_settings.perfnasPath = SubprocessExecutor::currentExecutable();
     m_settings.maxSubmissions = std::max(1, m_settings.maxSubmissions);
 }
 
-std::vector<std::string> SlurmExecutor::submitCommand(int trialId, const fs::path& folder, const fs::path& script) const {
+std::vector<std::string> SlurmExecutor::submitCommand(int trialId, const fs::path& folder,
+                                                      const fs::path& script) const {
     const SlurmJobOptions& job = m_settings.job;
-    std::vector<std::string> command = {"sbatch",
-                                        "--parsable",
-                                        "--no-requeue",  // resubmission is ours: once, with the reason kept
-                                        "--job-name=" + m_settings.jobName + "-t" + std::to_string(trialId),
-                                        "--chdir=" + folder.string(),
-                                        "--output=" + (folder / "slurm-%j.log").string(),
-                                        "--ntasks=1",
-                                        "--cpus-per-task=" + std::to_string(std::max(1, job.cpusPerTrial))};
+    std::vector<std::string> command = {
+        "sbatch",
+        "--parsable",
+        "--no-requeue",  // resubmission is ours: once, with the reason kept
+        "--job-name=" + m_settings.jobName + "-t" + std::to_string(trialId),
+        "--chdir=" + folder.string(),
+        "--output=" + (folder / "slurm-%j.log").string(),
+        "--ntasks=1",
+        "--cpus-per-task=" + std::to_string(std::max(1, job.cpusPerTrial))};
     if (!job.partition.empty()) command.push_back("--partition=" + job.partition);
     if (!job.account.empty()) command.push_back("--account=" + job.account);
     if (!job.timeLimit.empty()) command.push_back("--time=" + job.timeLimit);
@@ -262,17 +282,20 @@ std::vector<std::string> SlurmExecutor::submitCommand(int trialId, const fs::pat
     return command;
 }
 
-TrialReport SlurmExecutor::run(const TrialRequest& request, const TrainingProgressCallback& progress,
+TrialReport SlurmExecutor::run(const TrialRequest& request,
+                               const TrainingProgressCallback& progress,
                                const CancelToken& cancel) {
     try {
         return runChecked(request, progress, cancel);
     } catch (const std::exception& error) {
         return {.trialId = request.trialId,
-                .failure = makeError(ErrorCode::Internal, std::string("Slurm executor: ") + error.what())};
+                .failure =
+                    makeError(ErrorCode::Internal, std::string("Slurm executor: ") + error.what())};
     }
 }
 
-TrialReport SlurmExecutor::runChecked(const TrialRequest& request, const TrainingProgressCallback& progress,
+TrialReport SlurmExecutor::runChecked(const TrialRequest& request,
+                                      const TrainingProgressCallback& progress,
                                       const CancelToken& cancel) {
     TrialReport report{.trialId = request.trialId, .host = "slurm"};
     // torch threads beyond the CPUs Slurm grants would only contend.
@@ -293,8 +316,9 @@ TrialReport SlurmExecutor::runChecked(const TrialRequest& request, const Trainin
             return report;
         }
         const std::string body = "#!/bin/sh\n# perfnas trial " + std::to_string(request.trialId) +
-                                 ", submitted by SlurmExecutor\nexec " + shellQuote(m_settings.perfnasPath.string()) +
-                                 " trial --spec " + shellQuote(files.request.string()) + " --out " +
+                                 ", submitted by SlurmExecutor\nexec " +
+                                 shellQuote(m_settings.perfnasPath.string()) + " trial --spec " +
+                                 shellQuote(files.request.string()) + " --out " +
                                  shellQuote(files.result.string()) + "\n";
         if (auto written = writeFileAtomically(script, body); !written) {
             report.failure = written.error();
@@ -303,53 +327,62 @@ TrialReport SlurmExecutor::runChecked(const TrialRequest& request, const Trainin
         const auto command = submitCommand(request.trialId, files.folder, script);
         auto submitted = runCommand(command, m_settings.commandTimeout, m_settings.environment);
         if (!submitted || !submitted->status.success()) {
-            const std::string why = submitted ? submitted->status.describe() + ": " + trim(submitted->err)
-                                              : submitted.error().message;
-            report.failure = makeError(ErrorCode::IoFailure, describeCommand(command) + " failed: " + why);
+            const std::string why = submitted
+                                        ? submitted->status.describe() + ": " + trim(submitted->err)
+                                        : submitted.error().message;
+            report.failure =
+                makeError(ErrorCode::IoFailure, describeCommand(command) + " failed: " + why);
             return report;
         }
         // --parsable prints "jobid" or "jobid;cluster".
-        const std::string jobId = trim(firstLine(submitted->out).substr(0, firstLine(submitted->out).find(';')));
-        if (jobId.empty() || !std::all_of(jobId.begin(), jobId.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-            report.failure = makeError(ErrorCode::IoFailure, "sbatch printed no job id: \"" + trim(submitted->out) + "\"");
+        const std::string jobId =
+            trim(firstLine(submitted->out).substr(0, firstLine(submitted->out).find(';')));
+        if (jobId.empty() ||
+            !std::all_of(jobId.begin(), jobId.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+            report.failure = makeError(
+                ErrorCode::IoFailure, "sbatch printed no job id: \"" + trim(submitted->out) + "\"");
             return report;
         }
         report.host = "slurm:" + jobId;
 
         JobWatch watch(m_settings, files, jobId, cancel);
         const Watched outcome = watch.watch(progress);
-        const std::string host = "slurm:" + jobId + (watch.node().empty() ? "" : "@" + watch.node());
+        const std::string host =
+            "slurm:" + jobId + (watch.node().empty() ? "" : "@" + watch.node());
         report.host = host;
         switch (outcome.ending) {
-        case Ending::Result: {
-            auto written = files.readResult(request.trialId);
-            if (!written) {
-                report.failure = written.error();
-                return report;
+            case Ending::Result: {
+                auto written = files.readResult(request.trialId);
+                if (!written) {
+                    report.failure = written.error();
+                    return report;
+                }
+                const bool cancelledOutside =
+                    !written->failure && written->training.outcome == TrainingOutcome::Cancelled &&
+                    !cancel.cancelled();
+                if (!cancelledOutside) {
+                    report = *written;
+                    report.host = host;
+                    return report;
+                }
+                reasons.push_back(
+                    "Slurm job " + jobId +
+                    " was cancelled outside perfnas (scancel?) before the trial ended");
+                break;
             }
-            const bool cancelledOutside = !written->failure &&
-                                          written->training.outcome == TrainingOutcome::Cancelled && !cancel.cancelled();
-            if (!cancelledOutside) {
-                report = *written;
-                report.host = host;
+            case Ending::CancelledHere:
+                report.training.outcome = TrainingOutcome::Cancelled;
                 return report;
-            }
-            reasons.push_back("Slurm job " + jobId + " was cancelled outside perfnas (scancel?) before the trial ended");
-            break;
-        }
-        case Ending::CancelledHere:
-            report.training.outcome = TrainingOutcome::Cancelled;
-            return report;
-        case Ending::Retry:
-            reasons.push_back(outcome.reason);
-            break;
-        case Ending::Failed:
-            report.failure = makeError(ErrorCode::Internal, outcome.reason);
-            return report;
+            case Ending::Retry:
+                reasons.push_back(outcome.reason);
+                break;
+            case Ending::Failed:
+                report.failure = makeError(ErrorCode::Internal, outcome.reason);
+                return report;
         }
     }
-    std::string message = "no result after " + std::to_string(m_settings.maxSubmissions) + " Slurm submission" +
-                          (m_settings.maxSubmissions > 1 ? "s" : "") + ": ";
+    std::string message = "no result after " + std::to_string(m_settings.maxSubmissions) +
+                          " Slurm submission" + (m_settings.maxSubmissions > 1 ? "s" : "") + ": ";
     for (std::size_t i = 0; i < reasons.size(); ++i) message += (i ? "; " : "") + reasons[i];
     report.failure = makeError(ErrorCode::Internal, message);
     return report;

@@ -1,9 +1,10 @@
 #include "core/execution/SubprocessExecutor.h"
 
+#include <unistd.h>
+
 #include <exception>
 #include <system_error>
 #include <thread>
-#include <unistd.h>
 
 #include "core/execution/ProcessRunner.h"
 #include "core/execution/TrialFiles.h"
@@ -20,7 +21,8 @@ std::string hostName() {
 
 }  // namespace
 
-SubprocessExecutor::SubprocessExecutor(SubprocessSettings settings) : m_settings(std::move(settings)) {
+SubprocessExecutor::SubprocessExecutor(SubprocessSettings settings)
+    : m_settings(std::move(settings)) {
     if (m_settings.perfnasPath.empty()) m_settings.perfnasPath = currentExecutable();
 }
 
@@ -30,18 +32,21 @@ fs::path SubprocessExecutor::currentExecutable() {
     return error ? fs::path("perfnas") : path;
 }
 
-TrialReport SubprocessExecutor::run(const TrialRequest& request, const TrainingProgressCallback& progress,
+TrialReport SubprocessExecutor::run(const TrialRequest& request,
+                                    const TrainingProgressCallback& progress,
                                     const CancelToken& cancel) {
     // Never throw into the runner's worker thread.
     try {
         return runChecked(request, progress, cancel);
     } catch (const std::exception& error) {
         return {.trialId = request.trialId,
-                .failure = makeError(ErrorCode::Internal, std::string("subprocess executor: ") + error.what())};
+                .failure = makeError(ErrorCode::Internal,
+                                     std::string("subprocess executor: ") + error.what())};
     }
 }
 
-TrialReport SubprocessExecutor::runChecked(const TrialRequest& request, const TrainingProgressCallback& progress,
+TrialReport SubprocessExecutor::runChecked(const TrialRequest& request,
+                                           const TrainingProgressCallback& progress,
                                            const CancelToken& cancel) {
     TrialReport report{.trialId = request.trialId, .host = "subprocess@" + hostName()};
     const TrialFiles files = TrialFiles::under(m_settings.workFolder, request.trialId);
@@ -52,9 +57,11 @@ TrialReport SubprocessExecutor::runChecked(const TrialRequest& request, const Tr
     const fs::path log = files.folder / "worker.log";
     std::error_code ignored;
     fs::remove(log, ignored);
-    const std::vector<std::string> command = {m_settings.perfnasPath.string(), "trial", "--spec", files.request.string(),
-                                              "--out", files.result.string()};
-    auto child = ChildProcess::start({.command = command, .environment = m_settings.environment, .outputFile = log});
+    const std::vector<std::string> command = {
+        m_settings.perfnasPath.string(), "trial", "--spec",
+        files.request.string(),          "--out", files.result.string()};
+    auto child = ChildProcess::start(
+        {.command = command, .environment = m_settings.environment, .outputFile = log});
     if (!child) {
         report.failure = makeError(child.error().code, "trial worker: " + child.error().message);
         return report;
@@ -71,7 +78,8 @@ TrialReport SubprocessExecutor::runChecked(const TrialRequest& request, const Tr
             status = child->stop(m_settings.killGrace);
             break;
         }
-        if (progress && std::chrono::steady_clock::now() - lastProgressCheck > std::chrono::seconds(1)) {
+        if (progress &&
+            std::chrono::steady_clock::now() - lastProgressCheck > std::chrono::seconds(1)) {
             lastProgressCheck = std::chrono::steady_clock::now();
             if (auto step = progressFromLog(log); step && step->iteration != lastIteration) {
                 lastIteration = step->iteration;
@@ -96,9 +104,10 @@ TrialReport SubprocessExecutor::runChecked(const TrialRequest& request, const Tr
         report.training.outcome = TrainingOutcome::Cancelled;
         return report;
     }
-    std::string message = "trial worker " + describeCommand(command) + " ended with " + status->describe() +
-                          " without writing " + files.result.string();
-    if (const std::string tail = fileTail(log); !tail.empty()) message += "; the end of " + log.string() + ":\n" + tail;
+    std::string message = "trial worker " + describeCommand(command) + " ended with " +
+                          status->describe() + " without writing " + files.result.string();
+    if (const std::string tail = fileTail(log); !tail.empty())
+        message += "; the end of " + log.string() + ":\n" + tail;
     report.failure = makeError(ErrorCode::Internal, message);
     return report;
 }

@@ -14,9 +14,12 @@
 namespace perfnas {
 
 struct SubprocessSettings {
-    std::filesystem::path perfnasPath;      // the perfnas executable; empty: this process's (/proc/self/exe)
-    std::filesystem::path workFolder;       // trial-<id>/ folders go here (e.g. beside the experiment file)
-    std::vector<std::string> environment;   // "NAME=value" added for the workers (PERFNAS_CACHE_DIR, ...)
+    std::filesystem::path
+        perfnasPath;  // the perfnas executable; empty: this process's (/proc/self/exe)
+    std::filesystem::path
+        workFolder;  // trial-<id>/ folders go here (e.g. beside the experiment file)
+    std::vector<std::string>
+        environment;  // "NAME=value" added for the workers (PERFNAS_CACHE_DIR, ...)
     std::chrono::milliseconds pollInterval{100};
     std::chrono::milliseconds killGrace{5000};  // after SIGTERM, before SIGKILL
 };

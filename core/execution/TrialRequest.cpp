@@ -1,6 +1,5 @@
 #include "core/execution/TrialRequest.h"
 
-
 #include "core/dataset/DatasetOptionsJson.h"
 
 namespace perfnas {
@@ -27,11 +26,14 @@ Result<TrialRequest> TrialRequest::fromJson(const std::string& text) {
     const nlohmann::json* spec = fields.child("spec");
     const nlohmann::json* training = fields.child("training");
     const nlohmann::json* dataset = fields.child("dataset");
-    if (!spec || !training || !dataset) fields.fail("trial request: 'spec', 'training' and 'dataset' are required");
+    if (!spec || !training || !dataset)
+        fields.fail("trial request: 'spec', 'training' and 'dataset' are required");
     if (auto status = fields.finish(); !status) return status.error();
 
     auto parsedSpec = ArchitectureSpec::fromJson(spec->dump());
-    if (!parsedSpec) return makeError(ErrorCode::InvalidInput, "trial request.spec: " + parsedSpec.error().message);
+    if (!parsedSpec)
+        return makeError(ErrorCode::InvalidInput,
+                         "trial request.spec: " + parsedSpec.error().message);
     auto parsedTraining = TrainingParams::fromJson(training->dump());
     if (!parsedTraining) return parsedTraining.error();
     auto parsedDataset = datasetOptionsFromJson(*dataset, "trial request.dataset");
@@ -44,8 +46,10 @@ Result<TrialRequest> TrialRequest::fromJson(const std::string& text) {
 
 std::string TrialReport::toJson() const {
     nlohmann::json document = {{"trial", trialId}, {"host", host}};
-    if (failure) document["error"] = failure->message;
-    else document["result"] = nlohmann::json::parse(training.toJson());
+    if (failure)
+        document["error"] = failure->message;
+    else
+        document["result"] = nlohmann::json::parse(training.toJson());
     return document.dump(2);
 }
 
@@ -59,7 +63,8 @@ Result<TrialReport> TrialReport::fromJson(const std::string& text) {
     const nlohmann::json* result = fields.child("result");
     if (auto status = fields.finish(); !status) return status.error();
     if (!error.empty() || !result) {
-        report.failure = makeError(ErrorCode::Internal, error.empty() ? "the worker reported no result" : error);
+        report.failure =
+            makeError(ErrorCode::Internal, error.empty() ? "the worker reported no result" : error);
         return report;
     }
     auto training = TrainingResult::fromJson(result->dump());

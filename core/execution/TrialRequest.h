@@ -1,8 +1,8 @@
 #pragma once
 // TrialRequest and TrialReport: one trial as a self-contained job (what to train, on which data,
 // where to write) and what came back. Their JSON forms are the files a worker process reads and
-// writes (`perfnas trial --spec TRIAL.json --out RESULT.json`), so a trial runs the same in-process,
-// as a subprocess or as a cluster job. Plain value types.
+// writes (`perfnas trial --spec TRIAL.json --out RESULT.json`), so a trial runs the same
+// in-process, as a subprocess or as a cluster job. Plain value types.
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -19,9 +19,9 @@ namespace perfnas {
 struct TrialRequest {
     int trialId = 0;
     ArchitectureSpec spec;
-    TrainingParams training;           // training.checkpointFolder: where the trial writes
-    std::filesystem::path resumeFrom;  // non-empty: continue this checkpoint (fine-tuning)
-    DatasetOptions dataset;            // for workers that load the data themselves
+    TrainingParams training;            // training.checkpointFolder: where the trial writes
+    std::filesystem::path resumeFrom;   // non-empty: continue this checkpoint (fine-tuning)
+    DatasetOptions dataset;             // for workers that load the data themselves
     std::filesystem::path cacheFolder;  // feature cache; empty: the default
 
     std::string toJson() const;

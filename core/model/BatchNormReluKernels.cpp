@@ -2,7 +2,8 @@
 
 #include <algorithm>
 
-// One build runs on any x86-64 and still uses AVX2 where the CPU has it (GCC function multiversioning).
+// One build runs on any x86-64 and still uses AVX2 where the CPU has it (GCC function
+// multiversioning).
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define PERFNAS_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
 #else
@@ -18,8 +19,8 @@ inline float normalized(float x, float scale, float shift) { return x * scale + 
 }  // namespace
 
 PERFNAS_VECTOR_CLONES
-void accumulateChannelMoments(const float* x, std::int64_t rows, std::int64_t channels, double* __restrict sum,
-                              double* __restrict sumSquares) {
+void accumulateChannelMoments(const float* x, std::int64_t rows, std::int64_t channels,
+                              double* __restrict sum, double* __restrict sumSquares) {
     for (std::int64_t r = 0; r < rows; ++r) {
         const float* __restrict row = x + r * channels;
         for (std::int64_t c = 0; c < channels; ++c) {
@@ -31,18 +32,20 @@ void accumulateChannelMoments(const float* x, std::int64_t rows, std::int64_t ch
 }
 
 PERFNAS_VECTOR_CLONES
-void scaleShiftRelu(const float* x, std::int64_t rows, std::int64_t channels, const float* __restrict scale,
-                    const float* __restrict shift, float* y) {
+void scaleShiftRelu(const float* x, std::int64_t rows, std::int64_t channels,
+                    const float* __restrict scale, const float* __restrict shift, float* y) {
     for (std::int64_t r = 0; r < rows; ++r) {
         const float* __restrict in = x + r * channels;
         float* __restrict out = y + r * channels;
-        for (std::int64_t c = 0; c < channels; ++c) out[c] = std::max(normalized(in[c], scale[c], shift[c]), 0.0F);
+        for (std::int64_t c = 0; c < channels; ++c)
+            out[c] = std::max(normalized(in[c], scale[c], shift[c]), 0.0F);
     }
 }
 
 PERFNAS_VECTOR_CLONES
-void accumulateReluGradientMoments(const float* gradOutput, const float* x, const float* __restrict scale,
-                                   const float* __restrict shift, const float* __restrict mean, std::int64_t rows,
+void accumulateReluGradientMoments(const float* gradOutput, const float* x,
+                                   const float* __restrict scale, const float* __restrict shift,
+                                   const float* __restrict mean, std::int64_t rows,
                                    std::int64_t channels, double* __restrict gradSum,
                                    double* __restrict gradDotCentered) {
     for (std::int64_t r = 0; r < rows; ++r) {
@@ -57,11 +60,11 @@ void accumulateReluGradientMoments(const float* gradOutput, const float* x, cons
 }
 
 PERFNAS_VECTOR_CLONES
-void batchNormReluInputGradient(const float* gradOutput, const float* x, const float* __restrict scale,
-                                const float* __restrict shift, const float* __restrict mean,
-                                const float* __restrict gain, const float* __restrict offset,
-                                const float* __restrict slope, std::int64_t rows, std::int64_t channels,
-                                float* gradInput) {
+void batchNormReluInputGradient(const float* gradOutput, const float* x,
+                                const float* __restrict scale, const float* __restrict shift,
+                                const float* __restrict mean, const float* __restrict gain,
+                                const float* __restrict offset, const float* __restrict slope,
+                                std::int64_t rows, std::int64_t channels, float* gradInput) {
     for (std::int64_t r = 0; r < rows; ++r) {
         const float* __restrict dy = gradOutput + r * channels;
         const float* __restrict in = x + r * channels;

@@ -21,13 +21,14 @@ void scaleShiftRelu(const float* x, std::int64_t rows, std::int64_t channels, co
 
 // With g = (x * scale[c] + shift[c] > 0 ? gradOutput : 0), the ReLU's gradient:
 // gradSum[c] += g, gradDotCentered[c] += g * (x - mean[c]).
-void accumulateReluGradientMoments(const float* gradOutput, const float* x, const float* scale, const float* shift,
-                                   const float* mean, std::int64_t rows, std::int64_t channels, double* gradSum,
-                                   double* gradDotCentered);
+void accumulateReluGradientMoments(const float* gradOutput, const float* x, const float* scale,
+                                   const float* shift, const float* mean, std::int64_t rows,
+                                   std::int64_t channels, double* gradSum, double* gradDotCentered);
 
 // gradInput = g * gain[c] - offset[c] - (x - mean[c]) * slope[c], g as above.
-void batchNormReluInputGradient(const float* gradOutput, const float* x, const float* scale, const float* shift,
-                                const float* mean, const float* gain, const float* offset, const float* slope,
-                                std::int64_t rows, std::int64_t channels, float* gradInput);
+void batchNormReluInputGradient(const float* gradOutput, const float* x, const float* scale,
+                                const float* shift, const float* mean, const float* gain,
+                                const float* offset, const float* slope, std::int64_t rows,
+                                std::int64_t channels, float* gradInput);
 
 }  // namespace perfnas::kernels

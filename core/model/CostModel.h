@@ -17,7 +17,7 @@ struct UnitCost {
     int outputHeight = 0;
     int outputWidth = 0;
     std::int64_t fpops = 0;
-    std::int64_t params = 0;           // conv weights (Eq. 2)
+    std::int64_t params = 0;            // conv weights (Eq. 2)
     std::int64_t activationFloats = 0;  // output feature map size
 };
 
@@ -25,7 +25,8 @@ struct ModelCost {
     std::vector<UnitCost> units;
     std::int64_t fpops = 0;   // sum over conv units
     std::int64_t params = 0;  // sum of conv weights
-    // Largest input + output feature maps alive at once during batch-1 inference, in bytes (float32).
+    // Largest input + output feature maps alive at once during batch-1 inference, in bytes
+    // (float32).
     std::int64_t peakActivationBytes = 0;
 
     double mfpops() const { return static_cast<double>(fpops) / 1e6; }

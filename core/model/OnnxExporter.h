@@ -68,9 +68,11 @@ public:
     // Loads weights saved by the trainer (torch::save of the KwsNetwork for `spec`, i.e. a
     // checkpoint's model.pt) and folds each batch-norm (eval mode, running statistics) into its
     // conv. InvalidInput naming the file when the weights do not fit the spec.
-    static Result<FoldedNetwork> fold(const ArchitectureSpec& spec, const std::filesystem::path& weightsFile);
+    static Result<FoldedNetwork> fold(const ArchitectureSpec& spec,
+                                      const std::filesystem::path& weightsFile);
     // Builds the graph, checks it and writes it (through a temporary file and a rename).
-    static Status write(const FoldedNetwork& network, const OnnxModelInfo& info, const std::filesystem::path& file);
+    static Status write(const FoldedNetwork& network, const OnnxModelInfo& info,
+                        const std::filesystem::path& file);
     // Parses a model file and runs onnx::checker on it.
     static Result<OnnxGraph> inspect(const std::filesystem::path& file);
 };

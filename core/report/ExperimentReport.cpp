@@ -25,24 +25,27 @@ ReportModel modelOf(const ExperimentSummary& summary, const TrialRecord& trial, 
     return model;
 }
 
-void addLatencies(ReportModel& model, const ExperimentSummary& summary, const std::vector<BenchmarkRecord>& benchmarks,
-                  bool isSeed) {
+void addLatencies(ReportModel& model, const ExperimentSummary& summary,
+                  const std::vector<BenchmarkRecord>& benchmarks, bool isSeed) {
     const TrialRecord* tuned = model.trialId ? summary.finetuneOf(model.trialId) : nullptr;
     for (const BenchmarkRecord& benchmark : benchmarks) {
         if (!benchmark.error.empty()) continue;
         const bool matches = (isSeed && benchmark.trialId == 0) ||
                              (model.trialId != 0 && benchmark.trialId == model.trialId) ||
                              (tuned && benchmark.trialId == tuned->id);
-        if (matches) model.latencyMs[benchmark.target] = benchmark.medianMs;  // the latest measurement wins
+        if (matches)
+            model.latencyMs[benchmark.target] = benchmark.medianMs;  // the latest measurement wins
     }
 }
 
 }  // namespace
 
-ExperimentReport ExperimentReport::build(const ExperimentSummary& summary, const std::vector<BenchmarkRecord>& benchmarks) {
+ExperimentReport ExperimentReport::build(const ExperimentSummary& summary,
+                                         const std::vector<BenchmarkRecord>& benchmarks) {
     ExperimentReport report;
     report.experimentName = summary.info.name;
-    report.seed = {.name = "seed", .units = unitNotations(summary.config.seed),
+    report.seed = {.name = "seed",
+                   .units = unitNotations(summary.config.seed),
                    .mfpops = CostModel::evaluate(summary.config.seed).mfpops()};
     if (const TrialRecord* seedTrial = summary.trial(summary.seedTrialId)) {
         report.seed = modelOf(summary, *seedTrial, "seed");
@@ -50,11 +53,13 @@ ExperimentReport ExperimentReport::build(const ExperimentSummary& summary, const
     }
     addLatencies(report.seed, summary, benchmarks, /*isSeed=*/true);
 
-    std::vector<int> frontier = summary.frontier;  // cheapest first; Table II lists the largest first
+    std::vector<int> frontier =
+        summary.frontier;  // cheapest first; Table II lists the largest first
     std::reverse(frontier.begin(), frontier.end());
     for (int id : frontier) {
         if (id == summary.seedTrialId) continue;
-        ReportModel model = modelOf(summary, *summary.trial(id), "kws" + std::to_string(report.models.size() + 1));
+        ReportModel model =
+            modelOf(summary, *summary.trial(id), "kws" + std::to_string(report.models.size() + 1));
         addLatencies(model, summary, benchmarks, /*isSeed=*/false);
         report.models.push_back(std::move(model));
     }
@@ -63,7 +68,8 @@ ExperimentReport ExperimentReport::build(const ExperimentSummary& summary, const
     }
     for (const auto& [target, latency] : report.seed.latencyMs) report.targets.push_back(target);
     std::sort(report.targets.begin(), report.targets.end());
-    report.targets.erase(std::unique(report.targets.begin(), report.targets.end()), report.targets.end());
+    report.targets.erase(std::unique(report.targets.begin(), report.targets.end()),
+                         report.targets.end());
 
     // Table I: the seed, then the paper's four interesting configurations (each where one exists).
     if (report.models.empty()) return report;
@@ -85,11 +91,13 @@ ExperimentReport ExperimentReport::build(const ExperimentSummary& summary, const
             return delta <= 0.0 && delta >= -kSameAccuracyPoints;
         });
         if (same >= 0) report.highlights.push_back({"fastest δ TOP-1 ≈ 0", same});
-        const int above = pick(cheaper, [&report](const ReportModel& m) { return report.deltaTop1Points(m) > 0.0; });
+        const int above = pick(
+            cheaper, [&report](const ReportModel& m) { return report.deltaTop1Points(m) > 0.0; });
         if (above >= 0) report.highlights.push_back({"fastest δ TOP-1 > 0", above});
     }
     report.highlights.push_back(
-        {"best δ TOP-1", pick([](const ReportModel& a, const ReportModel& b) { return a.top1 > b.top1; }, any)});
+        {"best δ TOP-1",
+         pick([](const ReportModel& a, const ReportModel& b) { return a.top1 > b.top1; }, any)});
     return report;
 }
 

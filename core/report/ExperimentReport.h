@@ -17,11 +17,12 @@
 namespace perfnas {
 
 enum class ReportFormat { Markdown, Csv, Latex, Html };
-std::optional<ReportFormat> parseReportFormat(const std::string& name);  // "md", "csv", "latex", "html"
+std::optional<ReportFormat> parseReportFormat(
+    const std::string& name);  // "md", "csv", "latex", "html"
 
 struct ReportModel {
-    std::string name;  // "seed", "kws1" (most expensive Pareto model), "kws2", ...
-    int trialId = 0;   // the search trial
+    std::string name;                // "seed", "kws1" (most expensive Pareto model), "kws2", ...
+    int trialId = 0;                 // the search trial
     std::vector<std::string> units;  // Table II notation per conv unit: "3x3, 40"
     double top1 = 0.0;
     bool finetuned = false;
@@ -45,12 +46,17 @@ struct ExperimentReport {
     std::vector<ReportHighlight> highlights;
     std::vector<std::string> targets;  // benchmark targets with at least one measurement
 
-    static ExperimentReport build(const ExperimentSummary& summary, const std::vector<BenchmarkRecord>& benchmarks);
+    static ExperimentReport build(const ExperimentSummary& summary,
+                                  const std::vector<BenchmarkRecord>& benchmarks);
     std::string render(ReportFormat format) const;
 
-    const ReportModel& model(int index) const { return index < 0 ? seed : models[static_cast<std::size_t>(index)]; }
+    const ReportModel& model(int index) const {
+        return index < 0 ? seed : models[static_cast<std::size_t>(index)];
+    }
     double deltaTop1Points(const ReportModel& m) const { return 100.0 * (m.top1 - seed.top1); }
-    double fpopsReduction(const ReportModel& m) const { return m.mfpops > 0 ? seed.mfpops / m.mfpops : 0.0; }
+    double fpopsReduction(const ReportModel& m) const {
+        return m.mfpops > 0 ? seed.mfpops / m.mfpops : 0.0;
+    }
 };
 
 }  // namespace perfnas

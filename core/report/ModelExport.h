@@ -34,7 +34,8 @@ struct ModelExportResult {
 class ModelExport {
 public:
     // `experimentFile`: the experiment's database (checkpoint paths are relative to its folder).
-    static Result<ModelExportResult> run(const ExperimentSummary& summary, const std::filesystem::path& experimentFile,
+    static Result<ModelExportResult> run(const ExperimentSummary& summary,
+                                         const std::filesystem::path& experimentFile,
                                          const ModelExportRequest& request);
 };
 

@@ -16,8 +16,9 @@ struct Table {
 };
 
 const char* kNotFinetunedMark = "†";
-const char* kFootnote = "TOP-1 is the test TOP-1 after fine-tuning; † marks the search (validation) TOP-1 of a model "
-                        "not fine-tuned yet. δ FPOPS is the operation count relative to the seed's.";
+const char* kFootnote =
+    "TOP-1 is the test TOP-1 after fine-tuning; † marks the search (validation) TOP-1 of a model "
+    "not fine-tuned yet. δ FPOPS is the operation count relative to the seed's.";
 
 std::string format(const char* pattern, double value) {
     char text[64];
@@ -38,7 +39,8 @@ std::string fpopsFactorText(double reduction) {
 Table tableTwo(const ExperimentReport& report) {
     Table table{.title = "Table II: Pareto-optimal architectures of " + report.experimentName};
     table.header.push_back("Model");
-    for (std::size_t unit = 0; unit < report.seed.units.size(); ++unit) table.header.push_back("conv" + std::to_string(unit + 1));
+    for (std::size_t unit = 0; unit < report.seed.units.size(); ++unit)
+        table.header.push_back("conv" + std::to_string(unit + 1));
     table.header.push_back("TOP-1");
     table.header.push_back("MFPOPS");
     for (const std::string& target : report.targets) table.header.push_back(target + " ms");
@@ -68,15 +70,19 @@ Table tableOne(const ExperimentReport& report) {
     table.header.push_back("Note");
     for (const ReportHighlight& highlight : report.highlights) {
         const ReportModel& model = report.model(highlight.model);
-        std::vector<std::string> row{model.name, top1Text(model), format("%.2f", model.mfpops),
-                                     report.seedTrained ? format("%.2f%%", report.deltaTop1Points(model)) : "-",
-                                     fpopsFactorText(report.fpopsReduction(model))};
+        std::vector<std::string> row{
+            model.name, top1Text(model), format("%.2f", model.mfpops),
+            report.seedTrained ? format("%.2f%%", report.deltaTop1Points(model)) : "-",
+            fpopsFactorText(report.fpopsReduction(model))};
         for (const std::string& target : report.targets) {
             auto latency = model.latencyMs.find(target);
             auto seedLatency = report.seed.latencyMs.find(target);
-            const bool both = latency != model.latencyMs.end() && seedLatency != report.seed.latencyMs.end();
+            const bool both =
+                latency != model.latencyMs.end() && seedLatency != report.seed.latencyMs.end();
             row.push_back(latency == model.latencyMs.end() ? "-" : format("%.3f", latency->second));
-            row.push_back(both && latency->second > 0 ? format("%.2f×", seedLatency->second / latency->second) : "-");
+            row.push_back(both && latency->second > 0
+                              ? format("%.2f×", seedLatency->second / latency->second)
+                              : "-");
         }
         row.push_back(highlight.note);
         table.rows.push_back(std::move(row));
@@ -85,7 +91,8 @@ Table tableOne(const ExperimentReport& report) {
 }
 
 std::string replaceAll(std::string text, const std::string& from, const std::string& to) {
-    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    for (std::size_t at = text.find(from); at != std::string::npos;
+         at = text.find(from, at + to.size())) {
         text.replace(at, from.size(), to);
     }
     return text;
@@ -98,7 +105,8 @@ std::string markdown(const ExperimentReport& report, const std::vector<Table>& t
         out << "\n## " << table.title << "\n\n|";
         for (const std::string& cell : table.header) out << ' ' << cell << " |";
         out << "\n|";
-        for (std::size_t i = 0; i < table.header.size(); ++i) out << (i == 0 ? " --- |" : " ---: |");
+        for (std::size_t i = 0; i < table.header.size(); ++i)
+            out << (i == 0 ? " --- |" : " ---: |");
         out << '\n';
         for (const auto& row : table.rows) {
             out << '|';
@@ -112,7 +120,8 @@ std::string markdown(const ExperimentReport& report, const std::vector<Table>& t
 
 std::string latexEscape(std::string text) {
     text = replaceAll(text, "\\", "\\textbackslash{}");
-    for (const char* special : {"&", "%", "$", "#", "_", "{", "}"}) text = replaceAll(text, special, std::string("\\") + special);
+    for (const char* special : {"&", "%", "$", "#", "_", "{", "}"})
+        text = replaceAll(text, special, std::string("\\") + special);
     text = replaceAll(text, ">", "$>$");
     text = replaceAll(text, "<", "$<$");
     text = replaceAll(text, "δ", "$\\delta$");
@@ -125,12 +134,15 @@ std::string latex(const std::vector<Table>& tables) {
     std::ostringstream out;
     out << "% PerfNAS report; needs \\usepackage{booktabs}\n";
     for (const Table& table : tables) {
-        out << "\\begin{table}[t]\n\\centering\n\\caption{" << latexEscape(table.title) << "}\n\\begin{tabular}{l"
-            << std::string(table.header.size() - 1, 'r') << "}\n\\toprule\n";
-        for (std::size_t i = 0; i < table.header.size(); ++i) out << (i ? " & " : "") << latexEscape(table.header[i]);
+        out << "\\begin{table}[t]\n\\centering\n\\caption{" << latexEscape(table.title)
+            << "}\n\\begin{tabular}{l" << std::string(table.header.size() - 1, 'r')
+            << "}\n\\toprule\n";
+        for (std::size_t i = 0; i < table.header.size(); ++i)
+            out << (i ? " & " : "") << latexEscape(table.header[i]);
         out << " \\\\\n\\midrule\n";
         for (const auto& row : table.rows) {
-            for (std::size_t i = 0; i < row.size(); ++i) out << (i ? " & " : "") << latexEscape(row[i]);
+            for (std::size_t i = 0; i < row.size(); ++i)
+                out << (i ? " & " : "") << latexEscape(row[i]);
             out << " \\\\\n";
         }
         out << "\\bottomrule\n\\end{tabular}\n\\end{table}\n";
@@ -148,12 +160,14 @@ std::string htmlEscape(std::string text) {
 
 std::string html(const ExperimentReport& report, const std::vector<Table>& tables) {
     std::ostringstream out;
-    out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>PerfNAS report: "
+    out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>PerfNAS "
+           "report: "
         << htmlEscape(report.experimentName) << "</title>\n<style>\n"
         << "body { font-family: sans-serif; margin: 2em; }\n"
         << "table { border-collapse: collapse; margin-bottom: 2em; }\n"
         << "th, td { border-bottom: 1px solid #ccc; padding: 0.3em 0.8em; text-align: right; }\n"
-        << "th:first-child, td:first-child { text-align: left; }\n</style>\n</head>\n<body>\n<h1>PerfNAS report: "
+        << "th:first-child, td:first-child { text-align: left; "
+           "}\n</style>\n</head>\n<body>\n<h1>PerfNAS report: "
         << htmlEscape(report.experimentName) << "</h1>\n";
     for (const Table& table : tables) {
         out << "<h2>" << htmlEscape(table.title) << "</h2>\n<table>\n<tr>";
@@ -190,8 +204,9 @@ std::string csv(const ExperimentReport& report) {
         }
         out << csvCell(model.name) << ',' << model.trialId;
         for (const std::string& unit : model.units) out << ',' << csvCell(unit);
-        out << ',' << format("%.6g", model.top1) << ',' << (model.finetuned ? 1 : 0) << ',' << format("%.6g", model.mfpops)
-            << ',' << (report.seedTrained ? format("%.6g", report.deltaTop1Points(model)) : "") << ','
+        out << ',' << format("%.6g", model.top1) << ',' << (model.finetuned ? 1 : 0) << ','
+            << format("%.6g", model.mfpops) << ','
+            << (report.seedTrained ? format("%.6g", report.deltaTop1Points(model)) : "") << ','
             << format("%.6g", report.fpopsReduction(model));
         for (const std::string& target : report.targets) {
             auto found = model.latencyMs.find(target);
@@ -200,7 +215,8 @@ std::string csv(const ExperimentReport& report) {
         out << ',' << csvCell(notes) << '\n';
     };
     addRow(report.seed, -1);
-    for (std::size_t i = 0; i < report.models.size(); ++i) addRow(report.models[i], static_cast<int>(i));
+    for (std::size_t i = 0; i < report.models.size(); ++i)
+        addRow(report.models[i], static_cast<int>(i));
     return out.str();
 }
 
@@ -209,10 +225,14 @@ std::string csv(const ExperimentReport& report) {
 std::string ExperimentReport::render(ReportFormat reportFormat) const {
     const std::vector<Table> tables = {tableOne(*this), tableTwo(*this)};
     switch (reportFormat) {
-        case ReportFormat::Markdown: return markdown(*this, tables);
-        case ReportFormat::Latex: return latex(tables);
-        case ReportFormat::Html: return html(*this, tables);
-        case ReportFormat::Csv: return csv(*this);
+        case ReportFormat::Markdown:
+            return markdown(*this, tables);
+        case ReportFormat::Latex:
+            return latex(tables);
+        case ReportFormat::Html:
+            return html(*this, tables);
+        case ReportFormat::Csv:
+            return csv(*this);
     }
     return {};
 }

@@ -20,12 +20,12 @@
 
 namespace perfnas {
 
-enum class CostMetric { Mfpops, Params };  // measured latency: TODO(#6)
+enum class CostMetric { Mfpops, Params };       // measured latency: TODO(#6)
 std::string costMetricName(CostMetric metric);  // "mfpops", "params"
 
 struct ExperimentConfig {
     std::string name = "experiment";
-    DatasetOptions dataset;             // dataset.root may be empty in a file: then --data is required
+    DatasetOptions dataset;  // dataset.root may be empty in a file: then --data is required
     std::filesystem::path cacheFolder;  // feature cache; empty: the default
     ArchitectureSpec seed = ArchitectureSpec::paperSeed();
     SearchSpace space = SearchSpace::paperDefault(ArchitectureSpec::paperSeed());
@@ -37,7 +37,7 @@ struct ExperimentConfig {
     std::string sampler = "tpe";  // "tpe" or "random"
     TpeSettings tpe;
 
-    TrainingParams training;                                 // per search trial
+    TrainingParams training;  // per search trial
     // Multi-fidelity search ("fidelity": {"min_iterations", "max_iterations", "eta"}): trials train
     // in rungs up to max_iterations, which then replaces training.iterations. Absent: one budget.
     std::optional<FidelitySettings> fidelity;
@@ -47,24 +47,25 @@ struct ExperimentConfig {
     std::optional<OptimizerSpace> optimizerSpace;
     int optimizerTrials = 10;
 
-    int searchTrials = 100;        // per search phase
+    int searchTrials = 100;  // per search phase
     // Wall-clock budget of each run of a search or refinement phase; 0: none. A trial starts only
     // when it is projected to finish in time, so the phase ends with its trials finished.
     double searchMaxMinutes = 0.0;
-    bool trainSeed = true;         // the seed is the first trial of the first search phase
+    bool trainSeed = true;  // the seed is the first trial of the first search phase
 
-    int refinementTrials = 0;          // per refinement phase; 0: searchTrials
-    int autoRefinementRounds = 0;      // refinement phases started without asking
-    double autoMinimumShare = 0.8;     // freeze suggestions at or above this share
+    int refinementTrials = 0;       // per refinement phase; 0: searchTrials
+    int autoRefinementRounds = 0;   // refinement phases started without asking
+    double autoMinimumShare = 0.8;  // freeze suggestions at or above this share
 
     std::string backend = "inprocess";  // "inprocess", "subprocess" or "slurm"
     SlurmJobOptions slurm;              // execution.slurm: sbatch options for the "slurm" backend
-    int workers = 1;           // trials in parallel
-    int threadsPerTrial = 0;   // 0: hardware threads / workers
+    int workers = 1;                    // trials in parallel
+    int threadsPerTrial = 0;            // 0: hardware threads / workers
     std::uint64_t randomSeed = 1;
 
     // `baseFolder` resolves relative paths (the config file's folder).
-    static Result<ExperimentConfig> fromJson(const std::string& text, const std::filesystem::path& baseFolder,
+    static Result<ExperimentConfig> fromJson(const std::string& text,
+                                             const std::filesystem::path& baseFolder,
                                              const std::string& where = "experiment config");
     static Result<ExperimentConfig> fromFile(const std::filesystem::path& file);
     std::string toJson() const;
@@ -72,7 +73,9 @@ struct ExperimentConfig {
     Status validate() const;
     int effectiveThreadsPerTrial() const;
     // Iterations of a search trial's full budget: fidelity's max_iterations, else training's.
-    int searchIterations() const { return fidelity ? fidelity->maxIterations : training.iterations; }
+    int searchIterations() const {
+        return fidelity ? fidelity->maxIterations : training.iterations;
+    }
 };
 
 }  // namespace perfnas

@@ -10,15 +10,24 @@ namespace fs = std::filesystem;
 namespace {
 
 std::int64_t nowSeconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
 }
 
-bool isArchitecturePhase(PhaseKind kind) { return kind == PhaseKind::Search || kind == PhaseKind::Refinement; }
+bool isArchitecturePhase(PhaseKind kind) {
+    return kind == PhaseKind::Search || kind == PhaseKind::Refinement;
+}
 
-PhaseRecord searchPhase(const ExperimentConfig& config, const SearchSpace& space, PhaseKind kind, int round) {
-    const int budget = kind == PhaseKind::Refinement && config.refinementTrials > 0 ? config.refinementTrials
-                                                                                    : config.searchTrials;
-    return {.kind = kind, .round = round, .spaceJson = space.toJson(), .trialBudget = budget,
+PhaseRecord searchPhase(const ExperimentConfig& config, const SearchSpace& space, PhaseKind kind,
+                        int round) {
+    const int budget = kind == PhaseKind::Refinement && config.refinementTrials > 0
+                           ? config.refinementTrials
+                           : config.searchTrials;
+    return {.kind = kind,
+            .round = round,
+            .spaceJson = space.toJson(),
+            .trialBudget = budget,
             .maxMinutes = config.searchMaxMinutes};
 }
 
@@ -45,7 +54,8 @@ fs::path ExperimentPlanner::checkpointRoot(const fs::path& experimentFile) {
     return experimentFile.parent_path() / (experimentFile.stem().string() + "-checkpoints");
 }
 
-Result<std::unique_ptr<ExperimentStore>> ExperimentPlanner::create(const fs::path& file, const ExperimentConfig& config,
+Result<std::unique_ptr<ExperimentStore>> ExperimentPlanner::create(const fs::path& file,
+                                                                   const ExperimentConfig& config,
                                                                    const std::string& datasetHash) {
     const ExperimentInfo info{.name = config.name,
                               .configJson = config.toJson(),
@@ -58,23 +68,28 @@ Result<std::unique_ptr<ExperimentStore>> ExperimentPlanner::create(const fs::pat
     PhaseRecord first = searchPhase(config, config.space, PhaseKind::Search, 0);
     if (config.optimizerSpace) {
         // The optimizer phase stores its own parameter space (learning rate, batch, iterations).
-        first = {.kind = PhaseKind::Optimizer, .spaceJson = "{}", .trialBudget = config.optimizerTrials,
+        first = {.kind = PhaseKind::Optimizer,
+                 .spaceJson = "{}",
+                 .trialBudget = config.optimizerTrials,
                  .maxMinutes = config.searchMaxMinutes};
     }
     if (auto added = (*store)->addPhase(first); !added) return added.error();
     return store;
 }
 
-Result<PhaseRecord> ExperimentPlanner::freeze(ExperimentStore& store, const std::vector<Freeze>& freezes) {
+Result<PhaseRecord> ExperimentPlanner::freeze(ExperimentStore& store,
+                                              const std::vector<Freeze>& freezes) {
     auto summary = ExperimentSummary::load(store);
     if (!summary) return summary.error();
     if (freezes.empty()) return makeError(ErrorCode::InvalidInput, "nothing to freeze");
     SearchSpace space = summary->currentSpace;
     for (const Freeze& freeze : freezes) {
-        const std::string name = "unit " + std::to_string(freeze.unit + 1) + " " + parameterName(freeze.parameter);
+        const std::string name =
+            "unit " + std::to_string(freeze.unit + 1) + " " + parameterName(freeze.parameter);
         if (freeze.unit < 0 || freeze.unit >= static_cast<int>(space.units.size())) {
-            return makeError(ErrorCode::InvalidInput, "--unit " + std::to_string(freeze.unit + 1) + ": the seed has " +
-                                                          std::to_string(space.units.size()) + " units");
+            return makeError(ErrorCode::InvalidInput,
+                             "--unit " + std::to_string(freeze.unit + 1) + ": the seed has " +
+                                 std::to_string(space.units.size()) + " units");
         }
         if (space.units[static_cast<std::size_t>(freeze.unit)][freeze.parameter].isFrozen()) {
             return makeError(ErrorCode::InvalidInput, name + " is already frozen");
@@ -86,9 +101,10 @@ Result<PhaseRecord> ExperimentPlanner::freeze(ExperimentStore& store, const std:
     // A refinement phase that has not started yet takes the new freezes too.
     if (!summary->phases.empty()) {
         PhaseRecord last = summary->phases.back();
-        const bool untouched = last.kind == PhaseKind::Refinement && last.state == PhaseState::Pending &&
-                               std::none_of(summary->trials.begin(), summary->trials.end(),
-                                            [&last](const TrialRecord& t) { return t.phaseId == last.id; });
+        const bool untouched =
+            last.kind == PhaseKind::Refinement && last.state == PhaseState::Pending &&
+            std::none_of(summary->trials.begin(), summary->trials.end(),
+                         [&last](const TrialRecord& t) { return t.phaseId == last.id; });
         if (untouched) {
             last.spaceJson = space.toJson();
             if (auto status = store.updatePhase(last); !status) return status.error();
@@ -96,23 +112,29 @@ Result<PhaseRecord> ExperimentPlanner::freeze(ExperimentStore& store, const std:
         }
     }
     if (auto status = finishOpenPhases(store, summary->phases); !status) return status.error();
-    PhaseRecord phase = searchPhase(summary->config, space, PhaseKind::Refinement, lastRound(summary->phases) + 1);
+    PhaseRecord phase =
+        searchPhase(summary->config, space, PhaseKind::Refinement, lastRound(summary->phases) + 1);
     auto id = store.addPhase(phase);
     if (!id) return id.error();
     phase.id = *id;
     return phase;
 }
 
-Result<PhaseRecord> ExperimentPlanner::freezeAutomatically(ExperimentStore& store, double minimumShare) {
+Result<PhaseRecord> ExperimentPlanner::freezeAutomatically(ExperimentStore& store,
+                                                           double minimumShare) {
     auto summary = ExperimentSummary::load(store);
     if (!summary) return summary.error();
     std::vector<Freeze> freezes;
     for (const Suggestion& suggestion : Refinement::automatic(summary->suggestions, minimumShare)) {
-        freezes.push_back({.unit = suggestion.unit, .parameter = suggestion.parameter, .value = suggestion.value});
+        freezes.push_back({.unit = suggestion.unit,
+                           .parameter = suggestion.parameter,
+                           .value = suggestion.value});
     }
     if (freezes.empty()) {
-        return makeError(ErrorCode::InvalidInput, "no suggestion reaches a share of " + std::to_string(minimumShare) +
-                                                      " (perfnas status lists them; freeze one with --unit/--param/--value)");
+        return makeError(
+            ErrorCode::InvalidInput,
+            "no suggestion reaches a share of " + std::to_string(minimumShare) +
+                " (perfnas status lists them; freeze one with --unit/--param/--value)");
     }
     return freeze(store, freezes);
 }
@@ -128,16 +150,18 @@ TrainingParams finetuneParams(const ExperimentSummary& summary, int iterations) 
 // The frontier and the seed: the baseline is fine-tuned too, so that comparisons use equal budgets.
 std::vector<int> notFinetuned(const ExperimentSummary& summary, const TrainingParams& params) {
     std::vector<int> models = summary.frontier;
-    if (summary.seedTrialId != 0 && std::find(models.begin(), models.end(), summary.seedTrialId) == models.end()) {
+    if (summary.seedTrialId != 0 &&
+        std::find(models.begin(), models.end(), summary.seedTrialId) == models.end()) {
         models.push_back(summary.seedTrialId);
     }
     std::vector<int> parents;
     for (int id : models) {
-        const bool done = std::any_of(summary.trials.begin(), summary.trials.end(), [&](const TrialRecord& t) {
-            const PhaseRecord* owner = summary.phase(t.phaseId);
-            return t.parentTrialId == id && owner && owner->kind == PhaseKind::Finetune &&
-                   t.state == TrialState::Finished && t.iterationsDone >= params.iterations;
-        });
+        const bool done =
+            std::any_of(summary.trials.begin(), summary.trials.end(), [&](const TrialRecord& t) {
+                const PhaseRecord* owner = summary.phase(t.phaseId);
+                return t.parentTrialId == id && owner && owner->kind == PhaseKind::Finetune &&
+                       t.state == TrialState::Finished && t.iterationsDone >= params.iterations;
+            });
         if (!done) parents.push_back(id);
     }
     return parents;
@@ -145,7 +169,8 @@ std::vector<int> notFinetuned(const ExperimentSummary& summary, const TrainingPa
 
 }  // namespace
 
-Result<std::vector<int>> ExperimentPlanner::finetuneCandidates(const ExperimentStore& store, int iterations) {
+Result<std::vector<int>> ExperimentPlanner::finetuneCandidates(const ExperimentStore& store,
+                                                               int iterations) {
     auto summary = ExperimentSummary::load(store);
     if (!summary) return summary.error();
     return notFinetuned(*summary, finetuneParams(*summary, iterations));
@@ -155,16 +180,20 @@ Result<PhaseRecord> ExperimentPlanner::planFinetune(ExperimentStore& store, int 
     auto summary = ExperimentSummary::load(store);
     if (!summary) return summary.error();
     if (summary->frontier.empty()) {
-        return makeError(ErrorCode::InvalidInput, "the experiment has no finished search trial to fine-tune yet");
+        return makeError(ErrorCode::InvalidInput,
+                         "the experiment has no finished search trial to fine-tune yet");
     }
     const TrainingParams params = finetuneParams(*summary, iterations);
     const std::vector<int> parents = notFinetuned(*summary, params);
     if (parents.empty()) {
         return makeError(ErrorCode::InvalidInput, "every frontier model is already fine-tuned to " +
-                                                      std::to_string(params.iterations) + " iterations");
+                                                      std::to_string(params.iterations) +
+                                                      " iterations");
     }
     if (auto status = finishOpenPhases(store, summary->phases); !status) return status.error();
-    PhaseRecord phase{.kind = PhaseKind::Finetune, .spaceJson = "{}", .trialBudget = static_cast<int>(parents.size())};
+    PhaseRecord phase{.kind = PhaseKind::Finetune,
+                      .spaceJson = "{}",
+                      .trialBudget = static_cast<int>(parents.size())};
     auto id = store.addPhase(phase);
     if (!id) return id.error();
     phase.id = *id;
@@ -190,7 +219,8 @@ Result<std::optional<PhaseRecord>> ExperimentPlanner::planNext(ExperimentStore& 
     const PhaseRecord& last = summary->phases.back();
     if (last.state != PhaseState::Finished) return std::optional<PhaseRecord>{};
     if (last.kind == PhaseKind::Optimizer) {
-        PhaseRecord phase = searchPhase(summary->config, summary->config.space, PhaseKind::Search, 0);
+        PhaseRecord phase =
+            searchPhase(summary->config, summary->config.space, PhaseKind::Search, 0);
         auto id = store.addPhase(phase);
         if (!id) return id.error();
         phase.id = *id;

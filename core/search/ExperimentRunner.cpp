@@ -7,7 +7,8 @@
 
 namespace perfnas {
 
-ExperimentRunner::ExperimentRunner(ExperimentStore& store, TrialExecutor& executor, ExperimentObserver* observer,
+ExperimentRunner::ExperimentRunner(ExperimentStore& store, TrialExecutor& executor,
+                                   ExperimentObserver* observer,
                                    std::function<Clock::time_point()> clock)
     : m_store(store), m_executor(executor), m_observer(observer), m_clock(std::move(clock)) {}
 
@@ -37,16 +38,23 @@ Result<RunReport> ExperimentRunner::run() {
     while (!m_stopRequested) {
         auto phases = m_store.phases();
         if (!phases) return phases.error();
-        auto open = std::find_if(phases->begin(), phases->end(),
-                                 [](const PhaseRecord& phase) { return phase.state != PhaseState::Finished; });
+        auto open = std::find_if(phases->begin(), phases->end(), [](const PhaseRecord& phase) {
+            return phase.state != PhaseState::Finished;
+        });
         if (open == phases->end()) {
             auto next = ExperimentPlanner::planNext(m_store);
             if (!next) return next.error();
             if (!*next) break;
             continue;
         }
-        PhaseRun phase({.store = m_store, .executor = m_executor, .observer = m_observer, .mutex = m_mutex,
-                        .wakeUp = m_wakeUp, .paused = m_paused, .stopRequested = m_stopRequested, .now = m_clock},
+        PhaseRun phase({.store = m_store,
+                        .executor = m_executor,
+                        .observer = m_observer,
+                        .mutex = m_mutex,
+                        .wakeUp = m_wakeUp,
+                        .paused = m_paused,
+                        .stopRequested = m_stopRequested,
+                        .now = m_clock},
                        *open);
         if (auto status = phase.execute(report); !status) return status.error();
     }

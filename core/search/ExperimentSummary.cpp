@@ -8,10 +8,13 @@
 namespace perfnas {
 namespace {
 
-bool isArchitecturePhase(PhaseKind kind) { return kind == PhaseKind::Search || kind == PhaseKind::Refinement; }
+bool isArchitecturePhase(PhaseKind kind) {
+    return kind == PhaseKind::Search || kind == PhaseKind::Refinement;
+}
 
 Point2 pointOf(const ExperimentSummary& summary, const TrialRecord& trial) {
-    return {.x = 1.0 - trial.validationTop1, .y = std::log10(std::max(summary.costOf(trial), 1e-12))};
+    return {.x = 1.0 - trial.validationTop1,
+            .y = std::log10(std::max(summary.costOf(trial), 1e-12))};
 }
 
 }  // namespace
@@ -49,7 +52,8 @@ double ExperimentSummary::seedCost() const {
 
 bool ExperimentSummary::isCandidate(const TrialRecord& record) const {
     const PhaseRecord* owner = phase(record.phaseId);
-    if (record.state != TrialState::Finished || !owner || !isArchitecturePhase(owner->kind)) return false;
+    if (record.state != TrialState::Finished || !owner || !isArchitecturePhase(owner->kind))
+        return false;
     return !config.fidelity || isAtTopRung(record);
 }
 
@@ -73,7 +77,8 @@ Result<ExperimentSummary> ExperimentSummary::load(const ExperimentStore& store) 
     return compute(std::move(*info), std::move(*phases), std::move(*trials));
 }
 
-Result<ExperimentSummary> ExperimentSummary::compute(ExperimentInfo info, std::vector<PhaseRecord> phases,
+Result<ExperimentSummary> ExperimentSummary::compute(ExperimentInfo info,
+                                                     std::vector<PhaseRecord> phases,
                                                      std::vector<TrialRecord> trials) {
     ExperimentSummary summary;
     auto config = ExperimentConfig::fromJson(info.configJson, {}, "the experiment's stored config");
@@ -93,20 +98,23 @@ Result<ExperimentSummary> ExperimentSummary::compute(ExperimentInfo info, std::v
         auto space = SearchSpace::fromJson(record.spaceJson, summary.config.seed);
         if (!space) {
             return makeError(ErrorCode::InvalidInput,
-                             "phase " + std::to_string(record.id) + " of the experiment: " + space.error().message);
+                             "phase " + std::to_string(record.id) +
+                                 " of the experiment: " + space.error().message);
         }
         phaseSpaces.emplace_back(record.id, *space);
         summary.currentSpace = *space;
     }
 
-    const Configuration seedConfiguration = summary.config.space.configurationOf(summary.config.seed);
+    const Configuration seedConfiguration =
+        summary.config.space.configurationOf(summary.config.seed);
     std::vector<const TrialRecord*> candidates;
     std::vector<ObjectiveVector> objectives;
     for (const TrialRecord& record : summary.trials) {
         if (!summary.isCandidate(record)) continue;
         candidates.push_back(&record);
         objectives.push_back({1.0 - record.validationTop1, summary.costOf(record)});
-        if (summary.seedTrialId == 0 && record.configuration == seedConfiguration) summary.seedTrialId = record.id;
+        if (summary.seedTrialId == 0 && record.configuration == seedConfiguration)
+            summary.seedTrialId = record.id;
     }
     std::vector<Point2> frontierPoints;
     std::vector<RefinementCandidate> paretoCandidates;

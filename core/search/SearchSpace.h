@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <vector>
+
 #include "core/common/Result.h"
 #include "core/model/ArchitectureSpec.h"
 #include "core/search/ParameterSpace.h"
@@ -15,7 +16,8 @@
 namespace perfnas {
 
 enum class UnitParameter { Kh = 0, Kw = 1, Filters = 2 };
-inline constexpr std::array kUnitParameters = {UnitParameter::Kh, UnitParameter::Kw, UnitParameter::Filters};
+inline constexpr std::array kUnitParameters = {UnitParameter::Kh, UnitParameter::Kw,
+                                               UnitParameter::Filters};
 
 std::string parameterName(UnitParameter parameter);  // "kh", "kw", "filters"
 std::optional<UnitParameter> parseUnitParameter(const std::string& name);
@@ -51,7 +53,8 @@ struct SearchSpace {
         return static_cast<std::size_t>(unit) * 3 + static_cast<std::size_t>(parameter);
     }
     // The seed with every unit's kh, kw, filters taken from the configuration.
-    ArchitectureSpec architecture(const Configuration& configuration, const std::string& name) const;
+    ArchitectureSpec architecture(const Configuration& configuration,
+                                  const std::string& name) const;
     // The configuration describing an architecture with the seed's shape (for the seed itself).
     Configuration configurationOf(const ArchitectureSpec& spec) const;
 

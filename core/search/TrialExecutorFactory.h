@@ -13,7 +13,8 @@
 namespace perfnas {
 
 // `features` must outlive an "inprocess" executor. `perfnasPath` empty: this executable.
-std::unique_ptr<TrialExecutor> makeTrialExecutor(const ExperimentConfig& config, const FeatureSet& features,
+std::unique_ptr<TrialExecutor> makeTrialExecutor(const ExperimentConfig& config,
+                                                 const FeatureSet& features,
                                                  const std::filesystem::path& experimentFile,
                                                  const std::filesystem::path& perfnasPath = {});
 

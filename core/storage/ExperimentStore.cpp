@@ -108,7 +108,6 @@ struct ExperimentStore::Impl {
                                "; PRAGMA user_version = " + std::to_string(kSchemaVersion),
                            "write the schema version");
     }
-
 };
 
 namespace {
@@ -391,9 +390,11 @@ Result<int> ExperimentStore::addTrial(const TrialRecord& trial) {
     if (!prepared) return prepared.error();
     SqliteStatement statement(*prepared);
     if (auto bound = trial_columns::bind(statement, trial); !bound) {
-        return makeError(ErrorCode::InvalidInput, m_impl->name() + ": cannot " + what + ": " + bound.error().message);
+        return makeError(ErrorCode::InvalidInput,
+                         m_impl->name() + ": cannot " + what + ": " + bound.error().message);
     }
-    if (const int result = statement.step(); result != SQLITE_DONE) return m_impl->db->failure(what, result);
+    if (const int result = statement.step(); result != SQLITE_DONE)
+        return m_impl->db->failure(what, result);
     return m_impl->db->lastInsertId();
 }
 
@@ -404,12 +405,15 @@ Status ExperimentStore::updateTrial(const TrialRecord& trial) {
     if (!prepared) return prepared.error();
     SqliteStatement statement(*prepared);
     if (auto bound = trial_columns::bind(statement, trial); !bound) {
-        return makeError(ErrorCode::InvalidInput, m_impl->name() + ": cannot " + what + ": " + bound.error().message);
+        return makeError(ErrorCode::InvalidInput,
+                         m_impl->name() + ": cannot " + what + ": " + bound.error().message);
     }
     statement.bind(":id", trial.id);
-    if (const int result = statement.step(); result != SQLITE_DONE) return m_impl->db->failure(what, result);
+    if (const int result = statement.step(); result != SQLITE_DONE)
+        return m_impl->db->failure(what, result);
     if (m_impl->db->changes() == 0) {
-        return makeError(ErrorCode::NotFound, m_impl->name() + ": no trial " + std::to_string(trial.id));
+        return makeError(ErrorCode::NotFound,
+                         m_impl->name() + ": no trial " + std::to_string(trial.id));
     }
     return Done{};
 }

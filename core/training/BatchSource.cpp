@@ -17,7 +17,8 @@ InputNormalization InputNormalization::fromTraining(const FeatureSet& features) 
         squares += static_cast<double>(v) * v;
     }
     const double mean = sum / static_cast<double>(values.size());
-    const double variance = std::max(squares / static_cast<double>(values.size()) - mean * mean, 1e-12);
+    const double variance =
+        std::max(squares / static_cast<double>(values.size()) - mean * mean, 1e-12);
     return {.mean = static_cast<float>(mean), .stdDev = static_cast<float>(std::sqrt(variance))};
 }
 
@@ -32,28 +33,36 @@ BatchSource::BatchSource(const FeatureSet& features, const AugmentationSettings&
       m_extractor(mfcc) {}
 
 std::size_t BatchSource::inputsPerBatch() const {
-    return static_cast<std::size_t>(m_batchSize) * static_cast<std::size_t>(m_features.coefficients) *
+    return static_cast<std::size_t>(m_batchSize) *
+           static_cast<std::size_t>(m_features.coefficients) *
            static_cast<std::size_t>(m_features.frames);
 }
 
-void BatchSource::fill(std::int64_t batchIndex, std::span<float> inputs, std::span<std::int64_t> labels) {
+void BatchSource::fill(std::int64_t batchIndex, std::span<float> inputs,
+                       std::span<std::int64_t> labels) {
     const SplitData& training = m_features.split(Split::Training);
-    const std::size_t perClip = static_cast<std::size_t>(m_features.coefficients * m_features.frames);
-    const std::size_t clipSamples = training.size() ? training.waveforms.size() / training.size() : 0;
+    const std::size_t perClip =
+        static_cast<std::size_t>(m_features.coefficients * m_features.frames);
+    const std::size_t clipSamples =
+        training.size() ? training.waveforms.size() / training.size() : 0;
     const float scale = 1.0F / m_normalization.stdDev;
     const bool augment = m_augmenter.settings().enabled && clipSamples > 0;
     m_waveform.resize(clipSamples);
     for (int b = 0; b < m_batchSize; ++b) {
-        const std::uint64_t key = static_cast<std::uint64_t>(batchIndex) * static_cast<std::uint64_t>(m_batchSize) +
-                                  static_cast<std::uint64_t>(b);
+        const std::uint64_t key =
+            static_cast<std::uint64_t>(batchIndex) * static_cast<std::uint64_t>(m_batchSize) +
+            static_cast<std::uint64_t>(b);
         const std::size_t clip = streamSeed(m_seed, key) % training.size();
         labels[static_cast<std::size_t>(b)] = training.labels[clip];
         std::span<float> out = inputs.subspan(static_cast<std::size_t>(b) * perClip, perClip);
         if (augment) {
-            m_augmenter.apply(std::span(training.waveforms).subspan(clip * clipSamples, clipSamples), m_waveform, key);
+            m_augmenter.apply(
+                std::span(training.waveforms).subspan(clip * clipSamples, clipSamples), m_waveform,
+                key);
             m_extractor.compute(m_waveform, out);
         } else {
-            std::copy_n(training.mfcc.begin() + static_cast<std::ptrdiff_t>(clip * perClip), perClip, out.begin());
+            std::copy_n(training.mfcc.begin() + static_cast<std::ptrdiff_t>(clip * perClip),
+                        perClip, out.begin());
         }
         for (float& v : out) v = (v - m_normalization.mean) * scale;
     }

@@ -16,7 +16,8 @@ void configureComputeRuntime(int threads) {
     // libtorch reaches OpenBLAS through libblas.so.3; look the setter up at run time so the build
     // does not depend on which BLAS the alternatives system selected.
     using SetThreads = void (*)(int);
-    if (auto* setter = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+    if (auto* setter =
+            reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
         setter(1);
     }
 #if defined(__GLIBC__)

@@ -20,12 +20,12 @@ struct EvaluationResult {
 
 class Evaluator {
 public:
-    static Result<EvaluationResult> evaluateCheckpoint(const std::filesystem::path& checkpointFolder,
-                                                       const FeatureSet& features, Split split,
-                                                       int threads = 0);
+    static Result<EvaluationResult> evaluateCheckpoint(
+        const std::filesystem::path& checkpointFolder, const FeatureSet& features, Split split,
+        int threads = 0);
     // The same over every split together.
-    static Result<EvaluationResult> evaluateCheckpointOnAll(const std::filesystem::path& checkpointFolder,
-                                                            const FeatureSet& features, int threads = 0);
+    static Result<EvaluationResult> evaluateCheckpointOnAll(
+        const std::filesystem::path& checkpointFolder, const FeatureSet& features, int threads = 0);
 };
 
 }  // namespace perfnas

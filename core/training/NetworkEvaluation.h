@@ -9,7 +9,7 @@
 
 namespace perfnas {
 
-EvaluationResult evaluateNetwork(KwsNetwork& network, const SplitData& data, int coefficients, int frames,
-                                 const InputNormalization& normalization, int classes);
+EvaluationResult evaluateNetwork(KwsNetwork& network, const SplitData& data, int coefficients,
+                                 int frames, const InputNormalization& normalization, int classes);
 
 }  // namespace perfnas

@@ -28,8 +28,8 @@ public:
 
     // Continues the checkpoint in `folder` up to params.iterations in total with `params`' schedule
     // (its learning rate, decay, augmentation), writing checkpoints to params.checkpointFolder.
-    static Result<TrainingResult> resume(const std::filesystem::path& folder, const FeatureSet& features,
-                                         const TrainingParams& params,
+    static Result<TrainingResult> resume(const std::filesystem::path& folder,
+                                         const FeatureSet& features, const TrainingParams& params,
                                          const TrainingProgressCallback& progress = {},
                                          const CancelToken& cancel = {});
 };

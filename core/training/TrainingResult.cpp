@@ -42,21 +42,27 @@ Result<std::vector<CurvePoint>> curveFromJson(const std::string& text) {
 
 std::string outcomeName(TrainingOutcome outcome) {
     switch (outcome) {
-        case TrainingOutcome::Finished: return "finished";
-        case TrainingOutcome::Diverged: return "diverged";
-        case TrainingOutcome::Cancelled: return "cancelled";
+        case TrainingOutcome::Finished:
+            return "finished";
+        case TrainingOutcome::Diverged:
+            return "diverged";
+        case TrainingOutcome::Cancelled:
+            return "cancelled";
     }
     return "finished";
 }
 
 std::optional<TrainingOutcome> parseOutcome(const std::string& name) {
-    for (TrainingOutcome outcome : {TrainingOutcome::Finished, TrainingOutcome::Diverged, TrainingOutcome::Cancelled}) {
+    for (TrainingOutcome outcome :
+         {TrainingOutcome::Finished, TrainingOutcome::Diverged, TrainingOutcome::Cancelled}) {
         if (outcomeName(outcome) == name) return outcome;
     }
     return std::nullopt;
 }
 
-std::string curveToJson(const std::vector<CurvePoint>& curve) { return curveDocument(curve).dump(); }
+std::string curveToJson(const std::vector<CurvePoint>& curve) {
+    return curveDocument(curve).dump();
+}
 
 std::string TrainingResult::toJson() const {
     const nlohmann::json document = {{"state", outcomeName(outcome)},
@@ -93,8 +99,9 @@ Result<TrainingResult> TrainingResult::fromJson(const std::string& text) {
     if (auto status = fields.finish(); !status) return status.error();
     const auto outcome = parseOutcome(state);
     if (!outcome) {
-        return makeError(ErrorCode::InvalidInput,
-                         "training result.state: expected finished, diverged or cancelled, got '" + state + "'");
+        return makeError(
+            ErrorCode::InvalidInput,
+            "training result.state: expected finished, diverged or cancelled, got '" + state + "'");
     }
     result.outcome = *outcome;
     return result;

@@ -4,8 +4,8 @@
 // space. One worker, fixed trial budgets and no wall-clock budget make the run deterministic (the
 // demo itself uses two workers and 3.5 minutes per phase). Then: the seed reaches >= 90 %
 // validation TOP-1 at the top rung, and a top-rung model costing at most a fifth of the seed's
-// MFPOPS comes within 3 points of it. The demo's goal is one point; with 200 validation clips from 5
-// speakers one clip is half a point and a model's figure moves by +-1.5 points with its training
+// MFPOPS comes within 3 points of it. The demo's goal is one point; with 200 validation clips from
+// 5 speakers one clip is half a point and a model's figure moves by +-1.5 points with its training
 // seed, so the test allows that spread and prints the gap.
 #include <QJsonArray>
 #include <QJsonObject>

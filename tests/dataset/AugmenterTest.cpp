@@ -9,7 +9,8 @@ namespace {
 
 std::vector<std::int16_t> rampClip() {
     std::vector<std::int16_t> clip(16000);
-    for (std::size_t i = 0; i < clip.size(); ++i) clip[i] = static_cast<std::int16_t>(i % 20000 + 1);
+    for (std::size_t i = 0; i < clip.size(); ++i)
+        clip[i] = static_cast<std::int16_t>(i % 20000 + 1);
     return clip;
 }
 
@@ -19,9 +20,10 @@ std::optional<int> findShift(const std::vector<std::int16_t>& clip, const std::v
         bool matches = true;
         for (int i = 0; i < static_cast<int>(out.size()) && matches; ++i) {
             const int source = i - s;
-            const float expected = source >= 0 && source < static_cast<int>(clip.size())
-                                       ? static_cast<float>(clip[static_cast<std::size_t>(source)]) / 32768.0F
-                                       : 0.0F;
+            const float expected =
+                source >= 0 && source < static_cast<int>(clip.size())
+                    ? static_cast<float>(clip[static_cast<std::size_t>(source)]) / 32768.0F
+                    : 0.0F;
             matches = out[static_cast<std::size_t>(i)] == expected;
         }
         if (matches) return s;
@@ -63,10 +65,12 @@ private Q_SLOTS:
 
     void sameSeedAndKeyGiveTheSameClip() {
         std::vector<std::vector<float>> noise = {std::vector<float>(48000)};
-        for (std::size_t i = 0; i < noise[0].size(); ++i) noise[0][i] = static_cast<float>(std::sin(i * 0.1));
+        for (std::size_t i = 0; i < noise[0].size(); ++i)
+            noise[0][i] = static_cast<float>(std::sin(i * 0.1));
         const auto clip = rampClip();
         Augmenter a({}, noise, 42), b({}, noise, 42), c({}, noise, 43);
-        std::vector<float> outA(clip.size()), outB(clip.size()), outC(clip.size()), outOtherKey(clip.size());
+        std::vector<float> outA(clip.size()), outB(clip.size()), outC(clip.size()),
+            outOtherKey(clip.size());
         a.apply(clip, outA, 5);
         b.apply(clip, outB, 5);
         c.apply(clip, outC, 5);
@@ -78,7 +82,8 @@ private Q_SLOTS:
 
     void noiseIsMixedInAtMostTheConfiguredVolume() {
         std::vector<std::vector<float>> noise = {std::vector<float>(32000, 1.0F)};  // DC "noise"
-        Augmenter augmenter({.timeShiftMs = 0.0, .noiseProbability = 1.0, .noiseVolume = 0.05}, noise, 1);
+        Augmenter augmenter({.timeShiftMs = 0.0, .noiseProbability = 1.0, .noiseVolume = 0.05},
+                            noise, 1);
         const std::vector<std::int16_t> silence(16000, 0);
         std::vector<float> out(silence.size());
         float largest = 0.0F;
@@ -90,14 +95,16 @@ private Q_SLOTS:
         }
         QVERIFY(largest > 0.02F);  // the volume really varies up to its bound
 
-        Augmenter never({.timeShiftMs = 0.0, .noiseProbability = 0.0, .noiseVolume = 0.05}, noise, 1);
+        Augmenter never({.timeShiftMs = 0.0, .noiseProbability = 0.0, .noiseVolume = 0.05}, noise,
+                        1);
         never.apply(silence, out, 0);
         QVERIFY(std::all_of(out.begin(), out.end(), [](float v) { return v == 0.0F; }));
     }
 
     void mixedSignalIsClippedToFullScale() {
         std::vector<std::vector<float>> noise = {std::vector<float>(16000, 1.0F)};
-        Augmenter augmenter({.timeShiftMs = 0.0, .noiseProbability = 1.0, .noiseVolume = 1.0}, noise, 3);
+        Augmenter augmenter({.timeShiftMs = 0.0, .noiseProbability = 1.0, .noiseVolume = 1.0},
+                            noise, 3);
         const std::vector<std::int16_t> loud(16000, 32767);
         std::vector<float> out(loud.size());
         augmenter.apply(loud, out, 0);

@@ -28,7 +28,8 @@ std::size_t count(const FeatureSet& features, Split split, int label) {
 
 bool skippedContains(const FeatureSet& features, const std::string& file, const QString& reason) {
     for (const SkippedFile& skipped : features.skipped) {
-        if (skipped.file == file && QString::fromStdString(skipped.reason).contains(reason)) return true;
+        if (skipped.file == file && QString::fromStdString(skipped.reason).contains(reason))
+            return true;
     }
     return false;
 }
@@ -56,7 +57,8 @@ private Q_SLOTS:
         QCOMPARE(training.mfcc.size(), training.size() * 40 * 32);
         QCOMPARE(training.waveforms.size(), training.size() * 16000);
         QVERIFY(features.split(Split::Validation).waveforms.empty());  // no augmentation there
-        QCOMPARE(features.split(Split::Validation).paths.front(), std::string("yes/s0_nohash_0.wav"));
+        QCOMPARE(features.split(Split::Validation).paths.front(),
+                 std::string("yes/s0_nohash_0.wav"));
         QVERIFY(features.skipped.empty());
     }
 
@@ -77,7 +79,8 @@ private Q_SLOTS:
         auto loaded = DatasetLoader::load(f.dataset(), f.load());
         QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
         const FeatureSet& features = loaded->features;
-        for (const SkippedFile& skipped : features.skipped) qInfo("skipped %s: %s", skipped.file.c_str(), skipped.reason.c_str());
+        for (const SkippedFile& skipped : features.skipped)
+            qInfo("skipped %s: %s", skipped.file.c_str(), skipped.reason.c_str());
         QVERIFY(skippedContains(features, "yes/empty.wav", "empty file"));
         QVERIFY(skippedContains(features, "yes/text.wav", "not a readable audio file"));
         QVERIFY(skippedContains(features, "yes/notes.txt", "not an audio file name"));
@@ -104,7 +107,8 @@ private Q_SLOTS:
         auto noFolder = DatasetLoader::load(withMissingWord, f.load());
         QVERIFY(!noFolder.ok());
         QCOMPARE(noFolder.error().code, ErrorCode::InvalidInput);
-        QVERIFY(QString::fromStdString(noFolder.error().message).contains("keyword 'maybe' has no folder"));
+        QVERIFY(QString::fromStdString(noFolder.error().message)
+                    .contains("keyword 'maybe' has no folder"));
 
         fs::create_directories(f.root() / "empty");
         DatasetOptions withEmptyWord = f.dataset();
@@ -116,7 +120,8 @@ private Q_SLOTS:
         test::writeText(f.root() / "testing_list.txt", "");  // nothing left for testing
         auto emptySplit = DatasetLoader::load(f.dataset(), f.load());
         QVERIFY(!emptySplit.ok());
-        QVERIFY2(QString::fromStdString(emptySplit.error().message).contains("testing split has no usable clips"),
+        QVERIFY2(QString::fromStdString(emptySplit.error().message)
+                     .contains("testing split has no usable clips"),
                  emptySplit.error().message.c_str());
     }
 
@@ -188,17 +193,20 @@ private Q_SLOTS:
         auto second = DatasetLoader::load(f.dataset(), f.load());
         QVERIFY(second.ok());
         QVERIFY(second->report.cacheHit);
-        QCOMPARE(second->features.split(Split::Training).mfcc, first->features.split(Split::Training).mfcc);
+        QCOMPARE(second->features.split(Split::Training).mfcc,
+                 first->features.split(Split::Training).mfcc);
         QCOMPARE(second->features.split(Split::Training).waveforms,
                  first->features.split(Split::Training).waveforms);
-        QCOMPARE(second->features.split(Split::Testing).paths, first->features.split(Split::Testing).paths);
+        QCOMPARE(second->features.split(Split::Testing).paths,
+                 first->features.split(Split::Testing).paths);
 
         LoadOptions otherSettings = f.load();
         otherSettings.mfcc.topDb = 60.0;
         auto changedSetting = DatasetLoader::load(f.dataset(), otherSettings);
         QVERIFY(changedSetting.ok());
         QVERIFY(!changedSetting->report.cacheHit);
-        QVERIFY(changedSetting->features.split(Split::Training).mfcc != first->features.split(Split::Training).mfcc);
+        QVERIFY(changedSetting->features.split(Split::Training).mfcc !=
+                first->features.split(Split::Training).mfcc);
 
         // A rewritten clip (new size and time) invalidates the entry.
         test::writeClip(f.root() / "yes" / "s3_nohash_0.wav", test::toneClip(1000, 0.5, 9));
@@ -207,11 +215,13 @@ private Q_SLOTS:
         QVERIFY(!changedFile->report.cacheHit);
 
         // A damaged cache file is a miss, rebuilt, never a crash or wrong data.
-        fs::resize_file(changedFile->report.cacheFile, fs::file_size(changedFile->report.cacheFile) / 2);
+        fs::resize_file(changedFile->report.cacheFile,
+                        fs::file_size(changedFile->report.cacheFile) / 2);
         auto rebuilt = DatasetLoader::load(f.dataset(), f.load());
         QVERIFY(rebuilt.ok());
         QVERIFY(!rebuilt->report.cacheHit);
-        QCOMPARE(rebuilt->features.split(Split::Training).mfcc, changedFile->features.split(Split::Training).mfcc);
+        QCOMPARE(rebuilt->features.split(Split::Training).mfcc,
+                 changedFile->features.split(Split::Training).mfcc);
         QVERIFY(DatasetLoader::load(f.dataset(), f.load())->report.cacheHit);
     }
 
@@ -219,7 +229,8 @@ private Q_SLOTS:
         Fixture f;
         test::makeKeywordDataset(f.root(), {"yes", "no", "cat", "dog"}, 20, /*withLists=*/false);
         std::vector<float> noise(16000 * 5);
-        for (std::size_t i = 0; i < noise.size(); ++i) noise[i] = 0.2F * static_cast<float>(std::sin(i * 0.37) * std::sin(i * 0.011));
+        for (std::size_t i = 0; i < noise.size(); ++i)
+            noise[i] = 0.2F * static_cast<float>(std::sin(i * 0.37) * std::sin(i * 0.011));
         test::writeClip(f.root() / kBackgroundNoiseFolder / "hum.wav", noise);
         DatasetOptions twelve = f.dataset();
         twelve.includeSilence = true;
@@ -228,7 +239,8 @@ private Q_SLOTS:
         auto loaded = DatasetLoader::load(twelve, f.load());
         QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().message.c_str());
         const FeatureSet& features = loaded->features;
-        QCOMPARE(features.classNames, (std::vector<std::string>{"yes", "no", "_silence_", "_unknown_"}));
+        QCOMPARE(features.classNames,
+                 (std::vector<std::string>{"yes", "no", "_silence_", "_unknown_"}));
         QCOMPARE(features.backgroundNoise.size(), std::size_t{1});
         QVERIFY(!features.usesLists);
         std::size_t keywordClips = 0, silence = 0, unknown = 0;
@@ -238,8 +250,9 @@ private Q_SLOTS:
             unknown += count(features, split, 3);
         }
         QCOMPARE(keywordClips, std::size_t{40});
-        QVERIFY2(silence >= 2 && silence <= 4, qPrintable(QString::number(silence)));   // ~10% of 40
-        QVERIFY2(unknown >= 17 && unknown <= 20, qPrintable(QString::number(unknown))); // ~50% of 40 (of 40 candidates)
+        QVERIFY2(silence >= 2 && silence <= 4, qPrintable(QString::number(silence)));  // ~10% of 40
+        QVERIFY2(unknown >= 17 && unknown <= 20,
+                 qPrintable(QString::number(unknown)));  // ~50% of 40 (of 40 candidates)
     }
 
     void cancellationStopsTheLoad() {
@@ -247,12 +260,13 @@ private Q_SLOTS:
         test::makeKeywordDataset(f.root(), kWords, 100);
         CancelToken cancel;
         std::size_t lastDone = 0;
-        auto loaded = DatasetLoader::load(f.dataset(), f.load(),
-                                          [&](std::size_t done, std::size_t) {
-                                              lastDone = done;
-                                              cancel.cancel();
-                                          },
-                                          cancel);
+        auto loaded = DatasetLoader::load(
+            f.dataset(), f.load(),
+            [&](std::size_t done, std::size_t) {
+                lastDone = done;
+                cancel.cancel();
+            },
+            cancel);
         QVERIFY(!loaded.ok());
         QCOMPARE(loaded.error().code, ErrorCode::Cancelled);
         QVERIFY(lastDone < 200);
@@ -276,8 +290,8 @@ private Q_SLOTS:
         QVERIFY(features.skipped.empty());
         auto again = DatasetLoader::load({.root = root}, f.load());
         QVERIFY(again->report.cacheHit);
-        qInfo("real subset: decoded in %.2f s, reloaded from cache in %.3f s", loaded->report.seconds,
-              again->report.seconds);
+        qInfo("real subset: decoded in %.2f s, reloaded from cache in %.3f s",
+              loaded->report.seconds, again->report.seconds);
     }
 };
 

@@ -40,7 +40,8 @@ private Q_SLOTS:
 
     void listsDecideTheFoldersTheyMention() {
         QTemporaryDir root;
-        writeText(root.filePath("validation_list.txt"), "yes/a_nohash_0.wav\nno/b_nohash_0.wav\r\n");
+        writeText(root.filePath("validation_list.txt"),
+                  "yes/a_nohash_0.wav\nno/b_nohash_0.wav\r\n");
         writeText(root.filePath("testing_list.txt"), "yes/c_nohash_0.wav\n\n");
         auto assigner = SplitAssigner::forDataset(root.path().toStdString());
         QVERIFY(assigner.ok());
@@ -75,7 +76,8 @@ private Q_SLOTS:
 
     void splitNamesRoundTrip() {
         for (Split split : {Split::Training, Split::Validation, Split::Testing}) {
-            QCOMPARE(perfnas::splitFromName(perfnas::splitName(split)), std::optional<Split>(split));
+            QCOMPARE(perfnas::splitFromName(perfnas::splitName(split)),
+                     std::optional<Split>(split));
         }
         QVERIFY(!perfnas::splitFromName("train").has_value());
     }

@@ -1,13 +1,14 @@
 #pragma once
 // Shared by the executor tests: a tiny 3-word tone dataset, trial requests on it (fast, or long
 // enough to be killed or cancelled mid-run), and a look-up of the worker process of a trial.
+#include <sys/types.h>
+
 #include <QTest>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string>
-#include <sys/types.h>
 #include <thread>
 
 #include "core/execution/TrialRequest.h"
@@ -18,7 +19,9 @@ namespace perfnas::test {
 
 inline const std::vector<std::string> kExecutorWords = {"yes", "no", "up"};
 
-inline void makeExecutorDataset(const std::filesystem::path& root) { makeKeywordDataset(root, kExecutorWords, 4); }
+inline void makeExecutorDataset(const std::filesystem::path& root) {
+    makeKeywordDataset(root, kExecutorWords, 4);
+}
 
 inline TrialRequest tinyTrial(int id, const std::filesystem::path& root, int iterations) {
     TrialRequest request;
@@ -55,8 +58,10 @@ inline std::string searchConfigText() {
 }
 
 // The first difference between two experiments' trials (architecture, state, accuracy, the whole
-// learning curve, exactly), or "" when they agree; `hostPrefix`: where `other`'s trials must have run.
-inline std::string compareTrials(const std::filesystem::path& reference, const std::filesystem::path& other,
+// learning curve, exactly), or "" when they agree; `hostPrefix`: where `other`'s trials must have
+// run.
+inline std::string compareTrials(const std::filesystem::path& reference,
+                                 const std::filesystem::path& other,
                                  const std::string& hostPrefix) {
     auto a = ExperimentStore::open(reference, ExperimentStore::Access::ReadOnly);
     auto b = ExperimentStore::open(other, ExperimentStore::Access::ReadOnly);
@@ -65,18 +70,22 @@ inline std::string compareTrials(const std::filesystem::path& reference, const s
     auto trialsB = (*b)->trials();
     if (!trialsA || !trialsB) return "cannot read the trials";
     if (trialsA->size() != trialsB->size() || trialsA->empty()) {
-        return std::to_string(trialsA->size()) + " vs " + std::to_string(trialsB->size()) + " trials";
+        return std::to_string(trialsA->size()) + " vs " + std::to_string(trialsB->size()) +
+               " trials";
     }
     for (std::size_t i = 0; i < trialsA->size(); ++i) {
         const TrialRecord& x = (*trialsA)[i];
         const TrialRecord& y = (*trialsB)[i];
         const std::string id = "trial " + std::to_string(x.id) + ": ";
         if (x.id != y.id || x.specJson != y.specJson) return id + "different architectures";
-        if (x.state != TrialState::Finished || y.state != TrialState::Finished) return id + "not finished: " + y.error;
+        if (x.state != TrialState::Finished || y.state != TrialState::Finished)
+            return id + "not finished: " + y.error;
         if (x.validationTop1 != y.validationTop1) {
-            return id + "top1 " + std::to_string(x.validationTop1) + " vs " + std::to_string(y.validationTop1);
+            return id + "top1 " + std::to_string(x.validationTop1) + " vs " +
+                   std::to_string(y.validationTop1);
         }
-        if (x.curveJson != y.curveJson) return id + "curves differ: " + x.curveJson + " vs " + y.curveJson;
+        if (x.curveJson != y.curveJson)
+            return id + "curves differ: " + x.curveJson + " vs " + y.curveJson;
         if (!y.host.starts_with(hostPrefix)) return id + "ran on " + y.host;
     }
     return {};
@@ -88,13 +97,16 @@ inline std::optional<pid_t> findProcess(const std::string& needle) {
         const std::string name = entry.path().filename().string();
         if (name.find_first_not_of("0123456789") != std::string::npos) continue;
         std::ifstream in(entry.path() / "cmdline", std::ios::binary);
-        std::string commandLine((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::string commandLine((std::istreambuf_iterator<char>(in)),
+                                std::istreambuf_iterator<char>());
         std::ifstream statFile(entry.path() / "stat");
         std::string stat;
         std::getline(statFile, stat);
         const auto close = stat.rfind(')');
-        const bool zombie = close != std::string::npos && close + 2 < stat.size() && stat[close + 2] == 'Z';
-        if (!zombie && commandLine.find(needle) != std::string::npos) return static_cast<pid_t>(std::stoi(name));
+        const bool zombie =
+            close != std::string::npos && close + 2 < stat.size() && stat[close + 2] == 'Z';
+        if (!zombie && commandLine.find(needle) != std::string::npos)
+            return static_cast<pid_t>(std::stoi(name));
     }
     return std::nullopt;
 }

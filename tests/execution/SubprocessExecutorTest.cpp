@@ -27,8 +27,9 @@ private Q_SLOTS:
     void trialRunsAsChildProcess() {
         SubprocessExecutor executor(settings());
         int progressCalls = 0;
-        const TrialReport report =
-            executor.run(test::tinyTrial(1, m_root, 20), [&](const TrainingProgress&) { ++progressCalls; }, CancelToken{});
+        const TrialReport report = executor.run(
+            test::tinyTrial(1, m_root, 20), [&](const TrainingProgress&) { ++progressCalls; },
+            CancelToken{});
         QVERIFY2(!report.failure, report.failure ? report.failure->message.c_str() : "");
         QCOMPARE(report.trialId, 1);
         QCOMPARE(report.training.outcome, TrainingOutcome::Finished);
@@ -42,31 +43,38 @@ private Q_SLOTS:
     void killedWorkerFailsNamingTheSignal() {
         SubprocessExecutor executor(settings());
         const TrialRequest request = test::tinyTrial(2, m_root, 1000000);
-        auto running = std::async(std::launch::async, [&] { return executor.run(request, {}, CancelToken{}); });
+        auto running = std::async(std::launch::async,
+                                  [&] { return executor.run(request, {}, CancelToken{}); });
         const std::string needle = (m_root / "work" / "trial-2" / "request.json").string();
         std::optional<pid_t> pid;
-        QVERIFY(test::waitUntil([&] { return (pid = test::findProcess(needle)).has_value(); }, 20s));
+        QVERIFY(
+            test::waitUntil([&] { return (pid = test::findProcess(needle)).has_value(); }, 20s));
         QCOMPARE(::kill(*pid, SIGKILL), 0);
         QVERIFY(running.wait_for(10s) == std::future_status::ready);
         const TrialReport report = running.get();
         QVERIFY(report.failure);
-        QVERIFY2(report.failure->message.find("SIGKILL") != std::string::npos, report.failure->message.c_str());
-        QVERIFY2(report.failure->message.find("result.json") != std::string::npos, report.failure->message.c_str());
+        QVERIFY2(report.failure->message.find("SIGKILL") != std::string::npos,
+                 report.failure->message.c_str());
+        QVERIFY2(report.failure->message.find("result.json") != std::string::npos,
+                 report.failure->message.c_str());
     }
 
     void cancellationEndsTheChildPromptly() {
         SubprocessExecutor executor(settings());
         const TrialRequest request = test::tinyTrial(3, m_root, 1000000);
         CancelToken cancel;
-        auto running = std::async(std::launch::async, [&] { return executor.run(request, {}, cancel); });
+        auto running =
+            std::async(std::launch::async, [&] { return executor.run(request, {}, cancel); });
         const std::string needle = (m_root / "work" / "trial-3" / "request.json").string();
         std::optional<pid_t> pid;
-        QVERIFY(test::waitUntil([&] { return (pid = test::findProcess(needle)).has_value(); }, 20s));
+        QVERIFY(
+            test::waitUntil([&] { return (pid = test::findProcess(needle)).has_value(); }, 20s));
         std::this_thread::sleep_for(500ms);  // let it get into training
         const auto cancelledAt = std::chrono::steady_clock::now();
         cancel.cancel();
         QVERIFY(running.wait_for(10s) == std::future_status::ready);
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - cancelledAt).count();
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - cancelledAt).count();
         const TrialReport report = running.get();
         QVERIFY2(!report.failure, report.failure ? report.failure->message.c_str() : "");
         QCOMPARE(report.training.outcome, TrainingOutcome::Cancelled);
@@ -80,7 +88,8 @@ private Q_SLOTS:
         request.dataset.root = m_root / "no-such-dataset";
         const TrialReport report = executor.run(request, {}, CancelToken{});
         QVERIFY(report.failure);
-        QVERIFY2(report.failure->message.find("no-such-dataset") != std::string::npos, report.failure->message.c_str());
+        QVERIFY2(report.failure->message.find("no-such-dataset") != std::string::npos,
+                 report.failure->message.c_str());
     }
 
     void missingWorkerProgramIsNamed() {
@@ -89,28 +98,33 @@ private Q_SLOTS:
         SubprocessExecutor executor(broken);
         const TrialReport report = executor.run(test::tinyTrial(5, m_root, 20), {}, CancelToken{});
         QVERIFY(report.failure);
-        QVERIFY2(report.failure->message.find("no-perfnas-here") != std::string::npos, report.failure->message.c_str());
+        QVERIFY2(report.failure->message.find("no-perfnas-here") != std::string::npos,
+                 report.failure->message.c_str());
     }
 
     void searchWithSubprocessesMatchesInProcess() {
         const fs::path config = m_root / "search.json";
         test::writeText(config, test::searchConfigText());
         for (const QString backend : {"inprocess", "subprocess"}) {
-            const QString db = QString::fromStdString((m_root / ("search-" + backend.toStdString() + ".sqlite")).string());
-            const test::Run run = test::runCli(
-                {"search", "--config", QString::fromStdString(config.string()), "--db", db, "--backend", backend, "--json"},
-                QString::fromStdString((m_root / "cache").string()), 120000);
+            const QString db = QString::fromStdString(
+                (m_root / ("search-" + backend.toStdString() + ".sqlite")).string());
+            const test::Run run =
+                test::runCli({"search", "--config", QString::fromStdString(config.string()), "--db",
+                              db, "--backend", backend, "--json"},
+                             QString::fromStdString((m_root / "cache").string()), 120000);
             QVERIFY2(run.exitCode == 0, run.err.constData());
         }
-        const std::string difference =
-            test::compareTrials(m_root / "search-inprocess.sqlite", m_root / "search-subprocess.sqlite", "subprocess:");
+        const std::string difference = test::compareTrials(
+            m_root / "search-inprocess.sqlite", m_root / "search-subprocess.sqlite", "subprocess:");
         QVERIFY2(difference.empty(), difference.c_str());
         QVERIFY(fs::exists(m_root / "search-subprocess-work" / "trial-1" / "worker.log"));
     }
 
 private:
     SubprocessSettings settings() const {
-        return {.perfnasPath = PERFNAS_CLI_PATH, .workFolder = m_root / "work", .killGrace = std::chrono::milliseconds(2000)};
+        return {.perfnasPath = PERFNAS_CLI_PATH,
+                .workFolder = m_root / "work",
+                .killGrace = std::chrono::milliseconds(2000)};
     }
 
     QTemporaryDir m_folder;

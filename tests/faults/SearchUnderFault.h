@@ -31,9 +31,10 @@ public:
         const std::filesystem::path config = m_root / "search.json";
         writeText(config, searchConfigText());
         const QString db = QString::fromStdString((m_root / (name + ".sqlite")).string());
-        search.start(PERFNAS_CLI_PATH, QStringList{"search", "--config", QString::fromStdString(config.string()),
-                                                   "--db", db, "--iterations", "1500"} +
-                                           extra);
+        search.start(PERFNAS_CLI_PATH,
+                     QStringList{"search", "--config", QString::fromStdString(config.string()),
+                                 "--db", db, "--iterations", "1500"} +
+                         extra);
         return db;
     }
 

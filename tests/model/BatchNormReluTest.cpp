@@ -3,10 +3,10 @@
 // counts that do and do not fill a vector register, on 1 and 2 threads; eval mode and a
 // contiguous (NCHW) input take the same values. Also: a training step of KwsNetwork equals one of
 // the same network computed with library ops only.
-#include <QtTest>
-
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
+
+#include <QtTest>
 
 #include "core/model/BatchNormRelu.h"
 #include "core/model/KwsNetwork.h"
@@ -23,7 +23,8 @@ struct Step {
 };
 
 // One forward and backward through `norm` with an upstream gradient `gradOutput`.
-Step runStep(torch::nn::BatchNorm2d& norm, const torch::Tensor& input, const torch::Tensor& gradOutput, bool fused) {
+Step runStep(torch::nn::BatchNorm2d& norm, const torch::Tensor& input,
+             const torch::Tensor& gradOutput, bool fused) {
     for (auto& parameter : norm->parameters()) parameter.mutable_grad() = torch::Tensor();
     torch::Tensor x = input.detach().clone(torch::MemoryFormat::Preserve).requires_grad_(true);
     torch::Tensor y = fused ? batchNormRelu(x, *norm) : torch::relu(norm->forward(x));
@@ -41,10 +42,12 @@ torch::nn::BatchNorm2d randomNorm(std::int64_t channels) {
     return norm;
 }
 
-void compare(const torch::Tensor& actual, const torch::Tensor& expected, double tolerance, const char* what) {
+void compare(const torch::Tensor& actual, const torch::Tensor& expected, double tolerance,
+             const char* what) {
     const double scale = std::max(1.0, expected.abs().max().item<double>());
     const double error = (actual - expected).abs().max().item<double>();
-    QVERIFY2(error <= tolerance * scale, qPrintable(QString("%1: max error %2, scale %3").arg(what).arg(error).arg(scale)));
+    QVERIFY2(error <= tolerance * scale,
+             qPrintable(QString("%1: max error %2, scale %3").arg(what).arg(error).arg(scale)));
 }
 
 }  // namespace
@@ -89,18 +92,21 @@ private Q_SLOTS:
         torch::nn::BatchNorm2d fused = randomNorm(channels);
         {
             torch::NoGradGuard noGrad;
-            for (auto [target, source] : {std::pair{fused->weight, reference->weight}, {fused->bias, reference->bias},
+            for (auto [target, source] : {std::pair{fused->weight, reference->weight},
+                                          {fused->bias, reference->bias},
                                           {fused->running_mean, reference->running_mean},
                                           {fused->running_var, reference->running_var}}) {
                 target.copy_(source);
             }
         }
-        // Where the normalized value is within rounding of the ReLU's kink, the two float computations
-        // may take different sides; no upstream gradient there, so that such ties do not count.
+        // Where the normalized value is within rounding of the ReLU's kink, the two float
+        // computations may take different sides; no upstream gradient there, so that such ties do
+        // not count.
         {
             torch::NoGradGuard noGrad;
-            const torch::Tensor normalized = torch::batch_norm(input, reference->weight, reference->bias, {}, {},
-                                                               /*training=*/true, 0.1, 1e-5, false);
+            const torch::Tensor normalized =
+                torch::batch_norm(input, reference->weight, reference->bias, {}, {},
+                                  /*training=*/true, 0.1, 1e-5, false);
             gradOutput = gradOutput.masked_fill(normalized.abs() < 1e-3, 0.0);
         }
         for (int step = 0; step < 2; ++step) {
@@ -112,16 +118,21 @@ private Q_SLOTS:
             compare(actual.gradBias, expected.gradBias, 1e-4, "bias gradient");
             compare(fused->running_mean, reference->running_mean, 1e-5, "running mean");
             compare(fused->running_var, reference->running_var, 1e-5, "running variance");
-            QCOMPARE(fused->num_batches_tracked.item<std::int64_t>(), reference->num_batches_tracked.item<std::int64_t>());
+            QCOMPARE(fused->num_batches_tracked.item<std::int64_t>(),
+                     reference->num_batches_tracked.item<std::int64_t>());
         }
         fused->eval();
         reference->eval();
-        compare(batchNormRelu(input, *fused), torch::relu(reference->forward(input)), 1e-5, "eval output");
+        compare(batchNormRelu(input, *fused), torch::relu(reference->forward(input)), 1e-5,
+                "eval output");
     }
 
     void networkTrainingStepMatchesLibraryOps() {
         at::set_num_threads(1);
-        const ArchitectureSpec spec{.name = "t", .inputHeight = 40, .inputWidth = 32, .classes = 10,
+        const ArchitectureSpec spec{.name = "t",
+                                    .inputHeight = 40,
+                                    .inputWidth = 32,
+                                    .classes = 10,
                                     .units = {{.kh = 4, .kw = 10, .filters = 12, .stride = {1, 2}},
                                               {.kh = 3, .kw = 3, .filters = 9},
                                               {.kh = 1, .kw = 1, .filters = 16}}};
@@ -142,9 +153,12 @@ private Q_SLOTS:
             const ConvUnit& conv = spec.units[i - 1];
             const std::int64_t padTop = (conv.kh - 1) / 2;
             const std::int64_t padLeft = (conv.kw - conv.stride[1]) / 2;
-            x = torch::constant_pad_nd(x, {padLeft, conv.kw - conv.stride[1] - padLeft, padTop, conv.kh - 1 - padTop});
-            x = torch::conv2d(x, copies["conv" + unit + ".weight"], {}, {conv.stride[0], conv.stride[1]});
-            x = torch::relu(torch::batch_norm(x, copies["bn" + unit + ".weight"], copies["bn" + unit + ".bias"], {}, {},
+            x = torch::constant_pad_nd(
+                x, {padLeft, conv.kw - conv.stride[1] - padLeft, padTop, conv.kh - 1 - padTop});
+            x = torch::conv2d(x, copies["conv" + unit + ".weight"], {},
+                              {conv.stride[0], conv.stride[1]});
+            x = torch::relu(torch::batch_norm(x, copies["bn" + unit + ".weight"],
+                                              copies["bn" + unit + ".bias"], {}, {},
                                               /*training=*/true, 0.1, 1e-5, false));
         }
         const torch::Tensor logits =

@@ -3,7 +3,6 @@
 // PERFNAS_UPDATE_GOLDEN=1 after checking the difference by eye).
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <fstream>
 #include <sstream>
 
@@ -29,29 +28,39 @@ struct ReportFixture {
         if (!created) qFatal("%s", created.error().message.c_str());
         store = std::move(*created);
         const int phase = store->phases()->front().id;
-        auto add = [&](const ArchitectureSpec& spec, double top1, int parent = 0, double test = 0.0) {
+        auto add = [&](const ArchitectureSpec& spec, double top1, int parent = 0,
+                       double test = 0.0) {
             const ModelCost cost = CostModel::evaluate(spec);
-            TrialRecord trial{.phaseId = phase, .state = TrialState::Finished,
-                              .configuration = config.space.configurationOf(spec), .specJson = spec.toJson(),
-                              .trainingJson = config.training.toJson(), .validationTop1 = top1, .testTop1 = test,
-                              .mfpops = cost.mfpops(), .params = cost.params, .iterationsDone = parent ? 40000 : 8000,
-                              .parentTrialId = parent, .attempts = 1};
+            TrialRecord trial{.phaseId = phase,
+                              .state = TrialState::Finished,
+                              .configuration = config.space.configurationOf(spec),
+                              .specJson = spec.toJson(),
+                              .trainingJson = config.training.toJson(),
+                              .validationTop1 = top1,
+                              .testTop1 = test,
+                              .mfpops = cost.mfpops(),
+                              .params = cost.params,
+                              .iterationsDone = parent ? 40000 : 8000,
+                              .parentTrialId = parent,
+                              .attempts = 1};
             return *store->addTrial(trial);
         };
         auto variant = [&](int kernel, int filters) {
             ArchitectureSpec spec = config.seed;
-            for (std::size_t u = 1; u < spec.units.size(); ++u) spec.units[u] = {.kh = kernel, .kw = kernel, .filters = filters};
+            for (std::size_t u = 1; u < spec.units.size(); ++u)
+                spec.units[u] = {.kh = kernel, .kw = kernel, .filters = filters};
             spec.units[0].filters = filters;
             return spec;
         };
         seedId = add(config.seed, 0.90);
-        cheapest = add(variant(1, 10), 0.80);                        // best δ FPOPS
-        sameAccuracy = add(variant(3, 30), 0.8995);                  // -0.05 points: ≈ 0
-        moreAccurate = add(variant(3, 50), 0.905);                   // fastest > 0
-        best = add(variant(3, 80), 0.92);                            // best δ TOP-1
-        add(variant(5, 90), 0.85);                                   // dominated: not in the tables
+        cheapest = add(variant(1, 10), 0.80);        // best δ FPOPS
+        sameAccuracy = add(variant(3, 30), 0.8995);  // -0.05 points: ≈ 0
+        moreAccurate = add(variant(3, 50), 0.905);   // fastest > 0
+        best = add(variant(3, 80), 0.92);            // best δ TOP-1
+        add(variant(5, 90), 0.85);                   // dominated: not in the tables
         // A fine-tuning phase: `best` continued (its test TOP-1 is what the tables show).
-        PhaseRecord finetune{.kind = PhaseKind::Finetune, .spaceJson = "{}", .state = PhaseState::Finished};
+        PhaseRecord finetune{
+            .kind = PhaseKind::Finetune, .spaceJson = "{}", .state = PhaseState::Finished};
         const int finetunePhase = *store->addPhase(finetune);
         auto addTuned = [&](int parent, double test) {
             TrialRecord parentTrial = *store->trial(parent);
@@ -64,11 +73,18 @@ struct ReportFixture {
         };
         const int tunedBest = addTuned(best, 0.9511);
         for (const auto& [trial, target, ms] : std::vector<std::tuple<int, std::string, double>>{
-                 {0, "local", 12.5}, {cheapest, "local", 0.5}, {tunedBest, "local", 5.0}, {0, "ssh://pi@board:22", 80.0},
+                 {0, "local", 12.5},
+                 {cheapest, "local", 0.5},
+                 {tunedBest, "local", 5.0},
+                 {0, "ssh://pi@board:22", 80.0},
                  {cheapest, "ssh://pi@board:22", 2.5}}) {
-            if (!store->addBenchmark({.trialId = trial, .target = target, .runs = 100, .medianMs = ms})) qFatal("benchmark");
+            if (!store->addBenchmark(
+                    {.trialId = trial, .target = target, .runs = 100, .medianMs = ms}))
+                qFatal("benchmark");
         }
-        if (!store->addBenchmark({.trialId = best, .target = "local", .error = "connection refused"})) qFatal("benchmark");
+        if (!store->addBenchmark(
+                {.trialId = best, .target = "local", .error = "connection refused"}))
+            qFatal("benchmark");
     }
     QTemporaryDir folder;
     fs::path file;
@@ -93,7 +109,8 @@ private Q_SLOTS:
         ReportFixture fixture;
         auto summary = ExperimentSummary::load(*fixture.store);
         QVERIFY(summary);
-        const ExperimentReport report = ExperimentReport::build(*summary, *fixture.store->benchmarks());
+        const ExperimentReport report =
+            ExperimentReport::build(*summary, *fixture.store->benchmarks());
         QVERIFY(report.seedTrained);
         QCOMPARE(report.seed.top1, 0.90);  // not fine-tuned: its search TOP-1
         QVERIFY(!report.seed.finetuned);
@@ -119,10 +136,14 @@ private Q_SLOTS:
     void rendersMatchTheGoldenFiles_data() {
         QTest::addColumn<QString>("format");
         QTest::addColumn<QString>("golden");
-        QTest::newRow("markdown") << "md" << "golden.md";
-        QTest::newRow("csv") << "csv" << "golden.csv";
-        QTest::newRow("latex") << "latex" << "golden.tex";
-        QTest::newRow("html") << "html" << "golden.html";
+        QTest::newRow("markdown") << "md"
+                                  << "golden.md";
+        QTest::newRow("csv") << "csv"
+                             << "golden.csv";
+        QTest::newRow("latex") << "latex"
+                               << "golden.tex";
+        QTest::newRow("html") << "html"
+                              << "golden.html";
     }
     void rendersMatchTheGoldenFiles() {
         QFETCH(QString, format);
@@ -130,10 +151,11 @@ private Q_SLOTS:
         ReportFixture fixture;
         auto summary = ExperimentSummary::load(*fixture.store);
         QVERIFY(summary);
-        const std::string text =
-            ExperimentReport::build(*summary, *fixture.store->benchmarks()).render(*parseReportFormat(format.toStdString()));
+        const std::string text = ExperimentReport::build(*summary, *fixture.store->benchmarks())
+                                     .render(*parseReportFormat(format.toStdString()));
         const fs::path goldenFile = kGoldenFolder / golden.toStdString();
-        if (qEnvironmentVariableIsSet("PERFNAS_UPDATE_GOLDEN")) std::ofstream(goldenFile, std::ios::binary) << text;
+        if (qEnvironmentVariableIsSet("PERFNAS_UPDATE_GOLDEN"))
+            std::ofstream(goldenFile, std::ios::binary) << text;
         QCOMPARE(QString::fromStdString(text), QString::fromStdString(readFile(goldenFile)));
     }
 };

@@ -1,11 +1,10 @@
-// ExperimentRunner + ExperimentPlanner on a real SQLite file, with a deterministic executor standing
-// in for training so that the orchestration (budgets, failures, resume, stop, pause, refinement,
-// fine-tuning, parallel workers) is checked in milliseconds. Real training through the same runner
-// is covered by tests/cli/SearchCliTest.
+// ExperimentRunner + ExperimentPlanner on a real SQLite file, with a deterministic executor
+// standing in for training so that the orchestration (budgets, failures, resume, stop, pause,
+// refinement, fine-tuning, parallel workers) is checked in milliseconds. Real training through the
+// same runner is covered by tests/cli/SearchCliTest.
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
-
 #include <atomic>
 #include <cmath>
 #include <filesystem>
@@ -38,15 +37,17 @@ public:
             ++running;
             maxRunning = std::max(maxRunning, running.load());
         }
-        while (block && !cancel.cancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        while (block && !cancel.cancelled())
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
         std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
         if (progress) progress({.iteration = 1, .iterations = request.training.iterations});
         TrialReport report{.trialId = request.trialId, .host = name()};
         const double mfpops = CostModel::evaluate(request.spec).mfpops();
         report.training.iterationsDone = request.training.iterations;
-        report.training.validationTop1 = 0.3 + 0.6 * (1.0 - std::exp(-mfpops / 40.0)) -
-                                         0.01 * std::abs(request.spec.units[0].kh - 3) -
-                                         0.05 * std::abs(std::log10(request.training.learningRate) + 2.5);
+        report.training.validationTop1 =
+            0.3 + 0.6 * (1.0 - std::exp(-mfpops / 40.0)) -
+            0.01 * std::abs(request.spec.units[0].kh - 3) -
+            0.05 * std::abs(std::log10(request.training.learningRate) + 2.5);
         if (learnsWithIterations) {  // a longer budget trains better, by the same factor for all
             const int iterations = request.training.iterations;
             report.training.validationTop1 *= static_cast<double>(iterations) / (iterations + 20);
@@ -59,8 +60,10 @@ public:
         }
         report.training.testTop1 = report.training.validationTop1 - 0.01;
         report.training.checkpointFolder = request.training.checkpointFolder;
-        if (cancel.cancelled()) report.training.outcome = TrainingOutcome::Cancelled;
-        else if (request.spec.units[1].filters == 7) report.failure = makeError(ErrorCode::Internal, "worker crashed");
+        if (cancel.cancelled())
+            report.training.outcome = TrainingOutcome::Cancelled;
+        else if (request.spec.units[1].filters == 7)
+            report.failure = makeError(ErrorCode::Internal, "worker crashed");
         else if (request.spec.units[1].filters == 9) {
             report.training.outcome = TrainingOutcome::Diverged;
             report.training.divergedAtIteration = 3;
@@ -78,11 +81,12 @@ public:
     int delayMs = 0;
     bool learnsWithIterations = false;
     bool writesCheckpoint = false;
-    double secondsPerIteration = 0.0;            // reported training time
-    std::function<void(double)> onTrained;       // e.g. advances a test clock by the training time
+    double secondsPerIteration = 0.0;       // reported training time
+    std::function<void(double)> onTrained;  // e.g. advances a test clock by the training time
 };
 
-// Records events; checks that every reported trial is already committed (read by a second connection).
+// Records events; checks that every reported trial is already committed (read by a second
+// connection).
 class RecordingObserver final : public ExperimentObserver {
 public:
     explicit RecordingObserver(fs::path file) : m_file(std::move(file)) {}
@@ -90,7 +94,8 @@ public:
     void trialFinished(const TrialRecord& trial) override {
         finished.push_back(trial.id);
         auto reader = ExperimentStore::open(m_file, ExperimentStore::Access::ReadOnly);
-        if (reader && (*reader)->trial(trial.id) && (*reader)->trial(trial.id)->state == TrialState::Finished) {
+        if (reader && (*reader)->trial(trial.id) &&
+            (*reader)->trial(trial.id)->state == TrialState::Finished) {
             ++committedBeforeReported;
         }
     }
@@ -113,15 +118,20 @@ void verifyNothingLeftToPromote(const ExperimentSummary& summary) {
     for (int rung = 0; rung < fidelity.topRung(); ++rung) {
         std::vector<RungStanding> standings;
         for (const TrialRecord& trial : summary.trials) {
-            if (static_cast<int>(trial.rungResults.size()) <= rung || trial.id == summary.seedTrialId) continue;
-            standings.push_back({.trialId = trial.id,
-                                 .error = 1.0 - trial.rungResults[static_cast<std::size_t>(rung)].validationTop1,
-                                 .log10Cost = std::log10(summary.costOf(trial)),
-                                 .promoted = static_cast<int>(trial.rungResults.size()) > rung + 1});
+            if (static_cast<int>(trial.rungResults.size()) <= rung ||
+                trial.id == summary.seedTrialId)
+                continue;
+            standings.push_back(
+                {.trialId = trial.id,
+                 .error = 1.0 - trial.rungResults[static_cast<std::size_t>(rung)].validationTop1,
+                 .log10Cost = std::log10(summary.costOf(trial)),
+                 .promoted = static_cast<int>(trial.rungResults.size()) > rung + 1});
         }
-        const auto left = SuccessiveHalving::promotable(standings, fidelity.eta, summary.reference());
-        const std::string problem =
-            left.empty() ? "" : "rung " + std::to_string(rung) + ": trial " + std::to_string(left.front()) + " waits";
+        const auto left =
+            SuccessiveHalving::promotable(standings, fidelity.eta, summary.reference());
+        const std::string problem = left.empty() ? ""
+                                                 : "rung " + std::to_string(rung) + ": trial " +
+                                                       std::to_string(left.front()) + " waits";
         QVERIFY2(left.empty(), problem.c_str());
     }
 }
@@ -130,8 +140,10 @@ ExperimentConfig smallConfig(int trials) {
     ExperimentConfig config;
     config.name = "runner-test";
     config.dataset.root = "/not/used/by/the/deterministic/executor";
-    for (UnitSpace& unit : config.space.units) unit[UnitParameter::Filters] = Domain::integer(4, 16, 1);
-    config.space.units[0][UnitParameter::Filters] = Domain::integer(4, 100, 4);  // the seed's 100 is allowed
+    for (UnitSpace& unit : config.space.units)
+        unit[UnitParameter::Filters] = Domain::integer(4, 16, 1);
+    config.space.units[0][UnitParameter::Filters] =
+        Domain::integer(4, 100, 4);  // the seed's 100 is allowed
     for (std::size_t u = 1; u < config.space.units.size(); ++u) {
         config.space.units[u][UnitParameter::Filters] = Domain::choice({4, 7, 8, 9, 12, 16, 100});
     }
@@ -175,7 +187,8 @@ private Q_SLOTS:
         const auto trials = trialsOf(**store);
         QCOMPARE(static_cast<int>(trials.size()), 10);
         const ExperimentConfig config = smallConfig(10);
-        QCOMPARE(trials.front().configuration, config.space.configurationOf(config.seed));  // the seed runs first
+        QCOMPARE(trials.front().configuration,
+                 config.space.configurationOf(config.seed));  // the seed runs first
         std::set<Configuration> distinct;
         for (const TrialRecord& trial : trials) {
             distinct.insert(trial.configuration);
@@ -207,7 +220,8 @@ private Q_SLOTS:
     void failedAndDivergedTrialsAreRecordedAndTheSearchGoesOn() {
         ExperimentConfig config = smallConfig(6);
         config.trainSeed = false;
-        config.space.units[1][UnitParameter::Filters] = Domain::choice({7, 9});  // every trial fails or diverges
+        config.space.units[1][UnitParameter::Filters] =
+            Domain::choice({7, 9});  // every trial fails or diverges
         TestExperiment experiment(config);
         auto& store = experiment.store;
         DeterministicExecutor executor;
@@ -241,7 +255,8 @@ private Q_SLOTS:
         QVERIFY(executor.requests.empty());
         for (const TrialRecord& trial : trialsOf(**experiment.store)) {
             QCOMPARE(trial.state, TrialState::Failed);
-            QVERIFY2(trial.error.find("cannot create the checkpoint folder") != std::string::npos, trial.error.c_str());
+            QVERIFY2(trial.error.find("cannot create the checkpoint folder") != std::string::npos,
+                     trial.error.c_str());
         }
     }
 
@@ -252,16 +267,23 @@ private Q_SLOTS:
         // What a killed process leaves: a finished trial and one still marked running.
         const auto phaseId = (*store)->phases()->front().id;
         const ArchitectureSpec seed = config.seed;
-        TrialRecord finished{.phaseId = phaseId, .state = TrialState::Finished,
-                             .configuration = config.space.configurationOf(seed), .specJson = seed.toJson(),
-                             .trainingJson = config.training.toJson(), .validationTop1 = 0.8, .mfpops = 613.184,
+        TrialRecord finished{.phaseId = phaseId,
+                             .state = TrialState::Finished,
+                             .configuration = config.space.configurationOf(seed),
+                             .specJson = seed.toJson(),
+                             .trainingJson = config.training.toJson(),
+                             .validationTop1 = 0.8,
+                             .mfpops = 613.184,
                              .attempts = 1};
         QVERIFY((*store)->addTrial(finished));
         ArchitectureSpec small = seed;
         for (ConvUnit& unit : small.units) unit.filters = 8;
-        TrialRecord running{.phaseId = phaseId, .state = TrialState::Running,
-                            .configuration = config.space.configurationOf(small), .specJson = small.toJson(),
-                            .trainingJson = config.training.toJson(), .attempts = 1};
+        TrialRecord running{.phaseId = phaseId,
+                            .state = TrialState::Running,
+                            .configuration = config.space.configurationOf(small),
+                            .specJson = small.toJson(),
+                            .trainingJson = config.training.toJson(),
+                            .attempts = 1};
         const int runningId = *(*store)->addTrial(running);
 
         DeterministicExecutor executor;
@@ -346,7 +368,8 @@ private Q_SLOTS:
         const auto trials = trialsOf(**store);
         QVERIFY2(trials.size() >= 3 && trials.size() <= 8, std::to_string(trials.size()).c_str());
         QCOMPARE((*store)->phases()->front().state, PhaseState::Finished);
-        for (const TrialRecord& trial : trials) {  // running trials finish; none is cut off or left queued
+        for (const TrialRecord& trial :
+             trials) {  // running trials finish; none is cut off or left queued
             QVERIFY(trial.state != TrialState::Queued && trial.state != TrialState::Running &&
                     trial.state != TrialState::Cancelled);
         }
@@ -355,7 +378,8 @@ private Q_SLOTS:
     void rungsPromoteTheTopThirdAndOnlyTheTopRungIsOnTheFrontier() {
         ExperimentConfig config = smallConfig(18);
         config.fidelity = FidelitySettings{.minIterations = 10, .maxIterations = 90, .eta = 3};
-        for (std::size_t u = 1; u < config.space.units.size(); ++u) {  // no failing or diverging trials here
+        for (std::size_t u = 1; u < config.space.units.size();
+             ++u) {  // no failing or diverging trials here
             config.space.units[u][UnitParameter::Filters] = Domain::choice({4, 8, 12, 16, 100});
         }
         TestExperiment experiment(config);
@@ -377,8 +401,10 @@ private Q_SLOTS:
         for (const TrialRecord& trial : summary->trials) {
             QCOMPARE(trial.state, TrialState::Finished);
             QCOMPARE(static_cast<int>(trial.rungResults.size()), trial.rung + 1);
-            QCOMPARE(trial.iterationsDone, std::vector<int>({10, 30, 90})[static_cast<std::size_t>(trial.rung)]);
-            QCOMPARE(TrainingParams::fromJson(trial.trainingJson)->iterations, 90);  // the schedule's length
+            QCOMPARE(trial.iterationsDone,
+                     std::vector<int>({10, 30, 90})[static_cast<std::size_t>(trial.rung)]);
+            QCOMPARE(TrainingParams::fromJson(trial.trainingJson)->iterations,
+                     90);  // the schedule's length
             for (std::size_t k = 0; k < trial.rungResults.size(); ++k) {
                 QCOMPARE(trial.rungResults[k].rung, static_cast<int>(k));
                 QVERIFY(k == 0 || trial.rungResults[k].seconds >= trial.rungResults[k - 1].seconds);
@@ -415,7 +441,8 @@ private Q_SLOTS:
     void aWallClockBudgetAdmitsWhatFitsAndEndsWithAFinishedTopRung() {
         ExperimentConfig config = smallConfig(500);
         config.fidelity = FidelitySettings{.minIterations = 10, .maxIterations = 90, .eta = 3};
-        for (std::size_t u = 1; u < config.space.units.size(); ++u) {  // no failing or diverging trials here
+        for (std::size_t u = 1; u < config.space.units.size();
+             ++u) {  // no failing or diverging trials here
             config.space.units[u][UnitParameter::Filters] = Domain::choice({4, 8, 12, 16, 100});
         }
         config.searchMaxMinutes = 60.0;
@@ -439,7 +466,8 @@ private Q_SLOTS:
         QVERIFY2(simulatedSeconds > 0.8 * budget && simulatedSeconds < 1.1 * budget,
                  std::to_string(simulatedSeconds.load()).c_str());
         QVERIFY(summary->trials.size() < 500);
-        for (const TrialRecord& trial : summary->trials) QCOMPARE(trial.state, TrialState::Finished);
+        for (const TrialRecord& trial : summary->trials)
+            QCOMPARE(trial.state, TrialState::Finished);
         verifyNothingLeftToPromote(*summary);
         QVERIFY(summary->frontier.size() >= 2);
     }
@@ -454,7 +482,8 @@ private Q_SLOTS:
         QVERIFY(runner.run());
         const auto trials = trialsOf(**store);
         QCOMPARE(trials.size(), std::size_t{8});
-        for (std::size_t i = 1; i < trials.size(); ++i) QVERIFY2(trials[i].mfpops <= 5.0, std::to_string(trials[i].mfpops).c_str());
+        for (std::size_t i = 1; i < trials.size(); ++i)
+            QVERIFY2(trials[i].mfpops <= 5.0, std::to_string(trials[i].mfpops).c_str());
     }
 
     void freezeStartsARefinementPhaseInTheReducedSpace() {
@@ -467,21 +496,27 @@ private Q_SLOTS:
         const auto before = ExperimentSummary::load(**store);
         QVERIFY(before && !before->suggestions.empty());
 
-        auto already = ExperimentPlanner::freeze(**store, {{.unit = 0, .parameter = UnitParameter::Kh, .value = 99}});
+        auto already = ExperimentPlanner::freeze(
+            **store, {{.unit = 0, .parameter = UnitParameter::Kh, .value = 99}});
         QVERIFY(!already);
-        QVERIFY2(already.error().message.find("kh") != std::string::npos, already.error().message.c_str());
+        QVERIFY2(already.error().message.find("kh") != std::string::npos,
+                 already.error().message.c_str());
 
-        auto phase = ExperimentPlanner::freeze(**store, {{.unit = 0, .parameter = UnitParameter::Kh, .value = 3}});
+        auto phase = ExperimentPlanner::freeze(
+            **store, {{.unit = 0, .parameter = UnitParameter::Kh, .value = 3}});
         QVERIFY2(phase, phase ? "" : phase.error().message.c_str());
         QCOMPARE(phase->kind, PhaseKind::Refinement);
         QCOMPARE(phase->round, 1);
         // A second freeze before the phase starts joins it.
-        auto merged = ExperimentPlanner::freeze(**store, {{.unit = 1, .parameter = UnitParameter::Kw, .value = 2}});
+        auto merged = ExperimentPlanner::freeze(
+            **store, {{.unit = 1, .parameter = UnitParameter::Kw, .value = 2}});
         QVERIFY(merged);
         QCOMPARE(merged->id, phase->id);
-        auto twice = ExperimentPlanner::freeze(**store, {{.unit = 0, .parameter = UnitParameter::Kh, .value = 3}});
+        auto twice = ExperimentPlanner::freeze(
+            **store, {{.unit = 0, .parameter = UnitParameter::Kh, .value = 3}});
         QVERIFY(!twice);
-        QVERIFY2(twice.error().message.find("already frozen") != std::string::npos, twice.error().message.c_str());
+        QVERIFY2(twice.error().message.find("already frozen") != std::string::npos,
+                 twice.error().message.c_str());
 
         QVERIFY(ExperimentRunner(**store, executor).run());
         const auto after = ExperimentSummary::load(**store);
@@ -495,7 +530,8 @@ private Q_SLOTS:
             QCOMPARE(trial.configuration[SearchSpace::dimensionIndex(1, UnitParameter::Kw)], 2.0);
         }
         QCOMPARE(refined, 4);
-        QVERIFY(after->hypervolume >= before->hypervolume);  // earlier candidates stay on the frontier
+        QVERIFY(after->hypervolume >=
+                before->hypervolume);  // earlier candidates stay on the frontier
         for (const Suggestion& suggestion : after->suggestions) {
             QVERIFY(!(suggestion.unit == 0 && suggestion.parameter == UnitParameter::Kh));
         }
@@ -533,7 +569,8 @@ private Q_SLOTS:
         const TrialRecord* best = nullptr;
         for (const TrialRecord& trial : summary->trials) {
             if (trial.phaseId != summary->phases[0].id) continue;
-            QCOMPARE(*ArchitectureSpec::fromJson(trial.specJson), config.seed);  // phase 0 trains the seed
+            QCOMPARE(*ArchitectureSpec::fromJson(trial.specJson),
+                     config.seed);  // phase 0 trains the seed
             QVERIFY(config.optimizerSpace->parameterSpace().contains(trial.configuration));
             if (!best || trial.validationTop1 > best->validationTop1) best = &trial;
         }
@@ -550,7 +587,8 @@ private Q_SLOTS:
         }
         QCOMPARE(searched, 3);
         // Phase-0 trials are not architecture candidates.
-        for (int id : summary->frontier) QCOMPARE(summary->trial(id)->phaseId, summary->phases[1].id);
+        for (int id : summary->frontier)
+            QCOMPARE(summary->trial(id)->phaseId, summary->phases[1].id);
     }
 
     void finetuneContinuesEveryFrontierModel() {
@@ -571,7 +609,8 @@ private Q_SLOTS:
         QCOMPARE(executor.requests.size(), expected.size());
         for (const TrialRequest& request : executor.requests) {
             QCOMPARE(request.training.iterations, 30);
-            QVERIFY(request.resumeFrom.string().find("exp-checkpoints/trial-") != std::string::npos);
+            QVERIFY(request.resumeFrom.string().find("exp-checkpoints/trial-") !=
+                    std::string::npos);
         }
         const auto tuned = ExperimentSummary::load(**store);
         std::set<int> parents;
@@ -582,7 +621,7 @@ private Q_SLOTS:
             }
         }
         QCOMPARE(parents, expected);
-        QCOMPARE(tuned->frontier, searched->frontier);  // fine-tuned results are shown apart
+        QCOMPARE(tuned->frontier, searched->frontier);       // fine-tuned results are shown apart
         QVERIFY(!ExperimentPlanner::planFinetune(**store));  // nothing left to fine-tune
         QVERIFY(ExperimentPlanner::finetuneCandidates(**store)->empty());
         QCOMPARE(ExperimentPlanner::finetuneCandidates(**store, 1000)->size(), expected.size());

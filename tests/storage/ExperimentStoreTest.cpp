@@ -266,8 +266,9 @@ private Q_SLOTS:
 
         TrialRecord first = sampleTrial(search.id);
         first.rung = 2;
-        first.rungResults = {{.rung = 0, .iterations = 100, .validationTop1 = 0.1 + 0.2, .seconds = 1.0 / 3},
-                             {.rung = 1, .iterations = 300, .validationTop1 = 0.6125, .seconds = 12.75}};
+        first.rungResults = {
+            {.rung = 0, .iterations = 100, .validationTop1 = 0.1 + 0.2, .seconds = 1.0 / 3},
+            {.rung = 1, .iterations = 300, .validationTop1 = 0.6125, .seconds = 12.75}};
         TrialRecord diverged{.phaseId = refinement.id,
                              .state = TrialState::Diverged,
                              .configuration = {},
@@ -504,7 +505,8 @@ private Q_SLOTS:
             VERIFY_ERROR(
                 ExperimentStore::open(file, access), ErrorCode::InvalidInput,
                 QString::fromStdString(file.string()) +
-                    QString(" was written by a newer PerfNAS (schema 99; this build reads up to %1)")
+                    QString(
+                        " was written by a newer PerfNAS (schema 99; this build reads up to %1)")
                         .arg(ExperimentStore::kSchemaVersion));
         }
         QCOMPARE(pragmaRaw(file, "user_version"), std::string("99"));

@@ -1,5 +1,6 @@
 #pragma once
-// Runs the perfnas executable (PERFNAS_CLI_PATH) for black-box tests and collects exit code and output.
+// Runs the perfnas executable (PERFNAS_CLI_PATH) for black-box tests and collects exit code and
+// output.
 #include <QProcess>
 #include <QProcessEnvironment>
 #include <QStringList>
@@ -13,7 +14,8 @@ struct Run {
 };
 
 // `cacheDir`: the feature cache the process uses (empty: the environment's).
-inline Run runCli(const QStringList& arguments, const QString& cacheDir = {}, int timeoutMs = 120000) {
+inline Run runCli(const QStringList& arguments, const QString& cacheDir = {},
+                  int timeoutMs = 120000) {
     QProcess process;
     if (!cacheDir.isEmpty()) {
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();

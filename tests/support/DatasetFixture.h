@@ -28,8 +28,9 @@ inline std::vector<float> toneClip(double frequencyHz, double seconds, int varia
         noise ^= noise >> 17;
         noise ^= noise << 5;
         const double t = static_cast<double>(i) / sampleRateHz;
-        samples[i] = static_cast<float>(level * std::sin(2 * std::numbers::pi * frequencyHz * t + phase) +
-                                        0.01 * (static_cast<double>(noise) / 4294967296.0 - 0.5));
+        samples[i] =
+            static_cast<float>(level * std::sin(2 * std::numbers::pi * frequencyHz * t + phase) +
+                               0.01 * (static_cast<double>(noise) / 4294967296.0 - 0.5));
     }
     return samples;
 }
@@ -48,14 +49,16 @@ inline void writeText(const std::filesystem::path& file, const std::string& text
 
 // `clipsPerWord` clips per word from speakers s0..s{n-1}; speaker 0 is listed for validation and
 // speaker 1 for testing when `withLists`.
-inline void makeKeywordDataset(const std::filesystem::path& root, const std::vector<std::string>& words,
-                               int clipsPerWord, bool withLists = true) {
+inline void makeKeywordDataset(const std::filesystem::path& root,
+                               const std::vector<std::string>& words, int clipsPerWord,
+                               bool withLists = true) {
     std::string validation;
     std::string testing;
     for (std::size_t w = 0; w < words.size(); ++w) {
         for (int n = 0; n < clipsPerWord; ++n) {
             const std::string name = "s" + std::to_string(n) + "_nohash_0.wav";
-            writeClip(root / words[w] / name, toneClip(300.0 + 150.0 * static_cast<double>(w), 1.0, n));
+            writeClip(root / words[w] / name,
+                      toneClip(300.0 + 150.0 * static_cast<double>(w), 1.0, n));
             if (n == 0) validation += words[w] + "/" + name + "\n";
             if (n == 1) testing += words[w] + "/" + name + "\n";
         }

@@ -1,6 +1,6 @@
 #pragma once
-// For black-box tests of the CLI (search and fault tests): `perfnas status --json` of an experiment,
-// its trials by id, and counts by state.
+// For black-box tests of the CLI (search and fault tests): `perfnas status --json` of an
+// experiment, its trials by id, and counts by state.
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -46,7 +46,8 @@ private Q_SLOTS:
         panel.runBenchmark();
         QVERIFY(panel.job()->isRunning());
         QTRY_VERIFY_WITH_TIMEOUT(stored.count() == 1 || failed.count() == 1, 120000);
-        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.front().front().toString()));
+        QVERIFY2(failed.isEmpty(),
+                 failed.isEmpty() ? "" : qPrintable(failed.front().front().toString()));
 
         auto store = ExperimentStore::open(m_file, ExperimentStore::Access::ReadOnly);
         QVERIFY(store);
@@ -90,7 +91,8 @@ private Q_SLOTS:
         dialog.exportModel(trial, "onnx", m_folder.filePath("model"));
         QTRY_COMPARE(finished.count(), 2);
         QVERIFY(!finished.back().at(0).toBool());
-        QVERIFY2(finished.back().at(1).toString().contains(QString("trial %1").arg(trial)), qPrintable(finished.back().at(1).toString()));
+        QVERIFY2(finished.back().at(1).toString().contains(QString("trial %1").arg(trial)),
+                 qPrintable(finished.back().at(1).toString()));
     }
 
 private:

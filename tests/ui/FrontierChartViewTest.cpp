@@ -21,7 +21,8 @@ private Q_SLOTS:
     void initTestCase() {
         QVERIFY(m_folder.isValid());
         const auto file = std::filesystem::path(m_folder.path().toStdString()) / "chart.sqlite";
-        auto store = test::makeSyntheticExperiment(file, test::smallSearchConfig("/data/unused", 60), {.finetune = true});
+        auto store = test::makeSyntheticExperiment(
+            file, test::smallSearchConfig("/data/unused", 60), {.finetune = true});
         auto summary = ExperimentSummary::load(*store);
         QVERIFY(summary);
         m_summary = std::make_shared<const ExperimentSummary>(*summary);
@@ -34,7 +35,8 @@ private Q_SLOTS:
         QCOMPARE(points.size(), static_cast<qsizetype>(m_summary->frontier.size()));
         QCOMPARE(view.trialIdsOf(view.frontierSeries()), m_summary->frontier);
         for (qsizetype i = 0; i < points.size(); ++i) {
-            const TrialRecord* trial = m_summary->trial(m_summary->frontier[static_cast<std::size_t>(i)]);
+            const TrialRecord* trial =
+                m_summary->trial(m_summary->frontier[static_cast<std::size_t>(i)]);
             QCOMPARE(points[i].x(), trial->mfpops);
             QCOMPARE(points[i].y(), 100.0 * trial->validationTop1);
             if (i > 0) QVERIFY(points[i].x() >= points[i - 1].x());  // cheapest first
@@ -59,7 +61,8 @@ private Q_SLOTS:
         QCOMPARE(view.seedBand()->lowerSeries()->at(0).y(), 89.0);
         const int searchPhase = m_summary->phases.front().id;
         int finished = 0;
-        for (const TrialRecord& trial : m_summary->trials) finished += trial.phaseId == searchPhase && trial.state == TrialState::Finished;
+        for (const TrialRecord& trial : m_summary->trials)
+            finished += trial.phaseId == searchPhase && trial.state == TrialState::Finished;
         QCOMPARE(view.phaseSeries(searchPhase)->count(), finished);  // failed trials have no point
         QCOMPARE(view.finetuneSeries()->count(), static_cast<int>(m_summary->frontier.size()));
         QCOMPARE(view.finetuneSeries()->markerShape(), QScatterSeries::MarkerShapeStar);
@@ -82,7 +85,8 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         QSignalSpy clicked(&view, &FrontierChartView::trialClicked);
         const QPointF seed = view.seedSeries()->at(0);
-        const QPoint position = view.mapFromScene(view.chart()->mapToPosition(seed, view.seedSeries()));
+        const QPoint position =
+            view.mapFromScene(view.chart()->mapToPosition(seed, view.seedSeries()));
         QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, position);
         QCOMPARE(clicked.count(), 1);
         QCOMPARE(clicked.front().at(0).toInt(), 1);

@@ -24,21 +24,29 @@ private Q_SLOTS:
     void initTestCase() {
         QVERIFY(m_folder.isValid());
         const auto file = std::filesystem::path(m_folder.path().toStdString()) / "latency.sqlite";
-        auto store = test::makeSyntheticExperiment(file, test::smallSearchConfig("/data/unused", 40), {.finetune = true});
+        auto store = test::makeSyntheticExperiment(
+            file, test::smallSearchConfig("/data/unused", 40), {.finetune = true});
         auto summary = ExperimentSummary::load(*store);
         QVERIFY(summary);
         // As `perfnas bench` stores them: the seed as trial 0, then the frontier; an older seed
         // record, a failed one and another target that must not show.
-        QVERIFY(store->addBenchmark({.trialId = 0, .target = "local", .runs = 5, .medianMs = 99.0}));
-        QVERIFY(store->addBenchmark({.trialId = 0, .target = "local", .runs = 5, .medianMs = m_seedMs,
+        QVERIFY(
+            store->addBenchmark({.trialId = 0, .target = "local", .runs = 5, .medianMs = 99.0}));
+        QVERIFY(store->addBenchmark({.trialId = 0,
+                                     .target = "local",
+                                     .runs = 5,
+                                     .medianMs = m_seedMs,
                                      .detailsJson = R"({"device": "CPU, 1 thread"})"}));
         for (int id : summary->frontier) {
             if (id == summary->seedTrialId) continue;
-            QVERIFY(store->addBenchmark({.trialId = id, .target = "local", .runs = 5,
+            QVERIFY(store->addBenchmark({.trialId = id,
+                                         .target = "local",
+                                         .runs = 5,
                                          .medianMs = latencyOf(summary->trial(id)->mfpops)}));
             ++m_models;
         }
-        QVERIFY(store->addBenchmark({.trialId = summary->frontier.front(), .target = "local", .error = "timed out"}));
+        QVERIFY(store->addBenchmark(
+            {.trialId = summary->frontier.front(), .target = "local", .error = "timed out"}));
         QVERIFY(store->addBenchmark({.trialId = 0, .target = "cuda", .runs = 5, .medianMs = 0.2}));
         m_records = *store->benchmarks();
         m_summary = std::make_shared<const ExperimentSummary>(*summary);
@@ -73,8 +81,10 @@ private Q_SLOTS:
         QVERIFY(!labels.front().contains("×"));
         for (std::size_t i = 1; i < bars.size(); ++i) {
             const QString& label = labels.at(static_cast<qsizetype>(i));
-            QVERIFY2(label.startsWith(QString::number(100.0 * bars[i].top1, 'f', 1) + "%"), qPrintable(label));
-            QVERIFY2(label.endsWith(QString::number(bars[i].speedup, 'f', 2) + "×"), qPrintable(label));
+            QVERIFY2(label.startsWith(QString::number(100.0 * bars[i].top1, 'f', 1) + "%"),
+                     qPrintable(label));
+            QVERIFY2(label.endsWith(QString::number(bars[i].speedup, 'f', 2) + "×"),
+                     qPrintable(label));
         }
         QVERIFY(view.chart()->title().contains("CPU, 1 thread"));
 

@@ -27,7 +27,8 @@ using namespace perfnas::ui;
 namespace fs = std::filesystem;
 
 namespace {
-const std::vector<std::string> kWords = {"yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go"};
+const std::vector<std::string> kWords = {"yes",   "no", "up",  "down", "left",
+                                         "right", "on", "off", "stop", "go"};
 
 QMessageBox* visibleErrorDialog(QWidget* window) {
     for (auto* box : window->findChildren<QMessageBox*>("errorDialog")) {
@@ -47,14 +48,16 @@ private Q_SLOTS:
         // Settings and recent files go to the temporary folder, not the user's.
         qputenv("XDG_CONFIG_HOME", QByteArray::fromStdString((m_root / "config").string()));
         qputenv("XDG_DATA_HOME", QByteArray::fromStdString((m_root / "share").string()));
-        qputenv("PERFNAS_CACHE_DIR", QByteArray::fromStdString((m_root / "feature-cache").string()));
+        qputenv("PERFNAS_CACHE_DIR",
+                QByteArray::fromStdString((m_root / "feature-cache").string()));
         QCoreApplication::setOrganizationName("PerfNAS-test");
         QCoreApplication::setApplicationName("MainWindowTest");
     }
 
     void opensAnExperimentAndShowsItsTrials() {
         const fs::path file = m_root / "open.sqlite";
-        auto store = test::makeSyntheticExperiment(file, test::smallSearchConfig("/data/unused", 40));
+        auto store =
+            test::makeSyntheticExperiment(file, test::smallSearchConfig("/data/unused", 40));
         const int trials = static_cast<int>(store->trials()->size());
         store.reset();
         for (int round = 0; round < 2; ++round) {  // the second time: reopening restores the view
@@ -64,20 +67,25 @@ private Q_SLOTS:
             window.openExperiment(QString::fromStdString(file.string()));
             QTRY_COMPARE_WITH_TIMEOUT(window.trialTable()->model()->rowCount(), trials, 10000);
             QVERIFY(window.summary());
-            QCOMPARE(window.chartView()->frontierSeries()->count(), static_cast<int>(window.summary()->frontier.size()));
-            QVERIFY2(window.statusText().contains(QString("search: %1/40 trials").arg(trials)), qPrintable(window.statusText()));
+            QCOMPARE(window.chartView()->frontierSeries()->count(),
+                     static_cast<int>(window.summary()->frontier.size()));
+            QVERIFY2(window.statusText().contains(QString("search: %1/40 trials").arg(trials)),
+                     qPrintable(window.statusText()));
             QVERIFY(window.statusText().contains("frontier"));
             QVERIFY(window.windowTitle().contains("open.sqlite"));
             window.close();
         }
         QSettings settings;
-        QVERIFY(settings.value("recentFiles").toStringList().contains(QString::fromStdString(file.string())));
+        QVERIFY(settings.value("recentFiles")
+                    .toStringList()
+                    .contains(QString::fromStdString(file.string())));
         QVERIFY(settings.contains("window/state"));
     }
 
     void showsTrialsAsAnotherProcessWritesThem() {
         const fs::path file = m_root / "live.sqlite";
-        auto store = test::makeSyntheticExperiment(file, test::smallSearchConfig("/data/unused", 10), {.trials = 10, .failures = false});
+        auto store = test::makeSyntheticExperiment(
+            file, test::smallSearchConfig("/data/unused", 10), {.trials = 10, .failures = false});
         MainWindow window;
         window.openExperiment(QString::fromStdString(file.string()));
         QTRY_COMPARE_WITH_TIMEOUT(window.trialTable()->model()->rowCount(), 10, 10000);
@@ -86,8 +94,11 @@ private Q_SLOTS:
         extra.validationTop1 = 0.99;  // a new best: joins the frontier
         QVERIFY(store->addTrial(extra));
         QTRY_COMPARE_WITH_TIMEOUT(window.trialTable()->model()->rowCount(), 11, 10000);
-        QTRY_VERIFY_WITH_TIMEOUT(std::count(window.summary()->frontier.begin(), window.summary()->frontier.end(), 11) == 1, 5000);
-        const std::vector<int> plotted = window.chartView()->trialIdsOf(window.chartView()->frontierSeries());
+        QTRY_VERIFY_WITH_TIMEOUT(std::count(window.summary()->frontier.begin(),
+                                            window.summary()->frontier.end(), 11) == 1,
+                                 5000);
+        const std::vector<int> plotted =
+            window.chartView()->trialIdsOf(window.chartView()->frontierSeries());
         QCOMPARE(std::count(plotted.begin(), plotted.end(), 11), 1);
     }
 
@@ -114,7 +125,9 @@ private Q_SLOTS:
         auto loaded = DatasetLoader::load(config.dataset, {.cacheFolder = config.cacheFolder});
         QVERIFY2(loaded, loaded ? "" : loaded.error().message.c_str());
         const fs::path file = m_root / "freeze.sqlite";
-        test::makeSyntheticExperiment(file, config, {.trials = 30, .datasetHash = DatasetLoader::contentDigest(loaded->features)});
+        test::makeSyntheticExperiment(
+            file, config,
+            {.trials = 30, .datasetHash = DatasetLoader::contentDigest(loaded->features)});
 
         MainWindow window;
         window.show();
@@ -135,15 +148,19 @@ private Q_SLOTS:
             for (const PhaseRecord& phase : phases.value()) {
                 if (phase.kind != PhaseKind::Refinement) continue;
                 auto space = SearchSpace::fromJson(phase.spaceJson, config.seed);
-                const Domain& domain = space->units[static_cast<std::size_t>(suggestion.unit)][suggestion.parameter];
+                const Domain& domain =
+                    space->units[static_cast<std::size_t>(suggestion.unit)][suggestion.parameter];
                 return domain.isFrozen() && *domain.frozen == suggestion.value;
             }
             return false;
         };
         QTRY_VERIFY_WITH_TIMEOUT(frozenInStore(), 20000);
-        QTRY_VERIFY_WITH_TIMEOUT(window.refinementPanel()->frozenText().contains(QString("= %1").arg(suggestion.value)), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.refinementPanel()->frozenText().contains(QString("= %1").arg(suggestion.value)),
+            10000);
         // ...and its trials train for real and show up in the table and the chart.
-        QTRY_VERIFY_WITH_TIMEOUT(window.trialTable()->model()->rowCount() == 32 && window.summary()->phases.back().state == PhaseState::Finished,
+        QTRY_VERIFY_WITH_TIMEOUT(window.trialTable()->model()->rowCount() == 32 &&
+                                     window.summary()->phases.back().state == PhaseState::Finished,
                                  180000);
         const int refinementPhase = window.summary()->phases.back().id;
         const TrialRecord& last = window.summary()->trials.back();
@@ -164,7 +181,9 @@ private Q_SLOTS:
         QVERIFY(window.findChildren<QMessageBox*>("errorDialog").isEmpty());
         QCOMPARE(QString::fromStdString(window.summary()->config.name), QString("demo"));
         QVERIFY(fs::exists(m_root / "share"));
-        QTRY_VERIFY_WITH_TIMEOUT(window.session() && window.session()->state() == ExperimentSession::State::Running, 120000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.session() && window.session()->state() == ExperimentSession::State::Running,
+            120000);
         window.close();  // stops the run without waiting for it
     }
 

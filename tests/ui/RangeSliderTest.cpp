@@ -38,9 +38,11 @@ private Q_SLOTS:
         const QPoint lower = m_slider->handleCenter(RangeSlider::Handle::Lower);
         QTest::mousePress(m_slider.get(), Qt::LeftButton, {}, lower);
         QMouseEvent move(QEvent::MouseMove, QPointF(m_slider->width() - 2, lower.y()),
-                         m_slider->mapToGlobal(QPointF(m_slider->width() - 2, lower.y())), Qt::LeftButton, Qt::LeftButton, {});
+                         m_slider->mapToGlobal(QPointF(m_slider->width() - 2, lower.y())),
+                         Qt::LeftButton, Qt::LeftButton, {});
         QApplication::sendEvent(m_slider.get(), &move);
-        QTest::mouseRelease(m_slider.get(), Qt::LeftButton, {}, QPoint(m_slider->width() - 2, lower.y()));
+        QTest::mouseRelease(m_slider.get(), Qt::LeftButton, {},
+                            QPoint(m_slider->width() - 2, lower.y()));
         QCOMPARE(m_slider->lowerValue(), 60);
         QCOMPARE(m_slider->upperValue(), 60);
         QVERIFY(changed.count() >= 1);
@@ -50,15 +52,17 @@ private Q_SLOTS:
         const QPoint upper = m_slider->handleCenter(RangeSlider::Handle::Upper);
         QTest::mousePress(m_slider.get(), Qt::LeftButton, {}, upper);
         const QPoint target(m_slider->handleCenter(RangeSlider::Handle::Upper).x() + 60, upper.y());
-        QMouseEvent move(QEvent::MouseMove, QPointF(target), m_slider->mapToGlobal(QPointF(target)), Qt::LeftButton,
-                         Qt::LeftButton, {});
+        QMouseEvent move(QEvent::MouseMove, QPointF(target), m_slider->mapToGlobal(QPointF(target)),
+                         Qt::LeftButton, Qt::LeftButton, {});
         QApplication::sendEvent(m_slider.get(), &move);
         QTest::mouseRelease(m_slider.get(), Qt::LeftButton, {}, target);
         QCOMPARE(m_slider->lowerValue(), 20);
         QVERIFY(m_slider->upperValue() > 60);
         // And back below the lower handle: it stops there.
-        QTest::mousePress(m_slider.get(), Qt::LeftButton, {}, m_slider->handleCenter(RangeSlider::Handle::Upper));
-        QMouseEvent back(QEvent::MouseMove, QPointF(1, upper.y()), m_slider->mapToGlobal(QPointF(1, upper.y())), Qt::LeftButton,
+        QTest::mousePress(m_slider.get(), Qt::LeftButton, {},
+                          m_slider->handleCenter(RangeSlider::Handle::Upper));
+        QMouseEvent back(QEvent::MouseMove, QPointF(1, upper.y()),
+                         m_slider->mapToGlobal(QPointF(1, upper.y())), Qt::LeftButton,
                          Qt::LeftButton, {});
         QApplication::sendEvent(m_slider.get(), &back);
         QTest::mouseRelease(m_slider.get(), Qt::LeftButton, {}, QPoint(1, upper.y()));

@@ -18,7 +18,8 @@ void drag(RangeSlider* slider, RangeSlider::Handle handle, int dx) {
     const QPoint from = slider->handleCenter(handle);
     const QPoint to(from.x() + dx, from.y());
     QTest::mousePress(slider, Qt::LeftButton, {}, from);
-    QMouseEvent move(QEvent::MouseMove, QPointF(to), slider->mapToGlobal(QPointF(to)), Qt::LeftButton, Qt::LeftButton, {});
+    QMouseEvent move(QEvent::MouseMove, QPointF(to), slider->mapToGlobal(QPointF(to)),
+                     Qt::LeftButton, Qt::LeftButton, {});
     QApplication::sendEvent(slider, &move);
     QTest::mouseRelease(slider, Qt::LeftButton, {}, to);
 }
@@ -35,7 +36,8 @@ private Q_SLOTS:
         QCOMPARE(view.slider(0, UnitParameter::Kw)->maximum(), 32);
         QCOMPARE(view.slider(1, UnitParameter::Kw)->maximum(), 16);  // after unit 1's stride (1, 2)
         QCOMPARE(view.slider(1, UnitParameter::Filters)->maximum(), 100);
-        QCOMPARE(view.slider(0, UnitParameter::Kw)->upperValue(), 10);  // the paper's bound: the seed's 4x10
+        QCOMPARE(view.slider(0, UnitParameter::Kw)->upperValue(),
+                 10);  // the paper's bound: the seed's 4x10
         QVERIFY(view.summaryText().contains("613.2 MFPOPS"));
         QVERIFY(view.summaryText().contains("581.12"));  // the paper's figure, with why it differs
     }
@@ -84,7 +86,8 @@ private Q_SLOTS:
         kh->setFocus();
         kh->setActiveHandle(RangeSlider::Handle::Lower);
         QTest::keyClick(kh, Qt::Key_Right);
-        QCOMPARE(static_cast<int>(dialog.config().space.units[0][UnitParameter::Kh].min), lowerBefore + 1);
+        QCOMPARE(static_cast<int>(dialog.config().space.units[0][UnitParameter::Kh].min),
+                 lowerBefore + 1);
         QVERIFY(!dialog.problem().isEmpty());  // no dataset folder yet: Accept stays disabled
     }
 };

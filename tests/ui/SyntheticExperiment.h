@@ -37,9 +37,9 @@ inline ExperimentConfig smallSearchConfig(const std::filesystem::path& datasetRo
 }
 
 struct SyntheticOptions {
-    int trials = 60;             // search trials, the seed included
-    bool failures = true;        // every 17th failed, every 23rd diverged
-    bool finetune = false;       // a finished fine-tuning phase for the frontier
+    int trials = 60;        // search trials, the seed included
+    bool failures = true;   // every 17th failed, every 23rd diverged
+    bool finetune = false;  // a finished fine-tuning phase for the frontier
     std::uint64_t seed = 7;
     std::string datasetHash = "synthetic";
 };
@@ -48,9 +48,9 @@ inline void check(const Status& status) {
     if (!status) throw std::runtime_error(status.error().message);
 }
 
-inline std::unique_ptr<ExperimentStore> makeSyntheticExperiment(const std::filesystem::path& file,
-                                                                const ExperimentConfig& config,
-                                                                const SyntheticOptions& options = {}) {
+inline std::unique_ptr<ExperimentStore> makeSyntheticExperiment(
+    const std::filesystem::path& file, const ExperimentConfig& config,
+    const SyntheticOptions& options = {}) {
     auto created = ExperimentPlanner::create(file, config, options.datasetHash);
     if (!created) throw std::runtime_error(created.error().message);
     std::unique_ptr<ExperimentStore> store = std::move(*created);
@@ -66,21 +66,25 @@ inline std::unique_ptr<ExperimentStore> makeSyntheticExperiment(const std::files
     for (int index = 0; index < options.trials; ++index) {
         Configuration configuration;
         if (index == 0) {
-            configuration = config.space.configurationOf(config.seed);  // the seed, as the runner trains it first
+            configuration = config.space.configurationOf(
+                config.seed);  // the seed, as the runner trains it first
         } else {
             for (const Dimension& dimension : parameters.dimensions) {
                 const std::vector<double> values = dimension.domain.values();
                 configuration.push_back(values[random() % values.size()]);
             }
         }
-        const ArchitectureSpec spec = index == 0 ? config.seed : config.space.architecture(configuration, "trial");
+        const ArchitectureSpec spec =
+            index == 0 ? config.seed : config.space.architecture(configuration, "trial");
         const ModelCost cost = CostModel::evaluate(spec);
-        TrialRecord trial{.phaseId = phase.id, .state = TrialState::Finished, .configuration = configuration};
+        TrialRecord trial{
+            .phaseId = phase.id, .state = TrialState::Finished, .configuration = configuration};
         trial.specJson = spec.toJson();
         trial.trainingJson = config.training.toJson();
         trial.mfpops = cost.mfpops();
         trial.params = cost.params;
-        trial.validationTop1 = std::clamp(0.35 + 0.5 * (1.0 - std::exp(-trial.mfpops / 3.0)) + noise(random), 0.0, 1.0);
+        trial.validationTop1 = std::clamp(
+            0.35 + 0.5 * (1.0 - std::exp(-trial.mfpops / 3.0)) + noise(random), 0.0, 1.0);
         if (index == 0) trial.validationTop1 = 0.9;
         trial.iterationsDone = config.training.iterations;
         trial.seconds = 1.5;
@@ -89,8 +93,9 @@ inline std::unique_ptr<ExperimentStore> makeSyntheticExperiment(const std::files
         trial.finishedAt = clock;
         trial.host = "synthetic";
         trial.attempts = 1;
-        trial.curveJson = curveToJson({{.iteration = 20, .trainingLoss = 2.0, .validationTop1 = trial.validationTop1 / 2},
-                                       {.iteration = 40, .trainingLoss = 1.2, .validationTop1 = trial.validationTop1}});
+        trial.curveJson = curveToJson(
+            {{.iteration = 20, .trainingLoss = 2.0, .validationTop1 = trial.validationTop1 / 2},
+             {.iteration = 40, .trainingLoss = 1.2, .validationTop1 = trial.validationTop1}});
         if (options.failures && index > 0 && index % 17 == 0) {
             trial.state = TrialState::Failed;
             trial.error = "worker crashed: out of memory";

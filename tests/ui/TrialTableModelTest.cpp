@@ -20,7 +20,8 @@ private Q_SLOTS:
     void initTestCase() {
         QVERIFY(m_folder.isValid());
         const auto file = std::filesystem::path(m_folder.path().toStdString()) / "table.sqlite";
-        auto store = test::makeSyntheticExperiment(file, test::smallSearchConfig("/data/unused", 60), {.finetune = true});
+        auto store = test::makeSyntheticExperiment(
+            file, test::smallSearchConfig("/data/unused", 60), {.finetune = true});
         auto summary = ExperimentSummary::load(*store);
         QVERIFY2(summary, summary ? "" : summary.error().message.c_str());
         m_summary = std::make_shared<const ExperimentSummary>(*summary);
@@ -32,11 +33,18 @@ private Q_SLOTS:
         model.setSummary(m_summary);
         QCOMPARE(model.rowCount(), static_cast<int>(m_summary->trials.size()));
         const int failedRow = model.rowOfTrial(18);  // index 17: failed
-        QCOMPARE(model.index(failedRow, TrialTableModel::State).data().toString(), QString("failed"));
-        QCOMPARE(model.index(failedRow, TrialTableModel::Reason).data().toString(), QString("worker crashed: out of memory"));
-        QCOMPARE(model.index(model.rowOfTrial(24), TrialTableModel::State).data().toString(), QString("diverged"));
+        QCOMPARE(model.index(failedRow, TrialTableModel::State).data().toString(),
+                 QString("failed"));
+        QCOMPARE(model.index(failedRow, TrialTableModel::Reason).data().toString(),
+                 QString("worker crashed: out of memory"));
+        QCOMPARE(model.index(model.rowOfTrial(24), TrialTableModel::State).data().toString(),
+                 QString("diverged"));
         // Table II notation of the seed.
-        QCOMPARE(model.index(model.rowOfTrial(1), TrialTableModel::Architecture).data().toString().left(12), QString("{4×10, 100} "));
+        QCOMPARE(model.index(model.rowOfTrial(1), TrialTableModel::Architecture)
+                     .data()
+                     .toString()
+                     .left(12),
+                 QString("{4×10, 100} "));
     }
 
     void sortsNumbersAsNumbers() {
@@ -47,14 +55,19 @@ private Q_SLOTS:
         filter.sort(TrialTableModel::Cost, Qt::DescendingOrder);
         double previous = std::numeric_limits<double>::infinity();
         for (int row = 0; row < filter.rowCount(); ++row) {
-            const double cost = filter.index(row, TrialTableModel::Cost).data(TrialTableModel::SortRole).toDouble();
+            const double cost =
+                filter.index(row, TrialTableModel::Cost).data(TrialTableModel::SortRole).toDouble();
             QVERIFY(cost <= previous);
             previous = cost;
         }
-        QCOMPARE(filter.index(0, TrialTableModel::Id).data().toInt(), 1);  // the 613 MFPOPS seed is the most expensive
+        QCOMPARE(filter.index(0, TrialTableModel::Id).data().toInt(),
+                 1);  // the 613 MFPOPS seed is the most expensive
         filter.sort(TrialTableModel::ValidationTop1, Qt::DescendingOrder);
-        const double best = filter.index(0, TrialTableModel::ValidationTop1).data(TrialTableModel::SortRole).toDouble();
-        for (const TrialRecord& trial : m_summary->trials) QVERIFY(trial.validationTop1 <= best || trial.state != TrialState::Finished);
+        const double best = filter.index(0, TrialTableModel::ValidationTop1)
+                                .data(TrialTableModel::SortRole)
+                                .toDouble();
+        for (const TrialRecord& trial : m_summary->trials)
+            QVERIFY(trial.validationTop1 <= best || trial.state != TrialState::Finished);
     }
 
     void filtersByStatePhaseAndPareto() {
@@ -71,7 +84,8 @@ private Q_SLOTS:
         filter.setParetoOnly(true);
         QCOMPARE(filter.rowCount(), static_cast<int>(m_summary->frontier.size()));
         std::set<int> shown;
-        for (int row = 0; row < filter.rowCount(); ++row) shown.insert(filter.index(row, 0).data(TrialTableModel::TrialIdRole).toInt());
+        for (int row = 0; row < filter.rowCount(); ++row)
+            shown.insert(filter.index(row, 0).data(TrialTableModel::TrialIdRole).toInt());
         QCOMPARE(shown, std::set<int>(m_summary->frontier.begin(), m_summary->frontier.end()));
         filter.setParetoOnly(false);
         const PhaseRecord& finetune = m_summary->phases.back();

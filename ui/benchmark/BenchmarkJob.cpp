@@ -10,7 +10,8 @@ namespace perfnas::ui {
 namespace {
 
 // The worker's whole job; an Error return becomes `failed`.
-Result<std::vector<BenchmarkRecord>> runBenchmark(const BenchmarkRequest& request, const ProgressCallback& progress,
+Result<std::vector<BenchmarkRecord>> runBenchmark(const BenchmarkRequest& request,
+                                                  const ProgressCallback& progress,
                                                   const CancelToken& cancel) {
     auto store = ExperimentStore::open(request.file, ExperimentStore::Access::ReadWrite);
     if (!store) return store.error();
@@ -22,9 +23,13 @@ Result<std::vector<BenchmarkRecord>> runBenchmark(const BenchmarkRequest& reques
     for (int id : request.trialIds) {
         if (id == 0 || id == summary->seedTrialId) continue;
         const TrialRecord* trial = summary->trial(id);
-        if (!trial) return makeError(ErrorCode::InvalidInput, "trial " + std::to_string(id) + " is not in the experiment");
+        if (!trial)
+            return makeError(ErrorCode::InvalidInput,
+                             "trial " + std::to_string(id) + " is not in the experiment");
         auto spec = ArchitectureSpec::fromJson(trial->specJson);
-        if (!spec) return makeError(ErrorCode::InvalidInput, "trial " + std::to_string(id) + ": " + spec.error().message);
+        if (!spec)
+            return makeError(ErrorCode::InvalidInput,
+                             "trial " + std::to_string(id) + ": " + spec.error().message);
         ids.push_back(id);
         specs.push_back(*spec);
     }
@@ -35,9 +40,15 @@ Result<std::vector<BenchmarkRecord>> runBenchmark(const BenchmarkRequest& reques
     const std::string device = LatencyBenchmark::describe(settings);
     for (std::size_t i = 0; i < ids.size(); ++i) {
         const LatencyStatistics& s = (*measured)[i];
-        const nlohmann::json details = {{"device", device}, {"threads", settings.threads}, {"samples_ms", s.samplesMs}};
-        BenchmarkRecord record{.trialId = ids[i], .target = request.target, .runs = s.runs, .medianMs = s.medianMs,
-                               .p90Ms = s.p90Ms, .meanMs = s.meanMs, .coefficientOfVariation = s.coefficientOfVariation,
+        const nlohmann::json details = {
+            {"device", device}, {"threads", settings.threads}, {"samples_ms", s.samplesMs}};
+        BenchmarkRecord record{.trialId = ids[i],
+                               .target = request.target,
+                               .runs = s.runs,
+                               .medianMs = s.medianMs,
+                               .p90Ms = s.p90Ms,
+                               .meanMs = s.meanMs,
+                               .coefficientOfVariation = s.coefficientOfVariation,
                                .detailsJson = details.dump()};
         if (auto added = (*store)->addBenchmark(record); !added) return added.error();
     }
@@ -69,23 +80,32 @@ void BenchmarkJob::start(BenchmarkRequest request) {
             const Clock::time_point now = Clock::now();
             if (done != total && now - last < std::chrono::milliseconds(100)) return;
             last = now;
-            QMetaObject::invokeMethod(this, [this, done, total] {
-                Q_EMIT progressed(static_cast<int>(done), static_cast<int>(total));
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this,
+                [this, done, total] {
+                    Q_EMIT progressed(static_cast<int>(done), static_cast<int>(total));
+                },
+                Qt::QueuedConnection);
         };
         Result<std::vector<BenchmarkRecord>> outcome = makeError(ErrorCode::Internal, "not run");
         try {
             outcome = runBenchmark(request, progress, cancel);
         } catch (const std::exception& error) {
-            outcome = makeError(ErrorCode::Internal, std::string("the benchmark stopped: ") + error.what());
+            outcome = makeError(ErrorCode::Internal,
+                                std::string("the benchmark stopped: ") + error.what());
         } catch (...) {
             outcome = makeError(ErrorCode::Internal, "the benchmark stopped on an unknown error");
         }
-        QMetaObject::invokeMethod(this, [this, outcome = std::move(outcome)] {
-            m_running = false;
-            if (outcome) Q_EMIT finished(*outcome);
-            else Q_EMIT failed(QString::fromStdString(outcome.error().message));
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this,
+            [this, outcome = std::move(outcome)] {
+                m_running = false;
+                if (outcome)
+                    Q_EMIT finished(*outcome);
+                else
+                    Q_EMIT failed(QString::fromStdString(outcome.error().message));
+            },
+            Qt::QueuedConnection);
     });
 }
 

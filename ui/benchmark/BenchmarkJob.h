@@ -17,7 +17,7 @@
 namespace perfnas::ui {
 
 struct BenchmarkRequest {
-    std::filesystem::path file;   // the experiment
+    std::filesystem::path file;    // the experiment
     std::string target = "local";  // "local" or "cuda"
     std::vector<int> trialIds;     // the models; the seed is measured first in any case
     LatencySettings settings;      // device follows the target

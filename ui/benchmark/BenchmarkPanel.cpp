@@ -45,19 +45,22 @@ BenchmarkPanel::BenchmarkPanel(QWidget* parent)
       m_exportDialog(new QPushButton(tr("Export report or model…"), this)) {
     setObjectName("benchmarkPanel");
     m_target->addItem(tr("Local CPU"), QStringLiteral("local"));
-    if (LatencyBenchmark::cudaAvailable()) m_target->addItem(tr("CUDA GPU"), QStringLiteral("cuda"));
+    if (LatencyBenchmark::cudaAvailable())
+        m_target->addItem(tr("CUDA GPU"), QStringLiteral("cuda"));
     m_target->setToolTip(tr("Remote boards: `perfnas bench --target ssh://…`"));
     m_runs->setRange(1, 10000);
     m_runs->setValue(LatencySettings{}.runs);
     m_runs->setToolTip(tr("Timed batch-1 runs per model (the paper: 100), after 10 warm-up runs"));
     m_threads->setRange(1, 256);
     m_threads->setValue(LatencySettings{}.threads);
-    m_threads->setToolTip(tr("CPU threads per inference (edge boards run one inference at a time)"));
+    m_threads->setToolTip(
+        tr("CPU threads per inference (edge boards run one inference at a time)"));
     m_progress->setRange(0, 1);
     m_progress->setValue(0);
     m_progress->setTextVisible(false);
     m_models->setObjectName("benchmarkModels");
-    m_models->setToolTip(tr("Models to measure; the seed is always measured alongside as the baseline"));
+    m_models->setToolTip(
+        tr("Models to measure; the seed is always measured alongside as the baseline"));
     m_correlation->setWordWrap(true);
     m_message->setWordWrap(true);
 
@@ -109,12 +112,13 @@ BenchmarkPanel::BenchmarkPanel(QWidget* parent)
         m_progress->setRange(0, total);
         m_progress->setValue(done);
     });
-    connect(m_job, &BenchmarkJob::finished, this, [this](const std::vector<BenchmarkRecord>& records) {
-        m_message->setText(tr("Measured and saved in the experiment file."));
-        showRecords(records);
-        updateButtons();
-        Q_EMIT benchmarksStored();
-    });
+    connect(m_job, &BenchmarkJob::finished, this,
+            [this](const std::vector<BenchmarkRecord>& records) {
+                m_message->setText(tr("Measured and saved in the experiment file."));
+                showRecords(records);
+                updateButtons();
+                Q_EMIT benchmarksStored();
+            });
     connect(m_job, &BenchmarkJob::failed, this, [this](const QString& message) {
         m_message->setText(tr("The benchmark stopped: %1").arg(message));
         m_progress->setValue(0);
@@ -211,12 +215,13 @@ void BenchmarkPanel::fillModels() {
     }
     for (const TrialRecord* trial : trials) {
         if (trial->id == m_summary->seedTrialId) continue;  // measured in any case
-        auto* item = new QListWidgetItem(tr("trial %1%2: %3%, %4 MFPOPS")
-                                             .arg(trial->id)
-                                             .arg(frontier.contains(trial->id) ? tr(" (Pareto)") : QString())
-                                             .arg(100.0 * trial->validationTop1, 0, 'f', 1)
-                                             .arg(trial->mfpops, 0, 'f', 2),
-                                         m_models);
+        auto* item =
+            new QListWidgetItem(tr("trial %1%2: %3%, %4 MFPOPS")
+                                    .arg(trial->id)
+                                    .arg(frontier.contains(trial->id) ? tr(" (Pareto)") : QString())
+                                    .arg(100.0 * trial->validationTop1, 0, 'f', 1)
+                                    .arg(trial->mfpops, 0, 'f', 2),
+                                m_models);
         item->setToolTip(trialNotation(*trial));
         item->setData(kTrialRole, trial->id);
         item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
@@ -232,7 +237,8 @@ void BenchmarkPanel::setCheckedTrials(const std::vector<int>& trialIds) {
     const std::set<int> wanted(trialIds.begin(), trialIds.end());
     for (int row = 0; row < m_models->count(); ++row) {
         QListWidgetItem* item = m_models->item(row);
-        item->setCheckState(wanted.contains(item->data(kTrialRole).toInt()) ? Qt::Checked : Qt::Unchecked);
+        item->setCheckState(wanted.contains(item->data(kTrialRole).toInt()) ? Qt::Checked
+                                                                            : Qt::Unchecked);
     }
 }
 
@@ -256,7 +262,9 @@ void BenchmarkPanel::runBenchmark() {
     const std::string target = m_target->currentData().toString().toStdString();
     m_message->setText(tr("Measuring on %1 …").arg(m_target->currentText()));
     m_progress->setRange(0, 0);  // busy until the first round reports
-    m_job->start({.file = m_file, .target = target, .trialIds = checkedTrials(),
+    m_job->start({.file = m_file,
+                  .target = target,
+                  .trialIds = checkedTrials(),
                   .settings = {.runs = m_runs->value(), .threads = m_threads->value()}});
     updateButtons();
 }
@@ -271,7 +279,8 @@ QString BenchmarkPanel::correlationText() const { return m_correlation->text(); 
 void BenchmarkPanel::updateCorrelation() {
     const auto* view = qobject_cast<const LatencyChartView*>(m_charts->currentWidget());
     if (!view) {
-        m_correlation->setText(m_file.empty() ? QString() : tr("No measurements yet: choose models and press Run."));
+        m_correlation->setText(
+            m_file.empty() ? QString() : tr("No measurements yet: choose models and press Run."));
         return;
     }
     std::vector<double> costs;
@@ -281,12 +290,13 @@ void BenchmarkPanel::updateCorrelation() {
         latencies.push_back(bar.medianMs);
     }
     const double rho = rankCorrelation(costs, latencies);
-    m_correlation->setText(std::isnan(rho)
-                               ? tr("How well MFPOPS orders latency needs two or more measured models.")
-                               : tr("How well MFPOPS orders latency on %1: Spearman ρ = %2 over %3 models.")
-                                     .arg(QString::fromStdString(view->target()))
-                                     .arg(rho, 0, 'f', 3)
-                                     .arg(costs.size()));
+    m_correlation->setText(
+        std::isnan(rho)
+            ? tr("How well MFPOPS orders latency needs two or more measured models.")
+            : tr("How well MFPOPS orders latency on %1: Spearman ρ = %2 over %3 models.")
+                  .arg(QString::fromStdString(view->target()))
+                  .arg(rho, 0, 'f', 3)
+                  .arg(costs.size()));
 }
 
 void BenchmarkPanel::updateButtons() {
@@ -302,8 +312,9 @@ void BenchmarkPanel::updateButtons() {
 void BenchmarkPanel::exportChart() {
     auto* view = qobject_cast<LatencyChartView*>(m_charts->currentWidget());
     if (!view) return;
-    auto* dialog = new QFileDialog(this, tr("Export the latency chart"), QString::fromStdString("latency-" + view->target()),
-                                   tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
+    auto* dialog = new QFileDialog(
+        this, tr("Export the latency chart"), QString::fromStdString("latency-" + view->target()),
+        tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setAcceptMode(QFileDialog::AcceptSave);
     dialog->setDefaultSuffix("png");
@@ -313,8 +324,10 @@ void BenchmarkPanel::exportChart() {
             m_message->setText(tr("Chart saved to %1").arg(file));
             return;
         }
-        showErrorDialog(this, {.title = tr("Cannot export the chart"), .happened = error,
-                               .whatToDo = tr("Choose a writable folder and a .png, .svg or .pdf file name.")});
+        showErrorDialog(
+            this, {.title = tr("Cannot export the chart"),
+                   .happened = error,
+                   .whatToDo = tr("Choose a writable folder and a .png, .svg or .pdf file name.")});
     });
     dialog->open();
 }

@@ -48,8 +48,8 @@ public:
     QString correlationText() const;
 
 Q_SIGNALS:
-    void benchmarksStored();   // a run here wrote records (the watcher may refresh)
-    void benchmarksShown();    // the charts show newly loaded records
+    void benchmarksStored();  // a run here wrote records (the watcher may refresh)
+    void benchmarksShown();   // the charts show newly loaded records
     void benchmarkFailed(const QString& message);
 
 private:

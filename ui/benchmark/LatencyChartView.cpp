@@ -23,14 +23,16 @@ const QColor kSeedColour(230, 159, 0);
 const QColor kModelColour(0, 114, 178);
 
 QString deviceOf(const BenchmarkRecord& record) {
-    const QJsonObject details = QJsonDocument::fromJson(QByteArray::fromStdString(record.detailsJson)).object();
+    const QJsonObject details =
+        QJsonDocument::fromJson(QByteArray::fromStdString(record.detailsJson)).object();
     return details.value("device").toString();
 }
 
 }  // namespace
 
 std::vector<LatencyBar> LatencyChartView::barsFor(const ExperimentSummary& summary,
-                                                  const std::vector<BenchmarkRecord>& records, const std::string& target) {
+                                                  const std::vector<BenchmarkRecord>& records,
+                                                  const std::string& target) {
     // The latest successful record per model; a fine-tuning trial counts as its search trial.
     std::map<int, const BenchmarkRecord*> latest;
     for (const BenchmarkRecord& record : records) {
@@ -46,15 +48,23 @@ std::vector<LatencyBar> LatencyChartView::barsFor(const ExperimentSummary& summa
     auto add = [&](int id, const QString& name, double top1, bool finetuned, double mfpops) {
         const auto found = latest.find(id);
         if (found == latest.end()) return;
-        bars.push_back({.trialId = id, .name = name, .medianMs = found->second->medianMs, .top1 = top1,
-                        .finetuned = finetuned, .mfpops = mfpops, .seed = id == 0});
+        bars.push_back({.trialId = id,
+                        .name = name,
+                        .medianMs = found->second->medianMs,
+                        .top1 = top1,
+                        .finetuned = finetuned,
+                        .mfpops = mfpops,
+                        .seed = id == 0});
         latest.erase(found);
     };
-    add(0, QObject::tr("seed"), report.seedTrained ? report.seed.top1 : -1.0, report.seed.finetuned, report.seed.mfpops);
+    add(0, QObject::tr("seed"), report.seedTrained ? report.seed.top1 : -1.0, report.seed.finetuned,
+        report.seed.mfpops);
     for (const ReportModel& model : report.models) {
-        add(model.trialId, QString::fromStdString(model.name), model.top1, model.finetuned, model.mfpops);
+        add(model.trialId, QString::fromStdString(model.name), model.top1, model.finetuned,
+            model.mfpops);
     }
-    for (const auto& [id, record] : std::map<int, const BenchmarkRecord*>(latest)) {  // others, by trial id
+    for (const auto& [id, record] :
+         std::map<int, const BenchmarkRecord*>(latest)) {  // others, by trial id
         const TrialRecord* trial = summary.trial(id);
         if (!trial) continue;
         add(id, QObject::tr("trial %1").arg(id), trial->validationTop1, false, trial->mfpops);
@@ -76,7 +86,7 @@ LatencyChartView::LatencyChartView(QWidget* parent)
     setRenderHint(QPainter::Antialiasing);
     auto* chart = new QChart;
     chart->setTheme(palette().color(QPalette::Window).lightness() < 128 ? QChart::ChartThemeDark
-                                                                         : QChart::ChartThemeLight);
+                                                                        : QChart::ChartThemeLight);
     chart->legend()->setAlignment(Qt::AlignBottom);
     setChart(chart);
     // Two stacked sets, one of them 0 per category: one bar per model, coloured by role.
@@ -95,17 +105,20 @@ LatencyChartView::LatencyChartView(QWidget* parent)
     setMinimumSize(320, 240);
 }
 
-void LatencyChartView::setData(const SummaryPtr& summary, const std::vector<BenchmarkRecord>& records,
+void LatencyChartView::setData(const SummaryPtr& summary,
+                               const std::vector<BenchmarkRecord>& records,
                                const std::string& target) {
     m_target = target;
     m_bars = summary ? barsFor(*summary, records, target) : std::vector<LatencyBar>{};
     QString device;
     for (const BenchmarkRecord& record : records) {
         if (record.target != target || !record.error.empty()) continue;
-        if (const QString named = deviceOf(record); !named.isEmpty()) device = named;  // the latest run's
+        if (const QString named = deviceOf(record); !named.isEmpty())
+            device = named;  // the latest run's
     }
-    chart()->setTitle(device.isEmpty() ? tr("Latency on %1").arg(QString::fromStdString(target))
-                                       : tr("Latency on %1 (%2)").arg(QString::fromStdString(target), device));
+    chart()->setTitle(device.isEmpty()
+                          ? tr("Latency on %1").arg(QString::fromStdString(target))
+                          : tr("Latency on %1 (%2)").arg(QString::fromStdString(target), device));
     m_seedSet->remove(0, m_seedSet->count());
     m_modelSet->remove(0, m_modelSet->count());
     QStringList categories;
@@ -123,14 +136,16 @@ void LatencyChartView::setData(const SummaryPtr& summary, const std::vector<Benc
     for (QGraphicsSimpleTextItem* label : m_labels) delete label;
     m_labels.clear();
     for (const LatencyBar& bar : m_bars) {
-        QString text = bar.top1 >= 0 ? QString::number(100.0 * bar.top1, 'f', 1) + "%" : QStringLiteral("–");
+        QString text =
+            bar.top1 >= 0 ? QString::number(100.0 * bar.top1, 'f', 1) + "%" : QStringLiteral("–");
         if (bar.speedup > 0 && !bar.seed) text += "\n" + QString::number(bar.speedup, 'f', 2) + "×";
         auto* label = new QGraphicsSimpleTextItem(text, chart());
         label->setBrush(chart()->titleBrush());
         label->setToolTip(tr("%1: median %2 ms, TOP-1 %3%4, %5 MFPOPS")
                               .arg(bar.name)
                               .arg(bar.medianMs, 0, 'f', 3)
-                              .arg(bar.top1 >= 0 ? QString::number(100.0 * bar.top1, 'f', 1) + "%" : QStringLiteral("unknown"))
+                              .arg(bar.top1 >= 0 ? QString::number(100.0 * bar.top1, 'f', 1) + "%"
+                                                 : QStringLiteral("unknown"))
                               .arg(bar.finetuned ? tr(" (fine-tuned, test)") : QString())
                               .arg(bar.mfpops, 0, 'f', 1));
         m_labels.push_back(label);
@@ -153,7 +168,8 @@ void LatencyChartView::resizeEvent(QResizeEvent* event) {
 
 void LatencyChartView::placeLabels() {
     for (std::size_t i = 0; i < m_labels.size() && i < m_bars.size(); ++i) {
-        const QPointF top = chart()->mapToPosition(QPointF(static_cast<double>(i), m_bars[i].medianMs), m_series);
+        const QPointF top =
+            chart()->mapToPosition(QPointF(static_cast<double>(i), m_bars[i].medianMs), m_series);
         const QRectF box = m_labels[i]->boundingRect();
         m_labels[i]->setPos(top.x() - box.width() / 2, top.y() - box.height() - 2);
     }

@@ -5,7 +5,8 @@
 namespace perfnas::ui {
 
 QMessageBox* showErrorDialog(QWidget* parent, const ErrorText& text) {
-    auto* box = new QMessageBox(QMessageBox::Warning, text.title, text.happened, QMessageBox::Ok, parent);
+    auto* box =
+        new QMessageBox(QMessageBox::Warning, text.title, text.happened, QMessageBox::Ok, parent);
     box->setObjectName("errorDialog");
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setInformativeText(text.whatToDo);

@@ -9,10 +9,10 @@ class QWidget;
 namespace perfnas::ui {
 
 struct ErrorText {
-    QString title;      // "Cannot open experiment"
-    QString happened;   // what went wrong, naming the file or folder
-    QString whatToDo;   // the next step for the user
-    QString details;    // optional: full messages, one per line
+    QString title;     // "Cannot open experiment"
+    QString happened;  // what went wrong, naming the file or folder
+    QString whatToDo;  // the next step for the user
+    QString details;   // optional: full messages, one per line
 };
 
 // Shows the dialog and returns it (deleted when closed). objectName "errorDialog".

@@ -29,7 +29,8 @@ void RangeSlider::setRange(int minimum, int maximum, int step) {
 
 int RangeSlider::snap(int value) const {
     value = std::clamp(value, m_minimum, m_maximum);
-    const int steps = static_cast<int>(std::lround(static_cast<double>(value - m_minimum) / m_step));
+    const int steps =
+        static_cast<int>(std::lround(static_cast<double>(value - m_minimum) / m_step));
     return std::min(m_maximum, m_minimum + steps * m_step);
 }
 
@@ -63,7 +64,8 @@ int RangeSlider::positionOf(int value) const {
 
 int RangeSlider::valueAt(int x) const {
     const QRect groove = grooveRect();
-    const double fraction = std::clamp(static_cast<double>(x - groove.left()) / groove.width(), 0.0, 1.0);
+    const double fraction =
+        std::clamp(static_cast<double>(x - groove.left()) / groove.width(), 0.0, 1.0);
     return snap(m_minimum + static_cast<int>(std::lround(fraction * (m_maximum - m_minimum))));
 }
 
@@ -76,8 +78,10 @@ QSize RangeSlider::minimumSizeHint() const { return {60, 2 * handleRadius(*this)
 
 void RangeSlider::moveActiveTo(int value) {
     // The active handle stops at the other one: the handles never cross.
-    if (m_active == Handle::Lower) setValues(std::min(value, m_upper), m_upper);
-    else setValues(m_lower, std::max(value, m_lower));
+    if (m_active == Handle::Lower)
+        setValues(std::min(value, m_upper), m_upper);
+    else
+        setValues(m_lower, std::max(value, m_lower));
 }
 
 void RangeSlider::paintEvent(QPaintEvent*) {
@@ -91,15 +95,20 @@ void RangeSlider::paintEvent(QPaintEvent*) {
     painter.drawRoundedRect(groove, 2, 2);
     const int left = positionOf(m_lower);
     const int right = positionOf(m_upper);
-    painter.setBrush(enabled ? colors.color(QPalette::Highlight) : colors.color(QPalette::Disabled, QPalette::Highlight));
-    painter.drawRoundedRect(QRect(left, groove.top(), std::max(2, right - left), groove.height()), 2, 2);
+    painter.setBrush(enabled ? colors.color(QPalette::Highlight)
+                             : colors.color(QPalette::Disabled, QPalette::Highlight));
+    painter.drawRoundedRect(QRect(left, groove.top(), std::max(2, right - left), groove.height()),
+                            2, 2);
 
     const int radius = handleRadius(*this);
     for (Handle handle : {Handle::Lower, Handle::Upper}) {
         const QPoint centre = handleCenter(handle);
         const bool active = hasFocus() && handle == m_active;
-        painter.setPen(QPen(active ? colors.color(QPalette::Highlight) : colors.color(QPalette::Dark), active ? 2 : 1));
-        painter.setBrush(colors.color(enabled ? QPalette::Active : QPalette::Disabled, QPalette::Button));
+        painter.setPen(
+            QPen(active ? colors.color(QPalette::Highlight) : colors.color(QPalette::Dark),
+                 active ? 2 : 1));
+        painter.setBrush(
+            colors.color(enabled ? QPalette::Active : QPalette::Disabled, QPalette::Button));
         painter.drawEllipse(centre, radius - 1, radius - 1);
     }
 }
@@ -110,8 +119,10 @@ void RangeSlider::mousePressEvent(QMouseEvent* event) {
     const int toLower = std::abs(x - positionOf(m_lower));
     const int toUpper = std::abs(x - positionOf(m_upper));
     // Equal handles: the one that can move towards the click takes it.
-    if (toLower == toUpper) m_active = x < positionOf(m_lower) ? Handle::Lower : Handle::Upper;
-    else m_active = toLower < toUpper ? Handle::Lower : Handle::Upper;
+    if (toLower == toUpper)
+        m_active = x < positionOf(m_lower) ? Handle::Lower : Handle::Upper;
+    else
+        m_active = toLower < toUpper ? Handle::Lower : Handle::Upper;
     m_dragging = true;
     moveActiveTo(valueAt(x));
     event->accept();
@@ -132,18 +143,32 @@ void RangeSlider::mouseReleaseEvent(QMouseEvent* event) {
 
 void RangeSlider::keyPressEvent(QKeyEvent* event) {
     const int current = m_active == Handle::Lower ? m_lower : m_upper;
-    const int page = m_step * std::max(1, ((m_maximum - m_minimum) / m_step + 9) / 10);  // a tenth of the range
+    const int page =
+        m_step * std::max(1, ((m_maximum - m_minimum) / m_step + 9) / 10);  // a tenth of the range
     int target = current;
     switch (event->key()) {
         case Qt::Key_Left:
-        case Qt::Key_Down: target = current - m_step; break;
+        case Qt::Key_Down:
+            target = current - m_step;
+            break;
         case Qt::Key_Right:
-        case Qt::Key_Up: target = current + m_step; break;
-        case Qt::Key_PageDown: target = current - page; break;
-        case Qt::Key_PageUp: target = current + page; break;
-        case Qt::Key_Home: target = m_minimum; break;
-        case Qt::Key_End: target = m_maximum; break;
-        default: return QWidget::keyPressEvent(event);
+        case Qt::Key_Up:
+            target = current + m_step;
+            break;
+        case Qt::Key_PageDown:
+            target = current - page;
+            break;
+        case Qt::Key_PageUp:
+            target = current + page;
+            break;
+        case Qt::Key_Home:
+            target = m_minimum;
+            break;
+        case Qt::Key_End:
+            target = m_maximum;
+            break;
+        default:
+            return QWidget::keyPressEvent(event);
     }
     moveActiveTo(target);
     Q_EMIT editingFinished();

@@ -10,9 +10,11 @@ namespace fs = std::filesystem;
 
 std::optional<fs::path> StudioPaths::resourceFolder() {
     std::vector<fs::path> candidates;
-    if (const QByteArray dir = qgetenv("PERFNAS_RESOURCE_DIR"); !dir.isEmpty()) candidates.emplace_back(dir.toStdString());
+    if (const QByteArray dir = qgetenv("PERFNAS_RESOURCE_DIR"); !dir.isEmpty())
+        candidates.emplace_back(dir.toStdString());
     const fs::path binary = QCoreApplication::applicationDirPath().toStdString();
-    candidates.push_back(binary.parent_path() / "share" / "perfnas");  // packaging/CMakeLists.txt installs there
+    candidates.push_back(binary.parent_path() / "share" /
+                         "perfnas");  // packaging/CMakeLists.txt installs there
     candidates.push_back(fs::path(PERFNAS_SOURCE_DIR) / "resources");
     for (const fs::path& candidate : candidates) {
         std::error_code error;
@@ -23,7 +25,9 @@ std::optional<fs::path> StudioPaths::resourceFolder() {
 
 fs::path StudioPaths::dataFolder() {
     QString location = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    if (location.isEmpty()) location = QStandardPaths::writableLocation(QStandardPaths::HomeLocation) + "/.perfnas-studio";
+    if (location.isEmpty())
+        location =
+            QStandardPaths::writableLocation(QStandardPaths::HomeLocation) + "/.perfnas-studio";
     const fs::path folder = location.toStdString();
     std::error_code error;
     fs::create_directories(folder, error);

@@ -10,10 +10,14 @@ namespace perfnas::ui {
 
 QString phaseLabel(const PhaseRecord& phase) {
     switch (phase.kind) {
-        case PhaseKind::Optimizer: return QStringLiteral("optimizer");
-        case PhaseKind::Search: return QStringLiteral("search");
-        case PhaseKind::Refinement: return QStringLiteral("refinement %1").arg(phase.round);
-        case PhaseKind::Finetune: return QStringLiteral("fine-tune");
+        case PhaseKind::Optimizer:
+            return QStringLiteral("optimizer");
+        case PhaseKind::Search:
+            return QStringLiteral("search");
+        case PhaseKind::Refinement:
+            return QStringLiteral("refinement %1").arg(phase.round);
+        case PhaseKind::Finetune:
+            return QStringLiteral("fine-tune");
     }
     return {};
 }
@@ -26,7 +30,8 @@ QString trialNotation(const TrialRecord& trial) {
     QString text = QString::fromStdString(spec->notation());
     // Table II writes kh×kw; core's ASCII "x" only between digits.
     for (qsizetype i = 1; i + 1 < text.size(); ++i) {
-        if (text[i] == 'x' && text[i - 1].isDigit() && text[i + 1].isDigit()) text[i] = QChar(0x00D7);
+        if (text[i] == 'x' && text[i - 1].isDigit() && text[i + 1].isDigit())
+            text[i] = QChar(0x00D7);
     }
     return text;
 }
@@ -44,8 +49,13 @@ QString rungLabel(const TrialRecord& trial, const FidelitySettings& fidelity, bo
     const int top = static_cast<int>(rungs.size()) - 1;
     const int rung = std::clamp(trial.rung, 0, top);
     const bool stopped = trial.state == TrialState::Finished && rung < top;
-    if (!detailed) return QStringLiteral("%1/%2").arg(rung).arg(top) + (stopped ? QObject::tr(" stopped") : QString());
-    QString text = QObject::tr("rung %1 of %2 (%3 iterations)").arg(rung).arg(top).arg(rungs[static_cast<std::size_t>(rung)]);
+    if (!detailed)
+        return QStringLiteral("%1/%2").arg(rung).arg(top) +
+               (stopped ? QObject::tr(" stopped") : QString());
+    QString text = QObject::tr("rung %1 of %2 (%3 iterations)")
+                       .arg(rung)
+                       .arg(top)
+                       .arg(rungs[static_cast<std::size_t>(rung)]);
     if (stopped) text += QObject::tr(", stopped early");
     return text;
 }

@@ -11,7 +11,10 @@
 namespace perfnas::ui {
 
 DatasetCheckView::DatasetCheckView(QWidget* parent)
-    : QWidget(parent), m_debounce(new QTimer(this)), m_status(new QLabel(this)), m_counts(new QTableWidget(this)),
+    : QWidget(parent),
+      m_debounce(new QTimer(this)),
+      m_status(new QLabel(this)),
+      m_counts(new QTableWidget(this)),
       m_skipped(new QPlainTextEdit(this)) {
     setObjectName("datasetCheck");
     m_debounce->setSingleShot(true);
@@ -37,7 +40,8 @@ DatasetCheckView::DatasetCheckView(QWidget* parent)
     layout->addWidget(m_status);
     layout->addWidget(m_counts, 1);
     layout->addWidget(m_skipped);
-    m_status->setText(tr("Choose a dataset folder in the Speech Commands layout (one folder per word)."));
+    m_status->setText(
+        tr("Choose a dataset folder in the Speech Commands layout (one folder per word)."));
 }
 
 DatasetCheckView::~DatasetCheckView() { m_watcher.waitForFinished(); }
@@ -67,7 +71,8 @@ void DatasetCheckView::show(const Result<DatasetIndex>& index) {
         m_valid = false;
         m_counts->setRowCount(0);
         m_counts->setColumnCount(0);
-        m_status->setText(tr("<b>This folder cannot be used:</b> %1<br>Choose a folder with one subfolder per keyword "
+        m_status->setText(tr("<b>This folder cannot be used:</b> %1<br>Choose a folder with one "
+                             "subfolder per keyword "
                              "(Speech Commands layout), or fix the keywords.")
                               .arg(QString::fromStdString(index.error().message).toHtmlEscaped()));
         Q_EMIT checked(false);
@@ -78,7 +83,8 @@ void DatasetCheckView::show(const Result<DatasetIndex>& index) {
     std::array<int, 3> totals = {0, 0, 0};
     for (const ClipRef& clip : index->clips) {
         const auto split = static_cast<std::size_t>(clip.split);
-        if (clip.label >= 0 && clip.label < static_cast<int>(classes.size())) ++counts[static_cast<std::size_t>(clip.label)][split];
+        if (clip.label >= 0 && clip.label < static_cast<int>(classes.size()))
+            ++counts[static_cast<std::size_t>(clip.label)][split];
         ++totals[split];
     }
     m_counts->setColumnCount(3);
@@ -90,7 +96,8 @@ void DatasetCheckView::show(const Result<DatasetIndex>& index) {
     m_counts->setVerticalHeaderLabels(rows);
     for (std::size_t row = 0; row <= classes.size(); ++row) {
         for (int split = 0; split < 3; ++split) {
-            const int value = row < classes.size() ? counts[row][static_cast<std::size_t>(split)] : totals[static_cast<std::size_t>(split)];
+            const int value = row < classes.size() ? counts[row][static_cast<std::size_t>(split)]
+                                                   : totals[static_cast<std::size_t>(split)];
             auto* item = new QTableWidgetItem(QString::number(value));
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             m_counts->setItem(static_cast<int>(row), split, item);
@@ -99,12 +106,14 @@ void DatasetCheckView::show(const Result<DatasetIndex>& index) {
     m_counts->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     QStringList skipped;
     for (const SkippedFile& file : index->skipped) {
-        skipped << QStringLiteral("%1: %2").arg(QString::fromStdString(file.file), QString::fromStdString(file.reason));
+        skipped << QStringLiteral("%1: %2").arg(QString::fromStdString(file.file),
+                                                QString::fromStdString(file.reason));
     }
     m_skipped->setPlainText(skipped.join('\n'));
     // Training needs every split; an empty one would fail only when the run starts.
     m_valid = totals[0] > 0 && totals[1] > 0 && totals[2] > 0;
-    QString status = tr("%1 clips in %2 classes (%3 training, %4 validation, %5 testing); %6 background-noise files; "
+    QString status = tr("%1 clips in %2 classes (%3 training, %4 validation, %5 testing); %6 "
+                        "background-noise files; "
                         "splits from %7.")
                          .arg(index->clips.size())
                          .arg(classes.size())
@@ -112,9 +121,13 @@ void DatasetCheckView::show(const Result<DatasetIndex>& index) {
                          .arg(totals[1])
                          .arg(totals[2])
                          .arg(index->backgroundNoise.size())
-                         .arg(index->usesLists ? tr("validation_list.txt / testing_list.txt") : tr("the file-name hash rule"));
-    if (!index->skipped.empty()) status += tr(" %1 files will be skipped (listed below).").arg(index->skipped.size());
-    if (!m_valid) status = tr("<b>A split has no clips:</b> ") + status + tr(" Add clips or lists so every split has some.");
+                         .arg(index->usesLists ? tr("validation_list.txt / testing_list.txt")
+                                               : tr("the file-name hash rule"));
+    if (!index->skipped.empty())
+        status += tr(" %1 files will be skipped (listed below).").arg(index->skipped.size());
+    if (!m_valid)
+        status = tr("<b>A split has no clips:</b> ") + status +
+                 tr(" Add clips or lists so every split has some.");
     m_status->setText(status);
     Q_EMIT checked(m_valid);
 }

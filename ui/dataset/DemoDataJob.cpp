@@ -29,12 +29,17 @@ void DemoDataJob::start(const DemoDataOptions& options) {
     auto last = std::make_shared<std::atomic<std::int64_t>>(0);
     auto progress = [this, last](std::size_t done, std::size_t total) {
         const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     std::chrono::steady_clock::now().time_since_epoch()).count();
+                                     std::chrono::steady_clock::now().time_since_epoch())
+                                     .count();
         std::int64_t previous = last->load();
-        if (done < total && (now - previous < 100 || !last->compare_exchange_strong(previous, now))) return;
-        QMetaObject::invokeMethod(this, [this, done, total] {
-            Q_EMIT progressed(static_cast<qint64>(done), static_cast<qint64>(total));
-        }, Qt::QueuedConnection);
+        if (done < total && (now - previous < 100 || !last->compare_exchange_strong(previous, now)))
+            return;
+        QMetaObject::invokeMethod(
+            this,
+            [this, done, total] {
+                Q_EMIT progressed(static_cast<qint64>(done), static_cast<qint64>(total));
+            },
+            Qt::QueuedConnection);
     };
     const CancelToken cancel = m_cancel;
     m_watcher.setFuture(QtConcurrent::run([options, progress, cancel]() -> Result<DemoDataReport> {

@@ -56,7 +56,8 @@ ExportDialog::ExportDialog(fs::path experimentFile, SummaryPtr summary, QWidget*
     m_reportFormat->addItem(tr("HTML"), "html");
     m_reportFile->setText(base + "-report.md");
     connect(m_reportFormat, &QComboBox::currentIndexChanged, this, [this] {
-        static const std::map<QString, QString> suffixes = {{"md", "md"}, {"csv", "csv"}, {"latex", "tex"}, {"html", "html"}};
+        static const std::map<QString, QString> suffixes = {
+            {"md", "md"}, {"csv", "csv"}, {"latex", "tex"}, {"html", "html"}};
         QString file = m_reportFile->text();
         const int dot = file.lastIndexOf('.');
         if (dot > file.lastIndexOf('/')) file.truncate(dot);
@@ -66,7 +67,8 @@ ExportDialog::ExportDialog(fs::path experimentFile, SummaryPtr summary, QWidget*
     // Models: the report's names for the Pareto set (kws1 = most expensive), the trained seed.
     if (m_summary) {
         const ExperimentReport report = ExperimentReport::build(*m_summary, {});
-        if (report.seedTrained) m_model->addItem(tr("seed (trial %1)").arg(m_summary->seedTrialId), 0);
+        if (report.seedTrained)
+            m_model->addItem(tr("seed (trial %1)").arg(m_summary->seedTrialId), 0);
         for (const ReportModel& model : report.models) {
             m_model->addItem(tr("%1 (trial %2, %3%4)")
                                  .arg(QString::fromStdString(model.name))
@@ -84,18 +86,21 @@ ExportDialog::ExportDialog(fs::path experimentFile, SummaryPtr summary, QWidget*
     auto* reportForm = new QFormLayout(reportBox);
     reportForm->addRow(tr("Format"), m_reportFormat);
     reportForm->addRow(tr("File"), withBrowse(this, m_reportFile, [this] {
-        const QString file = QFileDialog::getSaveFileName(this, tr("Report file"), m_reportFile->text());
-        if (!file.isEmpty()) m_reportFile->setText(file);
-    }));
+                           const QString file = QFileDialog::getSaveFileName(
+                               this, tr("Report file"), m_reportFile->text());
+                           if (!file.isEmpty()) m_reportFile->setText(file);
+                       }));
     reportForm->addRow(QString(), m_reportButton);
-    auto* modelBox = new QGroupBox(tr("Model: architecture, weights, ONNX (batch-norm folded; takes raw MFCCs)"), this);
+    auto* modelBox = new QGroupBox(
+        tr("Model: architecture, weights, ONNX (batch-norm folded; takes raw MFCCs)"), this);
     auto* modelForm = new QFormLayout(modelBox);
     modelForm->addRow(tr("Model"), m_model);
     modelForm->addRow(tr("Format"), m_modelFormat);
     modelForm->addRow(tr("Folder"), withBrowse(this, m_modelFolder, [this] {
-        const QString folder = QFileDialog::getExistingDirectory(this, tr("Model folder"), m_modelFolder->text());
-        if (!folder.isEmpty()) m_modelFolder->setText(folder);
-    }));
+                          const QString folder = QFileDialog::getExistingDirectory(
+                              this, tr("Model folder"), m_modelFolder->text());
+                          if (!folder.isEmpty()) m_modelFolder->setText(folder);
+                      }));
     modelForm->addRow(QString(), m_modelButton);
     m_modelButton->setEnabled(m_model->count() > 0);
     m_status->setWordWrap(true);
@@ -111,7 +116,8 @@ ExportDialog::ExportDialog(fs::path experimentFile, SummaryPtr summary, QWidget*
         exportReport(m_reportFormat->currentData().toString(), m_reportFile->text());
     });
     connect(m_modelButton, &QPushButton::clicked, this, [this] {
-        exportModel(m_model->currentData().toInt(), m_modelFormat->currentData().toString(), m_modelFolder->text());
+        exportModel(m_model->currentData().toInt(), m_modelFormat->currentData().toString(),
+                    m_modelFolder->text());
     });
     connect(&m_work, &QFutureWatcher<Outcome>::finished, this, [this] {
         const Outcome outcome = m_work.result();
@@ -142,33 +148,39 @@ void ExportDialog::exportReport(const QString& format, const QString& file) {
     const auto parsed = parseReportFormat(format.toStdString());
     if (!parsed || file.isEmpty() || !m_summary) return;
     // The summary is shared read-only; the benchmarks are read fresh on the worker thread.
-    startWork([experiment = m_file, summary = m_summary, reportFormat = *parsed, file]() -> Outcome {
-        auto store = ExperimentStore::open(experiment, ExperimentStore::Access::ReadOnly);
-        if (!store) return {.message = QString::fromStdString(store.error().message)};
-        auto benchmarks = (*store)->benchmarks();
-        if (!benchmarks) return {.message = QString::fromStdString(benchmarks.error().message)};
-        const std::string text = ExperimentReport::build(*summary, *benchmarks).render(reportFormat);
-        if (auto written = writeFileAtomically(file.toStdString(), text); !written) {
-            return {.message = QString::fromStdString(written.error().message)};
-        }
-        return {.ok = true, .message = QObject::tr("Report written to %1").arg(file)};
-    });
+    startWork(
+        [experiment = m_file, summary = m_summary, reportFormat = *parsed, file]() -> Outcome {
+            auto store = ExperimentStore::open(experiment, ExperimentStore::Access::ReadOnly);
+            if (!store) return {.message = QString::fromStdString(store.error().message)};
+            auto benchmarks = (*store)->benchmarks();
+            if (!benchmarks) return {.message = QString::fromStdString(benchmarks.error().message)};
+            const std::string text =
+                ExperimentReport::build(*summary, *benchmarks).render(reportFormat);
+            if (auto written = writeFileAtomically(file.toStdString(), text); !written) {
+                return {.message = QString::fromStdString(written.error().message)};
+            }
+            return {.ok = true, .message = QObject::tr("Report written to %1").arg(file)};
+        });
 }
 
 void ExportDialog::exportModel(int trialId, const QString& format, const QString& folder) {
     const auto parsed = parseModelFormat(format.toStdString());
     if (!parsed || folder.isEmpty() || !m_summary) return;
-    startWork([experiment = m_file, summary = m_summary, trialId, modelFormat = *parsed, folder]() -> Outcome {
-        auto exported = ModelExport::run(*summary, experiment,
-                                         {.trialId = trialId, .format = modelFormat, .outputFolder = folder.toStdString()});
+    startWork([experiment = m_file, summary = m_summary, trialId, modelFormat = *parsed,
+               folder]() -> Outcome {
+        auto exported = ModelExport::run(
+            *summary, experiment,
+            {.trialId = trialId, .format = modelFormat, .outputFolder = folder.toStdString()});
         if (!exported) return {.message = QString::fromStdString(exported.error().message)};
         QStringList files;
-        for (const fs::path& file : exported->files) files << QString::fromStdString(file.filename().string());
+        for (const fs::path& file : exported->files)
+            files << QString::fromStdString(file.filename().string());
         return {.ok = true,
-                .message = QObject::tr("Trial %1%2 exported to %3: %4")
-                               .arg(exported->trialId)
-                               .arg(exported->finetuned ? QObject::tr(" (fine-tuned weights)") : QString())
-                               .arg(folder, files.join(", "))};
+                .message =
+                    QObject::tr("Trial %1%2 exported to %3: %4")
+                        .arg(exported->trialId)
+                        .arg(exported->finetuned ? QObject::tr(" (fine-tuned weights)") : QString())
+                        .arg(folder, files.join(", "))};
     });
 }
 

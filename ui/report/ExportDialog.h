@@ -20,7 +20,8 @@ namespace perfnas::ui {
 class ExportDialog : public QDialog {
     Q_OBJECT
 public:
-    ExportDialog(std::filesystem::path experimentFile, SummaryPtr summary, QWidget* parent = nullptr);
+    ExportDialog(std::filesystem::path experimentFile, SummaryPtr summary,
+                 QWidget* parent = nullptr);
     ~ExportDialog() override;
 
     // What the buttons do, with the dialog's choices given directly (tests, scripts).

@@ -31,9 +31,12 @@ ExperimentWatcher::ExperimentWatcher(std::filesystem::path file, int intervalMs,
             state->store.reset();
             if (error.message == state->lastError) return;
             state->lastError = error.message;
-            QMetaObject::invokeMethod(this, [this, message = QString::fromStdString(error.message)] {
-                Q_EMIT loadFailed(message);
-            }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(
+                this,
+                [this, message = QString::fromStdString(error.message)] {
+                    Q_EMIT loadFailed(message);
+                },
+                Qt::QueuedConnection);
         };
         if (!state->store) {
             auto opened = ExperimentStore::open(state->file, ExperimentStore::Access::ReadOnly);
@@ -49,7 +52,8 @@ ExperimentWatcher::ExperimentWatcher(std::filesystem::path file, int intervalMs,
         state->lastVersion = *version;
         state->lastError.clear();
         auto shared = std::make_shared<const ExperimentSummary>(std::move(*summary));
-        QMetaObject::invokeMethod(this, [this, shared] { Q_EMIT summaryLoaded(shared); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, shared] { Q_EMIT summaryLoaded(shared); }, Qt::QueuedConnection);
     };
     m_poll = poll;
     connect(timer, &QTimer::timeout, m_worker, poll);

@@ -14,7 +14,8 @@ namespace perfnas::ui {
 class ExperimentWatcher : public QObject {
     Q_OBJECT
 public:
-    explicit ExperimentWatcher(std::filesystem::path file, int intervalMs = 250, QObject* parent = nullptr);
+    explicit ExperimentWatcher(std::filesystem::path file, int intervalMs = 250,
+                               QObject* parent = nullptr);
     ~ExperimentWatcher() override;  // stops polling and joins the thread
 
     const std::filesystem::path& file() const { return m_file; }
@@ -29,7 +30,7 @@ Q_SIGNALS:
 private:
     std::filesystem::path m_file;
     QThread m_thread;
-    QObject* m_worker = nullptr;  // lives in m_thread
+    QObject* m_worker = nullptr;   // lives in m_thread
     std::function<void()> m_poll;  // runs on m_thread only
 };
 

@@ -17,7 +17,7 @@ namespace perfnas::ui {
 namespace {
 
 // Distinct, colour-blind-friendly hues (Okabe-Ito), cycled per phase.
-const QColor kPhaseColours[] = {QColor(0, 114, 178), QColor(230, 159, 0), QColor(0, 158, 115),
+const QColor kPhaseColours[] = {QColor(0, 114, 178),   QColor(230, 159, 0),  QColor(0, 158, 115),
                                 QColor(204, 121, 167), QColor(86, 180, 233), QColor(213, 94, 0),
                                 QColor(240, 228, 66)};
 
@@ -69,9 +69,10 @@ FrontierChartView::FrontierChartView(QWidget* parent) : QChartView(parent) {
     setObjectName("frontierChart");
     setRenderHint(QPainter::Antialiasing);
     auto* chart = new QChart;
-    // Qt Charts draws with its own theme, not the palette: pick the dark one under a dark system palette.
+    // Qt Charts draws with its own theme, not the palette: pick the dark one under a dark system
+    // palette.
     chart->setTheme(palette().color(QPalette::Window).lightness() < 128 ? QChart::ChartThemeDark
-                                                                         : QChart::ChartThemeLight);
+                                                                        : QChart::ChartThemeLight);
     chart->legend()->setAlignment(Qt::AlignBottom);
     chart->setTitle(tr("Validation TOP-1 against cost"));
     setChart(chart);
@@ -145,10 +146,12 @@ QScatterSeries* FrontierChartView::addScatter(const QString& name) {
 }
 
 void FrontierChartView::connectHover(QScatterSeries* series) {
-    connect(series, &QScatterSeries::hovered, this, [this, series](const QPointF& point, bool entered) {
-        if (!entered) return QToolTip::hideText();
-        if (const int id = trialAt(series, point)) QToolTip::showText(QCursor::pos(), tooltipFor(id), this);
-    });
+    connect(series, &QScatterSeries::hovered, this,
+            [this, series](const QPointF& point, bool entered) {
+                if (!entered) return QToolTip::hideText();
+                if (const int id = trialAt(series, point))
+                    QToolTip::showText(QCursor::pos(), tooltipFor(id), this);
+            });
     connect(series, &QScatterSeries::clicked, this, [this, series](const QPointF& point) {
         if (const int id = trialAt(series, point)) {
             setSelectedTrial(id);
@@ -175,13 +178,16 @@ int FrontierChartView::trialAt(const QXYSeries* series, const QPointF& point) co
     int best = -1;
     double bestDistance = 0;
     for (int i = 0; i < points.size(); ++i) {
-        const double distance = std::abs(std::log10(points[i].x() / point.x())) * 100 + std::abs(points[i].y() - point.y());
+        const double distance = std::abs(std::log10(points[i].x() / point.x())) * 100 +
+                                std::abs(points[i].y() - point.y());
         if (best < 0 || distance < bestDistance) {
             best = i;
             bestDistance = distance;
         }
     }
-    return best < 0 || best >= static_cast<int>(found->second.ids.size()) ? 0 : found->second.ids[static_cast<std::size_t>(best)];
+    return best < 0 || best >= static_cast<int>(found->second.ids.size())
+               ? 0
+               : found->second.ids[static_cast<std::size_t>(best)];
 }
 
 QString FrontierChartView::tooltipFor(int trialId) const {
@@ -192,7 +198,8 @@ QString FrontierChartView::tooltipFor(int trialId) const {
     if (trial->id == m_summary->seedTrialId) text += tr(" — seed");
     text += "\n" + trialNotation(*trial);
     text += tr("\nvalidation TOP-1 %1 %").arg(100.0 * trial->validationTop1, 0, 'f', 2);
-    if (trial->testTop1 > 0) text += tr(", test TOP-1 %1 %").arg(100.0 * trial->testTop1, 0, 'f', 2);
+    if (trial->testTop1 > 0)
+        text += tr(", test TOP-1 %1 %").arg(100.0 * trial->testTop1, 0, 'f', 2);
     text += tr("\n%1 MFPOPS, %2 parameters").arg(trial->mfpops, 0, 'f', 2).arg(trial->params);
     if (m_summary->config.fidelity && phase && phase->kind != PhaseKind::Finetune) {
         text += "\n" + rungLabel(*trial, *m_summary->config.fidelity, /*detailed=*/true);
@@ -228,9 +235,12 @@ void FrontierChartView::setSummary(const SummaryPtr& summary) {
         const double cost = data.costOf(trial);
         if (!(cost > 0)) continue;  // a log axis cannot show it
         const PhaseRecord* phase = data.phase(trial.phaseId);
-        if (phase && phase->kind == PhaseKind::Finetune) finetuned.push_back(&trial);
-        else if (!data.isAtTopRung(trial)) stopped.push_back(&trial);
-        else byPhase[trial.phaseId].push_back(&trial);
+        if (phase && phase->kind == PhaseKind::Finetune)
+            finetuned.push_back(&trial);
+        else if (!data.isAtTopRung(trial))
+            stopped.push_back(&trial);
+        else
+            byPhase[trial.phaseId].push_back(&trial);
         minX = any ? std::min(minX, cost) : cost;
         maxX = any ? std::max(maxX, cost) : cost;
         minY = std::min(minY, yOf(trial));
@@ -246,7 +256,8 @@ void FrontierChartView::setSummary(const SummaryPtr& summary) {
         series->setLightMarker(dotImage(colour));
         m_phaseSeries[phase.id] = series;
         // Series draw in the order they were added: re-add the frontier, seed and selection on top.
-        for (QXYSeries* top : std::initializer_list<QXYSeries*>{m_stopped, m_finetune, m_frontierLine, m_frontier, m_seed, m_selection}) {
+        for (QXYSeries* top : std::initializer_list<QXYSeries*>{
+                 m_stopped, m_finetune, m_frontierLine, m_frontier, m_seed, m_selection}) {
             chart()->removeSeries(top);
             chart()->addSeries(top);
             top->attachAxis(m_x);
@@ -259,12 +270,15 @@ void FrontierChartView::setSummary(const SummaryPtr& summary) {
     fill(m_plotted[m_finetune], finetuned);
     fill(m_plotted[m_stopped], stopped);
     // The legend lists only the kinds of marks the chart shows.
-    for (QLegendMarker* marker : chart()->legend()->markers(m_stopped)) marker->setVisible(!stopped.empty());
-    for (QLegendMarker* marker : chart()->legend()->markers(m_finetune)) marker->setVisible(!finetuned.empty());
+    for (QLegendMarker* marker : chart()->legend()->markers(m_stopped))
+        marker->setVisible(!stopped.empty());
+    for (QLegendMarker* marker : chart()->legend()->markers(m_finetune))
+        marker->setVisible(!finetuned.empty());
 
     std::vector<const TrialRecord*> frontier;
     for (int id : data.frontier) {
-        if (const TrialRecord* trial = data.trial(id); trial && data.costOf(*trial) > 0) frontier.push_back(trial);
+        if (const TrialRecord* trial = data.trial(id); trial && data.costOf(*trial) > 0)
+            frontier.push_back(trial);
     }
     fill(m_plotted[m_frontier], frontier);
     QList<QPointF> steps;
@@ -276,7 +290,8 @@ void FrontierChartView::setSummary(const SummaryPtr& summary) {
     m_frontierLine->replace(steps);
 
     const TrialRecord* seed = data.seedTrialId ? data.trial(data.seedTrialId) : nullptr;
-    fill(m_plotted[m_seed], seed ? std::vector<const TrialRecord*>{seed} : std::vector<const TrialRecord*>{});
+    fill(m_plotted[m_seed],
+         seed ? std::vector<const TrialRecord*>{seed} : std::vector<const TrialRecord*>{});
     if (!any) {
         m_bandUpper->clear();
         m_bandLower->clear();

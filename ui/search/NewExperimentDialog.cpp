@@ -75,11 +75,14 @@ QWidget* NewExperimentDialog::buildDatasetPage() {
     auto* form = new QFormLayout(page);
     m_name = new QLineEdit(QString::fromStdString(m_base.name), page);
     const QString documents = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    m_file = new QLineEdit(QDir(documents.isEmpty() ? QDir::homePath() : documents).filePath(m_name->text() + ".sqlite"), page);
+    m_file = new QLineEdit(QDir(documents.isEmpty() ? QDir::homePath() : documents)
+                               .filePath(m_name->text() + ".sqlite"),
+                           page);
     m_dataset = new QLineEdit(QString::fromStdString(m_base.dataset.root.string()), page);
     m_dataset->setObjectName("datasetFolder");
     QStringList keywords;
-    for (const std::string& word : m_base.dataset.keywords) keywords << QString::fromStdString(word);
+    for (const std::string& word : m_base.dataset.keywords)
+        keywords << QString::fromStdString(word);
     m_keywords = new QLineEdit(keywords.join(","), page);
     m_keywords->setToolTip(tr("Comma-separated keyword folders to classify"));
     m_silence = new QCheckBox(tr("add a _silence_ class"), page);
@@ -89,21 +92,25 @@ QWidget* NewExperimentDialog::buildDatasetPage() {
     m_check = new DatasetCheckView(page);
     form->addRow(tr("Name"), m_name);
     form->addRow(tr("Experiment file"), withBrowse(page, m_file, [this] {
-        const QString file = QFileDialog::getSaveFileName(this, tr("Experiment file"), m_file->text(), tr("Experiments (*.sqlite)"));
-        if (!file.isEmpty()) m_file->setText(file);
-    }));
+                     const QString file = QFileDialog::getSaveFileName(
+                         this, tr("Experiment file"), m_file->text(), tr("Experiments (*.sqlite)"));
+                     if (!file.isEmpty()) m_file->setText(file);
+                 }));
     form->addRow(tr("Dataset folder"), withBrowse(page, m_dataset, [this] {
-        const QString folder = QFileDialog::getExistingDirectory(this, tr("Dataset folder"), m_dataset->text());
-        if (!folder.isEmpty()) m_dataset->setText(folder);
-    }));
+                     const QString folder = QFileDialog::getExistingDirectory(
+                         this, tr("Dataset folder"), m_dataset->text());
+                     if (!folder.isEmpty()) m_dataset->setText(folder);
+                 }));
     form->addRow(tr("Keywords"), m_keywords);
     form->addRow(QString(), m_silence);
     form->addRow(QString(), m_unknown);
     form->addRow(m_check);
     connect(m_file, &QLineEdit::textChanged, this, &NewExperimentDialog::revalidate);
     connect(m_name, &QLineEdit::textChanged, this, &NewExperimentDialog::revalidate);
-    for (QLineEdit* edit : {m_dataset, m_keywords}) connect(edit, &QLineEdit::textChanged, this, &NewExperimentDialog::datasetOptionsChanged);
-    for (QCheckBox* box : {m_silence, m_unknown}) connect(box, &QCheckBox::toggled, this, &NewExperimentDialog::datasetOptionsChanged);
+    for (QLineEdit* edit : {m_dataset, m_keywords})
+        connect(edit, &QLineEdit::textChanged, this, &NewExperimentDialog::datasetOptionsChanged);
+    for (QCheckBox* box : {m_silence, m_unknown})
+        connect(box, &QCheckBox::toggled, this, &NewExperimentDialog::datasetOptionsChanged);
     connect(m_check, &DatasetCheckView::checked, this, &NewExperimentDialog::revalidate);
     return page;
 }
@@ -117,7 +124,8 @@ QWidget* NewExperimentDialog::buildSeedPage() {
     const bool paper = m_base.seed == ArchitectureSpec::paperSeed();
     m_seedChoice->setCurrentIndex(paper ? 0 : 1);
     m_seedFile = new QLineEdit(page);
-    m_seedFile->setPlaceholderText(tr("a JSON spec: {\"name\", \"input\", \"classes\", \"units\": [...]}"));
+    m_seedFile->setPlaceholderText(
+        tr("a JSON spec: {\"name\", \"input\", \"classes\", \"units\": [...]}"));
     m_seedInfo = new QLabel(page);
     m_seedInfo->setWordWrap(true);
     const TrainingParams& training = m_base.training;
@@ -135,12 +143,13 @@ QWidget* NewExperimentDialog::buildSeedPage() {
     m_workers = spin(page, 1, 64, m_base.workers);
     form->addRow(tr("Seed architecture"), m_seedChoice);
     form->addRow(tr("Spec file"), withBrowse(page, m_seedFile, [this] {
-        const QString file = QFileDialog::getOpenFileName(this, tr("Architecture spec"), m_seedFile->text(), tr("JSON (*.json)"));
-        if (!file.isEmpty()) {
-            m_seedFile->setText(file);
-            m_seedChoice->setCurrentIndex(1);
-        }
-    }));
+                     const QString file = QFileDialog::getOpenFileName(
+                         this, tr("Architecture spec"), m_seedFile->text(), tr("JSON (*.json)"));
+                     if (!file.isEmpty()) {
+                         m_seedFile->setText(file);
+                         m_seedChoice->setCurrentIndex(1);
+                     }
+                 }));
     form->addRow(QString(), m_seedInfo);
     form->addRow(tr("Trials per search phase"), m_searchTrials);
     form->addRow(tr("Trials per refinement phase"), m_refinementTrials);
@@ -151,7 +160,8 @@ QWidget* NewExperimentDialog::buildSeedPage() {
     form->addRow(tr("Trials in parallel"), m_workers);
     connect(m_seedChoice, &QComboBox::currentIndexChanged, this, &NewExperimentDialog::loadSeed);
     connect(m_seedFile, &QLineEdit::editingFinished, this, &NewExperimentDialog::loadSeed);
-    for (QSpinBox* box : {m_searchTrials, m_refinementTrials, m_iterations, m_batch, m_finetuneIterations, m_workers}) {
+    for (QSpinBox* box : {m_searchTrials, m_refinementTrials, m_iterations, m_batch,
+                          m_finetuneIterations, m_workers}) {
         connect(box, &QSpinBox::valueChanged, this, &NewExperimentDialog::revalidate);
     }
     return page;
@@ -169,7 +179,8 @@ void NewExperimentDialog::loadSeed() {
     if (m_seedChoice->currentIndex() == 1) {
         if (m_seedFile->text().isEmpty()) {
             seed = m_base.seed;
-        } else if (auto loaded = ArchitectureSpec::fromFile(m_seedFile->text().toStdString()); loaded) {
+        } else if (auto loaded = ArchitectureSpec::fromFile(m_seedFile->text().toStdString());
+                   loaded) {
             seed = *loaded;
         } else {
             m_seedError = QString::fromStdString(loaded.error().message);
@@ -180,15 +191,16 @@ void NewExperimentDialog::loadSeed() {
         // A new seed brings the paper's default bounds for its shape.
         m_space->setSpace(m_seed == m_base.seed ? m_base.space : SearchSpace::paperDefault(m_seed));
     }
-    m_seedInfo->setText(m_seedError.isEmpty()
-                            ? tr("%1: %2 · %3 MFPOPS · %4 classes, input %5×%6")
-                                  .arg(QString::fromStdString(m_seed.name))
-                                  .arg(QString::fromStdString(m_seed.notation()))
-                                  .arg(CostModel::evaluate(m_seed).mfpops(), 0, 'f', 1)
-                                  .arg(m_seed.classes)
-                                  .arg(m_seed.inputHeight)
-                                  .arg(m_seed.inputWidth)
-                            : tr("<b>The spec file cannot be used:</b> %1").arg(m_seedError.toHtmlEscaped()));
+    m_seedInfo->setText(
+        m_seedError.isEmpty()
+            ? tr("%1: %2 · %3 MFPOPS · %4 classes, input %5×%6")
+                  .arg(QString::fromStdString(m_seed.name))
+                  .arg(QString::fromStdString(m_seed.notation()))
+                  .arg(CostModel::evaluate(m_seed).mfpops(), 0, 'f', 1)
+                  .arg(m_seed.classes)
+                  .arg(m_seed.inputHeight)
+                  .arg(m_seed.inputWidth)
+            : tr("<b>The spec file cannot be used:</b> %1").arg(m_seedError.toHtmlEscaped()));
     revalidate();
 }
 
@@ -205,11 +217,13 @@ void NewExperimentDialog::datasetOptionsChanged() {
 ExperimentConfig NewExperimentDialog::config() const {
     ExperimentConfig config = m_base;
     config.name = m_name->text().trimmed().toStdString();
-    config.dataset.root = m_dataset->text().trimmed().isEmpty()
-                              ? std::filesystem::path()
-                              : std::filesystem::absolute(m_dataset->text().trimmed().toStdString());
+    config.dataset.root =
+        m_dataset->text().trimmed().isEmpty()
+            ? std::filesystem::path()
+            : std::filesystem::absolute(m_dataset->text().trimmed().toStdString());
     config.dataset.keywords.clear();
-    for (const QString& word : m_keywords->text().split(',', Qt::SkipEmptyParts)) config.dataset.keywords.push_back(word.trimmed().toStdString());
+    for (const QString& word : m_keywords->text().split(',', Qt::SkipEmptyParts))
+        config.dataset.keywords.push_back(word.trimmed().toStdString());
     config.dataset.includeSilence = m_silence->isChecked();
     config.dataset.includeUnknown = m_unknown->isChecked();
     config.seed = m_seed;
@@ -229,7 +243,9 @@ ExperimentConfig NewExperimentDialog::config() const {
     return config;
 }
 
-std::filesystem::path NewExperimentDialog::file() const { return std::filesystem::absolute(m_file->text().trimmed().toStdString()); }
+std::filesystem::path NewExperimentDialog::file() const {
+    return std::filesystem::absolute(m_file->text().trimmed().toStdString());
+}
 
 void NewExperimentDialog::setFile(const QString& file) { m_file->setText(file); }
 void NewExperimentDialog::setDatasetFolder(const QString& folder) { m_dataset->setText(folder); }
@@ -240,14 +256,26 @@ void NewExperimentDialog::revalidate() {
     QString problem;
     const ExperimentConfig current = config();
     const int classes = static_cast<int>(current.dataset.classNames().size());
-    if (m_name->text().trimmed().isEmpty()) problem = tr("Give the experiment a name.");
-    else if (m_file->text().trimmed().isEmpty()) problem = tr("Choose where to save the experiment file.");
-    else if (QFileInfo::exists(m_file->text().trimmed())) problem = tr("%1 already exists: choose another file, or open it from the start page.").arg(m_file->text());
-    else if (current.dataset.root.empty()) problem = tr("Choose the dataset folder.");
-    else if (!m_seedError.isEmpty()) problem = tr("The seed spec file cannot be used (see Seed and budgets).");
-    else if (current.seed.classes != classes) problem = tr("The seed has %1 classes but the dataset settings give %2: change the keywords or the seed.").arg(current.seed.classes).arg(classes);
-    else if (auto valid = current.validate(); !valid) problem = QString::fromStdString(valid.error().message);
-    else if (!m_check->isValid()) problem = tr("The dataset folder is not usable yet (see Dataset).");
+    if (m_name->text().trimmed().isEmpty())
+        problem = tr("Give the experiment a name.");
+    else if (m_file->text().trimmed().isEmpty())
+        problem = tr("Choose where to save the experiment file.");
+    else if (QFileInfo::exists(m_file->text().trimmed()))
+        problem = tr("%1 already exists: choose another file, or open it from the start page.")
+                      .arg(m_file->text());
+    else if (current.dataset.root.empty())
+        problem = tr("Choose the dataset folder.");
+    else if (!m_seedError.isEmpty())
+        problem = tr("The seed spec file cannot be used (see Seed and budgets).");
+    else if (current.seed.classes != classes)
+        problem = tr("The seed has %1 classes but the dataset settings give %2: change the "
+                     "keywords or the seed.")
+                      .arg(current.seed.classes)
+                      .arg(classes);
+    else if (auto valid = current.validate(); !valid)
+        problem = QString::fromStdString(valid.error().message);
+    else if (!m_check->isValid())
+        problem = tr("The dataset folder is not usable yet (see Dataset).");
     m_problem->setText(problem);
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty());
 }

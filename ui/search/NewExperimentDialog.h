@@ -2,7 +2,8 @@
 // NewExperimentDialog: everything a new experiment needs — file, dataset folder (validated on the
 // spot), keywords, seed architecture (shipped or a spec file), search space (range sliders) and
 // budgets with the optimizer settings beside them. Accept is enabled only for a valid config and a
-// file that does not exist yet. Produces an ExperimentConfig; creating the file is the session's job.
+// file that does not exist yet. Produces an ExperimentConfig; creating the file is the session's
+// job.
 #include <QDialog>
 #include <filesystem>
 

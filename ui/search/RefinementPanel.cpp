@@ -11,7 +11,9 @@
 namespace perfnas::ui {
 
 namespace {
-QString parameterText(UnitParameter parameter) { return QString::fromStdString(parameterName(parameter)); }
+QString parameterText(UnitParameter parameter) {
+    return QString::fromStdString(parameterName(parameter));
+}
 }  // namespace
 
 RefinementPanel::RefinementPanel(QWidget* parent)
@@ -30,16 +32,21 @@ RefinementPanel::RefinementPanel(QWidget* parent)
     m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->hide();
-    m_table->setHorizontalHeaderLabels({tr("Unit"), tr("Param"), tr("Value"), tr("Share"), QString()});
-    for (int column : {0, 1, 2, 4}) m_table->horizontalHeader()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    m_table->setHorizontalHeaderLabels(
+        {tr("Unit"), tr("Param"), tr("Value"), tr("Share"), QString()});
+    for (int column : {0, 1, 2, 4})
+        m_table->horizontalHeader()->setSectionResizeMode(column, QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(3, QHeaderView::Stretch);
-    m_table->setMinimumWidth(m_table->fontMetrics().horizontalAdvance("Unit Param Value 100 % of 10 Freeze") * 3 / 2);
+    m_table->setMinimumWidth(
+        m_table->fontMetrics().horizontalAdvance("Unit Param Value 100 % of 10 Freeze") * 3 / 2);
     m_freezeSelected->setObjectName("freezeSelected");
-    m_freezeSelected->setToolTip(tr("Freeze every selected suggestion into one refinement phase and run it"));
+    m_freezeSelected->setToolTip(
+        tr("Freeze every selected suggestion into one refinement phase and run it"));
     m_freezeSelected->setEnabled(false);
     connect(m_freezeSelected, &QPushButton::clicked, this, &RefinementPanel::freezeSelected);
-    connect(m_table, &QTableWidget::itemSelectionChanged, this,
-            [this] { m_freezeSelected->setEnabled(!m_table->selectionModel()->selectedRows().isEmpty()); });
+    connect(m_table, &QTableWidget::itemSelectionChanged, this, [this] {
+        m_freezeSelected->setEnabled(!m_table->selectionModel()->selectedRows().isEmpty());
+    });
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_heading);
@@ -49,17 +56,22 @@ RefinementPanel::RefinementPanel(QWidget* parent)
     setSummary(nullptr);
 }
 
-QPushButton* RefinementPanel::freezeButton(int row) const { return qobject_cast<QPushButton*>(m_table->cellWidget(row, 4)); }
+QPushButton* RefinementPanel::freezeButton(int row) const {
+    return qobject_cast<QPushButton*>(m_table->cellWidget(row, 4));
+}
 
 QString RefinementPanel::frozenText() const { return m_frozen->text(); }
 
 void RefinementPanel::setSummary(const SummaryPtr& summary) {
-    std::vector<Suggestion> suggestions = summary ? summary->suggestions : std::vector<Suggestion>{};
+    std::vector<Suggestion> suggestions =
+        summary ? summary->suggestions : std::vector<Suggestion>{};
     const bool same = suggestions.size() == m_suggestions.size() &&
-                      std::equal(suggestions.begin(), suggestions.end(), m_suggestions.begin(), [](const Suggestion& a, const Suggestion& b) {
-                          return a.unit == b.unit && a.parameter == b.parameter && a.value == b.value && a.share == b.share &&
-                                 a.support == b.support;
-                      });
+                      std::equal(suggestions.begin(), suggestions.end(), m_suggestions.begin(),
+                                 [](const Suggestion& a, const Suggestion& b) {
+                                     return a.unit == b.unit && a.parameter == b.parameter &&
+                                            a.value == b.value && a.share == b.share &&
+                                            a.support == b.support;
+                                 });
     if (!same) {  // rebuilding would drop the user's selection on every live update
         m_suggestions = std::move(suggestions);
         m_table->setRowCount(static_cast<int>(m_suggestions.size()));
@@ -71,11 +83,13 @@ void RefinementPanel::setSummary(const SummaryPtr& summary) {
             auto* bar = new QProgressBar;
             bar->setRange(0, 1000);
             bar->setValue(static_cast<int>(std::lround(suggestion.share * 1000)));
-            bar->setFormat(tr("%1 % of %2").arg(100.0 * suggestion.share, 0, 'f', 0).arg(suggestion.support));
-            bar->setToolTip(tr("%1 of the %2 Pareto-optimal candidates that had this parameter free use %3")
-                                .arg(static_cast<int>(std::lround(suggestion.share * suggestion.support)))
-                                .arg(suggestion.support)
-                                .arg(suggestion.value));
+            bar->setFormat(
+                tr("%1 % of %2").arg(100.0 * suggestion.share, 0, 'f', 0).arg(suggestion.support));
+            bar->setToolTip(
+                tr("%1 of the %2 Pareto-optimal candidates that had this parameter free use %3")
+                    .arg(static_cast<int>(std::lround(suggestion.share * suggestion.support)))
+                    .arg(suggestion.support)
+                    .arg(suggestion.value));
             m_table->setCellWidget(row, 3, bar);
             auto* button = new QPushButton(tr("Freeze"));
             button->setToolTip(tr("Freeze unit %1 %2 = %3 and run the next refinement phase")
@@ -83,17 +97,20 @@ void RefinementPanel::setSummary(const SummaryPtr& summary) {
                                    .arg(parameterText(suggestion.parameter))
                                    .arg(suggestion.value));
             connect(button, &QPushButton::clicked, this, [this, suggestion] {
-                Q_EMIT freezeRequested({Freeze{.unit = suggestion.unit, .parameter = suggestion.parameter, .value = suggestion.value}});
+                Q_EMIT freezeRequested({Freeze{.unit = suggestion.unit,
+                                               .parameter = suggestion.parameter,
+                                               .value = suggestion.value}});
             });
             m_table->setCellWidget(row, 4, button);
         }
     }
     const int candidates = summary ? static_cast<int>(summary->frontier.size()) : 0;
-    m_heading->setText(m_suggestions.empty()
-                           ? tr("No suggestions yet: they appear once the search has Pareto-optimal candidates.")
-                           : tr("Most common value per free parameter among the %1 Pareto-optimal candidates. "
-                                "Freezing starts the next refinement phase in the smaller space.")
-                                 .arg(candidates));
+    m_heading->setText(
+        m_suggestions.empty()
+            ? tr("No suggestions yet: they appear once the search has Pareto-optimal candidates.")
+            : tr("Most common value per free parameter among the %1 Pareto-optimal candidates. "
+                 "Freezing starts the next refinement phase in the smaller space.")
+                  .arg(candidates));
     QStringList frozen;
     if (summary) {
         const SearchSpace& space = summary->currentSpace;
@@ -101,12 +118,16 @@ void RefinementPanel::setSummary(const SummaryPtr& summary) {
             for (UnitParameter parameter : kUnitParameters) {
                 const Domain& domain = space.units[unit][parameter];
                 if (domain.isFrozen()) {
-                    frozen << tr("unit %1 %2 = %3").arg(unit + 1).arg(parameterText(parameter)).arg(*domain.frozen);
+                    frozen << tr("unit %1 %2 = %3")
+                                  .arg(unit + 1)
+                                  .arg(parameterText(parameter))
+                                  .arg(*domain.frozen);
                 }
             }
         }
     }
-    m_frozen->setText(frozen.isEmpty() ? tr("Nothing frozen yet.") : tr("🔒 Frozen: %1").arg(frozen.join(", ")));
+    m_frozen->setText(frozen.isEmpty() ? tr("Nothing frozen yet.")
+                                       : tr("🔒 Frozen: %1").arg(frozen.join(", ")));
 }
 
 void RefinementPanel::freezeSelected() {
@@ -115,7 +136,9 @@ void RefinementPanel::freezeSelected() {
     for (const QModelIndex& index : m_table->selectionModel()->selectedRows()) {
         const Suggestion& suggestion = m_suggestions.at(static_cast<std::size_t>(index.row()));
         if (!seen.insert({suggestion.unit, suggestion.parameter}).second) continue;
-        freezes.push_back({.unit = suggestion.unit, .parameter = suggestion.parameter, .value = suggestion.value});
+        freezes.push_back({.unit = suggestion.unit,
+                           .parameter = suggestion.parameter,
+                           .value = suggestion.value});
     }
     if (!freezes.empty()) Q_EMIT freezeRequested(freezes);
 }

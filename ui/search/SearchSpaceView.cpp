@@ -15,12 +15,15 @@ namespace {
 double lowest(const Domain& domain) { return domain.isFrozen() ? *domain.frozen : domain.min; }
 double highest(const Domain& domain) { return domain.isFrozen() ? *domain.frozen : domain.max; }
 
-// The seed with every free parameter at one end of its domain: the space's cheapest or largest model.
+// The seed with every free parameter at one end of its domain: the space's cheapest or largest
+// model.
 double extremeMfpops(const SearchSpace& space, bool largest) {
     ArchitectureSpec spec = space.seed;
     for (std::size_t unit = 0; unit < spec.units.size() && unit < space.units.size(); ++unit) {
         const UnitSpace& domains = space.units[unit];
-        auto pick = [&](UnitParameter p) { return static_cast<int>(largest ? highest(domains[p]) : lowest(domains[p])); };
+        auto pick = [&](UnitParameter p) {
+            return static_cast<int>(largest ? highest(domains[p]) : lowest(domains[p]));
+        };
         spec.units[unit].kh = pick(UnitParameter::Kh);
         spec.units[unit].kw = pick(UnitParameter::Kw);
         spec.units[unit].filters = pick(UnitParameter::Filters);
@@ -30,7 +33,8 @@ double extremeMfpops(const SearchSpace& space, bool largest) {
 }
 }  // namespace
 
-SearchSpaceView::SearchSpaceView(QWidget* parent) : QWidget(parent), m_grid(nullptr), m_gridHost(nullptr), m_summary(new QLabel(this)) {
+SearchSpaceView::SearchSpaceView(QWidget* parent)
+    : QWidget(parent), m_grid(nullptr), m_gridHost(nullptr), m_summary(new QLabel(this)) {
     setObjectName("searchSpace");
     m_summary->setObjectName("spaceSummary");
     m_summary->setWordWrap(true);
@@ -52,7 +56,8 @@ RangeSlider* SearchSpaceView::slider(int unit, UnitParameter parameter) const {
 QString SearchSpaceView::summaryText() const { return m_summary->text(); }
 
 void SearchSpaceView::setSpace(const SearchSpace& space) {
-    const bool sameShape = space.seed == m_space.seed && space.units.size() == m_space.units.size() && !m_rows.empty();
+    const bool sameShape =
+        space.seed == m_space.seed && space.units.size() == m_space.units.size() && !m_rows.empty();
     m_space = space;
     if (!sameShape) rebuild();
     for (int unit = 0; unit < static_cast<int>(m_rows.size()); ++unit) updateRow(unit);
@@ -72,7 +77,8 @@ void SearchSpaceView::rebuild() {
     }
     const char* names[] = {"kh", "kw", "filters"};
     for (int column = 0; column < 3; ++column) {
-        m_grid->addWidget(new QLabel(QStringLiteral("<b>%1</b>").arg(names[column]), m_gridHost), 0, 1 + 2 * column, 1, 2);
+        m_grid->addWidget(new QLabel(QStringLiteral("<b>%1</b>").arg(names[column]), m_gridHost), 0,
+                          1 + 2 * column, 1, 2);
     }
     if (auto valid = m_space.seed.validate(); !valid) return;
     const ModelCost cost = CostModel::evaluate(m_space.seed);
@@ -103,7 +109,9 @@ void SearchSpaceView::rebuild() {
             m_grid->addWidget(slider, unit + 1, 1 + 2 * static_cast<int>(p));
             m_grid->addWidget(value, unit + 1, 2 + 2 * static_cast<int>(p));
             connect(slider, &RangeSlider::valuesChanged, this,
-                    [this, unit, parameter](int lower, int upper) { sliderMoved(unit, parameter, lower, upper); });
+                    [this, unit, parameter](int lower, int upper) {
+                        sliderMoved(unit, parameter, lower, upper);
+                    });
         }
     }
     m_grid->setRowStretch(static_cast<int>(m_space.units.size()) + 1, 1);
@@ -118,20 +126,25 @@ void SearchSpaceView::updateRow(int unit) {
         const int step = domain.kind == DomainKind::Integer && !domain.isFrozen() ? domain.step : 1;
         // The grid starts at the smallest positive value on the domain's step grid.
         const int base = (static_cast<int>(lowest(domain)) - 1) % step + 1;
-        const int bound = std::max(slider->property("bound").toInt(), static_cast<int>(highest(domain)));
+        const int bound =
+            std::max(slider->property("bound").toInt(), static_cast<int>(highest(domain)));
         const QSignalBlocker blocker(slider);
         slider->setRange(base, bound, step);
         slider->setValues(static_cast<int>(lowest(domain)), static_cast<int>(highest(domain)));
         slider->setEnabled(m_editable && !domain.isFrozen());
         QString text;
-        if (domain.isFrozen()) text = QStringLiteral("🔒 %1").arg(*domain.frozen);
-        else text = QStringLiteral("%1–%2").arg(domain.min).arg(domain.max);
+        if (domain.isFrozen())
+            text = QStringLiteral("🔒 %1").arg(*domain.frozen);
+        else
+            text = QStringLiteral("%1–%2").arg(domain.min).arg(domain.max);
         if (domain.kind == DomainKind::Choice && !domain.isFrozen()) text += QStringLiteral(" *");
-        if (domain.kind == DomainKind::Integer && step > 1 && !domain.isFrozen()) text += tr(" /%1").arg(step);
+        if (domain.kind == DomainKind::Integer && step > 1 && !domain.isFrozen())
+            text += tr(" /%1").arg(step);
         row.values[p]->setText(text);
         QStringList choices;
         for (double value : domain.values()) choices << QString::number(value);
-        row.values[p]->setToolTip(domain.isFrozen() ? tr("Frozen by refinement") : tr("Allowed: %1").arg(choices.join(", ")));
+        row.values[p]->setToolTip(domain.isFrozen() ? tr("Frozen by refinement")
+                                                    : tr("Allowed: %1").arg(choices.join(", ")));
     }
 }
 
@@ -148,7 +161,8 @@ void SearchSpaceView::sliderMoved(int unit, UnitParameter parameter, int lower, 
 
 void SearchSpaceView::updateSummary() {
     if (auto valid = m_space.validate(); !valid) {
-        m_summary->setText(tr("<span style='color:#c62828'>Invalid space: %1</span>").arg(QString::fromStdString(valid.error().message).toHtmlEscaped()));
+        m_summary->setText(tr("<span style='color:#c62828'>Invalid space: %1</span>")
+                               .arg(QString::fromStdString(valid.error().message).toHtmlEscaped()));
         return;
     }
     const double seedMfpops = CostModel::evaluate(m_space.seed).mfpops();
@@ -156,12 +170,13 @@ void SearchSpaceView::updateSummary() {
     if (m_space.seed.units == ArchitectureSpec::paperSeed().units) {
         seedNote = tr(" (the paper reports 581.12; its strides are not given)");
     }
-    m_summary->setText(tr("Space: 10^%1 architectures · seed %2 MFPOPS%3 · models from %4 to %5 MFPOPS")
-                           .arg(m_space.parameterSpace().log10Count(), 0, 'f', 1)
-                           .arg(seedMfpops, 0, 'f', 1)
-                           .arg(seedNote)
-                           .arg(extremeMfpops(m_space, false), 0, 'f', 2)
-                           .arg(extremeMfpops(m_space, true), 0, 'f', 1));
+    m_summary->setText(
+        tr("Space: 10^%1 architectures · seed %2 MFPOPS%3 · models from %4 to %5 MFPOPS")
+            .arg(m_space.parameterSpace().log10Count(), 0, 'f', 1)
+            .arg(seedMfpops, 0, 'f', 1)
+            .arg(seedNote)
+            .arg(extremeMfpops(m_space, false), 0, 'f', 2)
+            .arg(extremeMfpops(m_space, true), 0, 'f', 1));
 }
 
 }  // namespace perfnas::ui

@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QDesktopServices>
 #include <QDir>
+#include <QHBoxLayout>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -12,11 +13,10 @@
 #include <QLineSeries>
 #include <QPlainTextEdit>
 #include <QPushButton>
-#include <QHBoxLayout>
 #include <QTabWidget>
 #include <QUrl>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 #include "ui/common/TrialText.h"
 
@@ -24,7 +24,8 @@ namespace perfnas::ui {
 
 namespace {
 QString timeText(std::int64_t unixSeconds) {
-    return unixSeconds > 0 ? QDateTime::fromSecsSinceEpoch(unixSeconds).toString(Qt::ISODate) : QStringLiteral("–");
+    return unixSeconds > 0 ? QDateTime::fromSecsSinceEpoch(unixSeconds).toString(Qt::ISODate)
+                           : QStringLiteral("–");
 }
 }  // namespace
 
@@ -69,7 +70,9 @@ TrialDetailPanel::TrialDetailPanel(QWidget* parent)
     showTrial(nullptr, 0);
 }
 
-void TrialDetailPanel::setExperimentFile(const std::filesystem::path& file) { m_experimentFolder = file.parent_path(); }
+void TrialDetailPanel::setExperimentFile(const std::filesystem::path& file) {
+    m_experimentFolder = file.parent_path();
+}
 
 QString TrialDetailPanel::headline() const { return m_title->text(); }
 
@@ -77,7 +80,8 @@ void TrialDetailPanel::showTrial(const SummaryPtr& summary, int trialId) {
     const TrialRecord* trial = summary && trialId ? summary->trial(trialId) : nullptr;
     if (!trial) {
         m_trialId = 0;
-        m_title->setText(tr("No trial selected: click a point in the chart or a row in the table."));
+        m_title->setText(
+            tr("No trial selected: click a point in the chart or a row in the table."));
         m_fields->clear();
         m_progress->clear();
         m_checkpoint->clear();
@@ -91,9 +95,13 @@ void TrialDetailPanel::showTrial(const SummaryPtr& summary, int trialId) {
     const bool changed = trialId != m_trialId;
     m_trialId = trialId;
     const PhaseRecord* phase = summary->phase(trial->phaseId);
-    QString title = tr("Trial %1 · %2 · %3").arg(trial->id).arg(phase ? phaseLabel(*phase) : QString()).arg(stateLabel(trial->state));
+    QString title = tr("Trial %1 · %2 · %3")
+                        .arg(trial->id)
+                        .arg(phase ? phaseLabel(*phase) : QString())
+                        .arg(stateLabel(trial->state));
     if (trial->id == summary->seedTrialId) title += tr(" · seed");
-    if (std::find(summary->frontier.begin(), summary->frontier.end(), trial->id) != summary->frontier.end()) {
+    if (std::find(summary->frontier.begin(), summary->frontier.end(), trial->id) !=
+        summary->frontier.end()) {
         title += tr(" · Pareto-optimal");
     }
     m_title->setText(title);
@@ -101,16 +109,21 @@ void TrialDetailPanel::showTrial(const SummaryPtr& summary, int trialId) {
     QStringList lines;
     lines << tr("Architecture: %1").arg(trialNotation(*trial));
     if (trial->state == TrialState::Finished) {
-        QString accuracy = tr("Validation TOP-1: %1 %").arg(100.0 * trial->validationTop1, 0, 'f', 2);
-        if (trial->testTop1 > 0) accuracy += tr("   Test TOP-1: %1 %").arg(100.0 * trial->testTop1, 0, 'f', 2);
+        QString accuracy =
+            tr("Validation TOP-1: %1 %").arg(100.0 * trial->validationTop1, 0, 'f', 2);
+        if (trial->testTop1 > 0)
+            accuracy += tr("   Test TOP-1: %1 %").arg(100.0 * trial->testTop1, 0, 'f', 2);
         lines << accuracy;
     }
     lines << tr("Cost: %1 MFPOPS, %2 parameters").arg(trial->mfpops, 0, 'f', 2).arg(trial->params);
-    lines << tr("Iterations: %1   Training time: %2").arg(trial->iterationsDone).arg(formatDuration(trial->seconds));
+    lines << tr("Iterations: %1   Training time: %2")
+                 .arg(trial->iterationsDone)
+                 .arg(formatDuration(trial->seconds));
     lines << tr("Started %1, finished %2; attempts %3; host %4")
                  .arg(timeText(trial->startedAt), timeText(trial->finishedAt))
                  .arg(trial->attempts)
-                 .arg(trial->host.empty() ? QStringLiteral("–") : QString::fromStdString(trial->host));
+                 .arg(trial->host.empty() ? QStringLiteral("–")
+                                          : QString::fromStdString(trial->host));
     if (trial->parentTrialId) lines << tr("Fine-tunes trial %1").arg(trial->parentTrialId);
     if (!trial->error.empty()) lines << tr("Reason: %1").arg(QString::fromStdString(trial->error));
     m_fields->setText(lines.join('\n'));
@@ -124,7 +137,9 @@ void TrialDetailPanel::showTrial(const SummaryPtr& summary, int trialId) {
         if (folder.is_relative()) folder = m_experimentFolder / folder;
         m_checkpointFolder = QString::fromStdString(folder.string());
         const bool exists = QDir(m_checkpointFolder).exists();
-        m_checkpoint->setText(tr("Checkpoint: %1%2").arg(m_checkpointFolder, exists ? QString() : tr(" (not written yet)")));
+        m_checkpoint->setText(
+            tr("Checkpoint: %1%2")
+                .arg(m_checkpointFolder, exists ? QString() : tr(" (not written yet)")));
         m_openCheckpoint->setEnabled(exists);
     }
     QString spec = QString::fromStdString(trial->specJson);
@@ -144,7 +159,8 @@ void TrialDetailPanel::showCurve(const TrialRecord& trial) {
     loss->setName(tr("training loss"));
     double maxLoss = 0;
     int maxIteration = 1;
-    for (const QJsonValue& value : QJsonDocument::fromJson(QByteArray::fromStdString(trial.curveJson)).array()) {
+    for (const QJsonValue& value :
+         QJsonDocument::fromJson(QByteArray::fromStdString(trial.curveJson)).array()) {
         const QJsonObject point = value.toObject();
         const int iteration = point["iteration"].toInt();
         accuracy->append(iteration, 100.0 * point["validation_top1"].toDouble());

@@ -26,8 +26,10 @@ void TrialFilterModel::setParetoOnly(bool paretoOnly) {
 
 bool TrialFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const {
     const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
-    if (m_phaseId != 0 && index.data(TrialTableModel::PhaseIdRole).toInt() != m_phaseId) return false;
-    if (m_state && index.data(TrialTableModel::StateRole).toInt() != static_cast<int>(*m_state)) return false;
+    if (m_phaseId != 0 && index.data(TrialTableModel::PhaseIdRole).toInt() != m_phaseId)
+        return false;
+    if (m_state && index.data(TrialTableModel::StateRole).toInt() != static_cast<int>(*m_state))
+        return false;
     if (m_paretoOnly && !index.data(TrialTableModel::ParetoRole).toBool()) return false;
     return true;
 }

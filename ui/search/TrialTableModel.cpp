@@ -13,7 +13,8 @@ void TrialTableModel::setSummary(SummaryPtr summary) {
     const std::size_t oldCount = m_summary ? m_summary->trials.size() : 0;
     const std::size_t newCount = summary ? summary->trials.size() : 0;
     // Same file, more trials: ids are never reused, so the old rows are a prefix of the new ones.
-    bool prefix = m_summary && summary && newCount >= oldCount && m_summary->info.createdAt == summary->info.createdAt;
+    bool prefix = m_summary && summary && newCount >= oldCount &&
+                  m_summary->info.createdAt == summary->info.createdAt;
     for (std::size_t row = 0; prefix && row < oldCount; ++row) {
         prefix = m_summary->trials[row].id == summary->trials[row].id;
     }
@@ -24,7 +25,8 @@ void TrialTableModel::setSummary(SummaryPtr summary) {
         m_rowOfTrial.clear();
         if (!m_summary) return;
         m_frontier.insert(m_summary->frontier.begin(), m_summary->frontier.end());
-        for (const PhaseRecord& phase : m_summary->phases) m_phaseLabels[phase.id] = phaseLabel(phase);
+        for (const PhaseRecord& phase : m_summary->phases)
+            m_phaseLabels[phase.id] = phaseLabel(phase);
         for (std::size_t row = 0; row < m_summary->trials.size(); ++row) {
             m_rowOfTrial[m_summary->trials[row].id] = static_cast<int>(row);
         }
@@ -39,10 +41,12 @@ void TrialTableModel::setSummary(SummaryPtr summary) {
         endResetModel();
         return;
     }
-    if (newCount > oldCount) beginInsertRows({}, static_cast<int>(oldCount), static_cast<int>(newCount) - 1);
+    if (newCount > oldCount)
+        beginInsertRows({}, static_cast<int>(oldCount), static_cast<int>(newCount) - 1);
     rebuild();
     if (newCount > oldCount) endInsertRows();
-    if (oldCount > 0) Q_EMIT dataChanged(index(0, 0), index(static_cast<int>(oldCount) - 1, ColumnCount - 1));
+    if (oldCount > 0)
+        Q_EMIT dataChanged(index(0, 0), index(static_cast<int>(oldCount) - 1, ColumnCount - 1));
 }
 
 int TrialTableModel::rowOfTrial(int trialId) const {
@@ -59,7 +63,9 @@ int TrialTableModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() || !m_summary ? 0 : static_cast<int>(m_summary->trials.size());
 }
 
-int TrialTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int TrialTableModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QString TrialTableModel::notationAt(int row) const {
     const auto index = static_cast<std::size_t>(row);
@@ -76,10 +82,14 @@ QVariant TrialTableModel::data(const QModelIndex& index, int role) const {
     const bool finished = trial->state == TrialState::Finished;
     const bool failed = trial->state == TrialState::Failed || trial->state == TrialState::Diverged;
     switch (role) {
-        case TrialIdRole: return trial->id;
-        case PhaseIdRole: return trial->phaseId;
-        case StateRole: return static_cast<int>(trial->state);
-        case ParetoRole: return m_frontier.contains(trial->id);
+        case TrialIdRole:
+            return trial->id;
+        case PhaseIdRole:
+            return trial->phaseId;
+        case StateRole:
+            return static_cast<int>(trial->state);
+        case ParetoRole:
+            return m_frontier.contains(trial->id);
         case Qt::ToolTipRole:
             if (!trial->error.empty()) return QString::fromStdString(trial->error);
             if (index.column() == Rung && m_summary->config.fidelity) {
@@ -87,7 +97,8 @@ QVariant TrialTableModel::data(const QModelIndex& index, int role) const {
             }
             return index.column() == Architecture ? notationAt(index.row()) : QVariant{};
         case Qt::ForegroundRole:
-            if (failed && (index.column() == State || index.column() == Reason)) return QColor(200, 40, 40);
+            if (failed && (index.column() == State || index.column() == Reason))
+                return QColor(200, 40, 40);
             // Stopped early by successive halving: not a frontier candidate, so drawn grey.
             if (finished && !m_summary->isAtTopRung(*trial)) return QColor(130, 130, 130);
             return {};
@@ -99,56 +110,87 @@ QVariant TrialTableModel::data(const QModelIndex& index, int role) const {
             }
             return {};
         case Qt::TextAlignmentRole:
-            return index.column() == Architecture || index.column() == Reason || index.column() == Phase ||
-                           index.column() == State
+            return index.column() == Architecture || index.column() == Reason ||
+                           index.column() == Phase || index.column() == State
                        ? QVariant(Qt::AlignLeft | Qt::AlignVCenter)
                        : QVariant(Qt::AlignRight | Qt::AlignVCenter);
-        default: break;
+        default:
+            break;
     }
     if (role != Qt::DisplayRole && role != SortRole) return {};
     const bool sort = role == SortRole;
     switch (static_cast<Column>(index.column())) {
-        case Id: return trial->id;
-        case Phase: return sort ? QVariant(trial->phaseId) : QVariant(m_phaseLabels.at(trial->phaseId));
-        case State: return sort ? QVariant(static_cast<int>(trial->state)) : QVariant(stateLabel(trial->state));
+        case Id:
+            return trial->id;
+        case Phase:
+            return sort ? QVariant(trial->phaseId) : QVariant(m_phaseLabels.at(trial->phaseId));
+        case State:
+            return sort ? QVariant(static_cast<int>(trial->state))
+                        : QVariant(stateLabel(trial->state));
         case Rung:
             if (!m_summary->config.fidelity) return sort ? QVariant(0) : QVariant();
-            return sort ? QVariant(trial->rung) : QVariant(rungLabel(*trial, *m_summary->config.fidelity));
+            return sort ? QVariant(trial->rung)
+                        : QVariant(rungLabel(*trial, *m_summary->config.fidelity));
         case ValidationTop1:
             if (!finished) return sort ? QVariant(-1.0) : QVariant();
-            return sort ? QVariant(trial->validationTop1) : QVariant(QString::number(100.0 * trial->validationTop1, 'f', 2));
+            return sort ? QVariant(trial->validationTop1)
+                        : QVariant(QString::number(100.0 * trial->validationTop1, 'f', 2));
         case TestTop1:
             if (!finished || trial->testTop1 <= 0) return sort ? QVariant(-1.0) : QVariant();
-            return sort ? QVariant(trial->testTop1) : QVariant(QString::number(100.0 * trial->testTop1, 'f', 2));
-        case Cost: return sort ? QVariant(trial->mfpops) : QVariant(QString::number(trial->mfpops, 'f', 2));
-        case Params: return sort ? QVariant(static_cast<qlonglong>(trial->params)) : QVariant(QString::number(trial->params));
-        case Architecture: return notationAt(index.row());
+            return sort ? QVariant(trial->testTop1)
+                        : QVariant(QString::number(100.0 * trial->testTop1, 'f', 2));
+        case Cost:
+            return sort ? QVariant(trial->mfpops)
+                        : QVariant(QString::number(trial->mfpops, 'f', 2));
+        case Params:
+            return sort ? QVariant(static_cast<qlonglong>(trial->params))
+                        : QVariant(QString::number(trial->params));
+        case Architecture:
+            return notationAt(index.row());
         case Seconds:
-            return sort ? QVariant(trial->seconds) : QVariant(trial->seconds > 0 ? formatDuration(trial->seconds) : QString());
+            return sort ? QVariant(trial->seconds)
+                        : QVariant(trial->seconds > 0 ? formatDuration(trial->seconds) : QString());
         case Pareto:
-            return sort ? QVariant(m_frontier.contains(trial->id)) : QVariant(m_frontier.contains(trial->id) ? "✓" : "");
-        case Reason: return QString::fromStdString(trial->error);
-        case ColumnCount: break;
+            return sort ? QVariant(m_frontier.contains(trial->id))
+                        : QVariant(m_frontier.contains(trial->id) ? "✓" : "");
+        case Reason:
+            return QString::fromStdString(trial->error);
+        case ColumnCount:
+            break;
     }
     return {};
 }
 
 QVariant TrialTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return QAbstractTableModel::headerData(section, orientation, role);
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
     switch (static_cast<Column>(section)) {
-        case Id: return tr("Trial");
-        case Phase: return tr("Phase");
-        case State: return tr("State");
-        case Rung: return tr("Rung");
-        case ValidationTop1: return tr("Val. TOP-1 %");
-        case TestTop1: return tr("Test TOP-1 %");
-        case Cost: return tr("MFPOPS");
-        case Params: return tr("Params");
-        case Architecture: return tr("Architecture {kh×kw, M}");
-        case Seconds: return tr("Training");
-        case Pareto: return tr("Pareto");
-        case Reason: return tr("Reason");
-        case ColumnCount: break;
+        case Id:
+            return tr("Trial");
+        case Phase:
+            return tr("Phase");
+        case State:
+            return tr("State");
+        case Rung:
+            return tr("Rung");
+        case ValidationTop1:
+            return tr("Val. TOP-1 %");
+        case TestTop1:
+            return tr("Test TOP-1 %");
+        case Cost:
+            return tr("MFPOPS");
+        case Params:
+            return tr("Params");
+        case Architecture:
+            return tr("Architecture {kh×kw, M}");
+        case Seconds:
+            return tr("Training");
+        case Pareto:
+            return tr("Pareto");
+        case Reason:
+            return tr("Reason");
+        case ColumnCount:
+            break;
     }
     return {};
 }

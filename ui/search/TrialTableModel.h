@@ -14,7 +14,21 @@ namespace perfnas::ui {
 class TrialTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Id, Phase, State, Rung, ValidationTop1, TestTop1, Cost, Params, Architecture, Seconds, Pareto, Reason, ColumnCount };
+    enum Column {
+        Id,
+        Phase,
+        State,
+        Rung,
+        ValidationTop1,
+        TestTop1,
+        Cost,
+        Params,
+        Architecture,
+        Seconds,
+        Pareto,
+        Reason,
+        ColumnCount
+    };
     enum Role {
         SortRole = Qt::UserRole + 1,  // numbers for numeric columns
         TrialIdRole,
@@ -42,7 +56,8 @@ private:
     std::unordered_set<int> m_frontier;
     std::unordered_map<int, QString> m_phaseLabels;
     std::unordered_map<int, int> m_rowOfTrial;
-    mutable std::vector<QString> m_notations;  // filled lazily: parsing 10,000 specs up front is slow
+    mutable std::vector<QString>
+        m_notations;  // filled lazily: parsing 10,000 specs up front is slow
     mutable std::vector<bool> m_notationKnown;
 };
 

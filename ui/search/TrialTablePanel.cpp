@@ -34,16 +34,18 @@ TrialTablePanel::TrialTablePanel(QWidget* parent)
     m_view->setAlternatingRowColors(true);
     m_view->setWordWrap(false);  // one line per trial; the full architecture is in the tooltip
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
-    m_view->horizontalHeader()->resizeSection(TrialTableModel::Id, m_view->fontMetrics().horizontalAdvance("Trial 00000"));
-    m_view->horizontalHeader()->resizeSection(TrialTableModel::Architecture,
-                                              m_view->fontMetrics().horizontalAdvance("{4×10, 100} {3×3, 100} {3×3, 100} {3×3, 100}"));
+    m_view->horizontalHeader()->resizeSection(
+        TrialTableModel::Id, m_view->fontMetrics().horizontalAdvance("Trial 00000"));
+    m_view->horizontalHeader()->resizeSection(
+        TrialTableModel::Architecture,
+        m_view->fontMetrics().horizontalAdvance("{4×10, 100} {3×3, 100} {3×3, 100} {3×3, 100}"));
 
     m_phase->setObjectName("phaseFilter");
     m_phase->addItem(tr("All phases"), 0);
     m_state->setObjectName("stateFilter");
     m_state->addItem(tr("All states"), -1);
-    for (TrialState state : {TrialState::Queued, TrialState::Running, TrialState::Finished, TrialState::Failed,
-                             TrialState::Diverged, TrialState::Cancelled}) {
+    for (TrialState state : {TrialState::Queued, TrialState::Running, TrialState::Finished,
+                             TrialState::Failed, TrialState::Diverged, TrialState::Cancelled}) {
         m_state->addItem(stateLabel(state), static_cast<int>(state));
     }
     m_paretoOnly->setObjectName("paretoOnly");
@@ -59,15 +61,19 @@ TrialTablePanel::TrialTablePanel(QWidget* parent)
     layout->addLayout(filters);
     layout->addWidget(m_view);
 
-    connect(m_phase, &QComboBox::currentIndexChanged, this, [this] { m_filter->setPhaseFilter(m_phase->currentData().toInt()); });
+    connect(m_phase, &QComboBox::currentIndexChanged, this,
+            [this] { m_filter->setPhaseFilter(m_phase->currentData().toInt()); });
     connect(m_state, &QComboBox::currentIndexChanged, this, [this] {
         const int state = m_state->currentData().toInt();
-        m_filter->setStateFilter(state < 0 ? std::nullopt : std::optional(static_cast<TrialState>(state)));
+        m_filter->setStateFilter(state < 0 ? std::nullopt
+                                           : std::optional(static_cast<TrialState>(state)));
     });
     connect(m_paretoOnly, &QCheckBox::toggled, m_filter, &TrialFilterModel::setParetoOnly);
-    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
-        if (!m_selecting && current.isValid()) Q_EMIT trialSelected(current.data(TrialTableModel::TrialIdRole).toInt());
-    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) {
+                if (!m_selecting && current.isValid())
+                    Q_EMIT trialSelected(current.data(TrialTableModel::TrialIdRole).toInt());
+            });
 }
 
 void TrialTablePanel::setSummary(const SummaryPtr& summary) {
@@ -91,7 +97,8 @@ void TrialTablePanel::selectTrial(int trialId) {
     const QModelIndex index = m_filter->mapFromSource(m_model->index(row, 0));
     if (!index.isValid()) return;  // filtered out
     m_selecting = true;
-    m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_view->selectionModel()->setCurrentIndex(
+        index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     m_view->scrollTo(index);
     m_selecting = false;
 }

@@ -15,22 +15,26 @@ StartPage::StartPage(QWidget* parent)
       m_demoProgress(new QProgressBar(this)),
       m_demoStatus(new QLabel(this)) {
     setObjectName("startPage");
-    auto* title = new QLabel(tr("<h2>PerfNAS Studio</h2><p>Search keyword-spotting CNNs that are accurate "
-                                "<i>and</i> cheap: search, refine, fine-tune.</p>"),
-                             this);
+    auto* title =
+        new QLabel(tr("<h2>PerfNAS Studio</h2><p>Search keyword-spotting CNNs that are accurate "
+                      "<i>and</i> cheap: search, refine, fine-tune.</p>"),
+                   this);
     title->setWordWrap(true);
     auto* create = new QPushButton(tr("New experiment…"), this);
     auto* open = new QPushButton(tr("Open experiment file…"), this);
     m_demo->setObjectName("demoButton");
-    m_demo->setToolTip(tr("Synthesizes a small spoken-keyword dataset on first use, then searches it (a few minutes)"));
+    m_demo->setToolTip(
+        tr("Synthesizes a small spoken-keyword dataset on first use, then searches it (a few "
+           "minutes)"));
     m_demoProgress->setVisible(false);
     m_demoStatus->setWordWrap(true);
     m_recent->setObjectName("recentFiles");
     connect(create, &QPushButton::clicked, this, &StartPage::newRequested);
     connect(open, &QPushButton::clicked, this, &StartPage::openRequested);
     connect(m_demo, &QPushButton::clicked, this, &StartPage::demoRequested);
-    connect(m_recent, &QListWidget::itemActivated, this,
-            [this](QListWidgetItem* item) { Q_EMIT openFileRequested(item->data(Qt::UserRole).toString()); });
+    connect(m_recent, &QListWidget::itemActivated, this, [this](QListWidgetItem* item) {
+        Q_EMIT openFileRequested(item->data(Qt::UserRole).toString());
+    });
 
     auto* column = new QVBoxLayout;
     column->addWidget(title);
