@@ -16,7 +16,7 @@ namespace {
 nlohmann::json frozenJson(const ExperimentSummary& summary, const PhaseRecord& phase) {
     nlohmann::json frozen = nlohmann::json::array();
     if (phase.kind != PhaseKind::Search && phase.kind != PhaseKind::Refinement) return frozen;
-    auto space = SearchSpace::fromJson(phase.spaceJson, summary.config.seed);
+    const SearchSpace* space = summary.spaceOf(phase.id);
     if (!space) return frozen;
     for (std::size_t unit = 0; unit < space->units.size(); ++unit) {
         for (UnitParameter parameter : kUnitParameters) {

@@ -26,6 +26,13 @@ const PhaseRecord* ExperimentSummary::phase(int phaseId) const {
     return nullptr;
 }
 
+const SearchSpace* ExperimentSummary::spaceOf(int phaseId) const {
+    for (const auto& [id, space] : phaseSpaces) {
+        if (id == phaseId) return &space;
+    }
+    return nullptr;
+}
+
 const TrialRecord* ExperimentSummary::trial(int trialId) const {
     auto found = std::lower_bound(trials.begin(), trials.end(), trialId,
                                   [](const TrialRecord& record, int id) { return record.id < id; });
@@ -92,7 +99,6 @@ Result<ExperimentSummary> ExperimentSummary::compute(ExperimentInfo info,
 
     // The space of each architecture phase, for the suggestions' "free when sampled".
     summary.currentSpace = summary.config.space;
-    std::vector<std::pair<int, SearchSpace>> phaseSpaces;
     for (const PhaseRecord& record : summary.phases) {
         if (!isArchitecturePhase(record.kind)) continue;
         auto space = SearchSpace::fromJson(record.spaceJson, summary.config.seed);
@@ -101,7 +107,7 @@ Result<ExperimentSummary> ExperimentSummary::compute(ExperimentInfo info,
                              "phase " + std::to_string(record.id) +
                                  " of the experiment: " + space.error().message);
         }
-        phaseSpaces.emplace_back(record.id, *space);
+        summary.phaseSpaces.emplace_back(record.id, *space);
         summary.currentSpace = *space;
     }
 
@@ -123,7 +129,7 @@ Result<ExperimentSummary> ExperimentSummary::compute(ExperimentInfo info,
         summary.frontier.push_back(record.id);
         frontierPoints.push_back(pointOf(summary, record));
         // Only sampled candidates vote: the seed baseline may lie outside the space.
-        for (const auto& [phaseId, space] : phaseSpaces) {
+        for (const auto& [phaseId, space] : summary.phaseSpaces) {
             const ParameterSpace parameters = space.parameterSpace();
             if (phaseId != record.phaseId || !parameters.contains(record.configuration)) continue;
             RefinementCandidate candidate{.configuration = record.configuration};

@@ -4,6 +4,7 @@
 // refinement suggestions for the latest phase's space. Computed from the store's records; read by
 // `perfnas status`, the runner's progress line and the studio. A plain value.
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "core/search/ExperimentConfig.h"
@@ -22,7 +23,9 @@ struct ExperimentSummary {
     double hypervolume = 0.0;
     std::vector<Suggestion> suggestions;
     SearchSpace currentSpace;  // of the latest search or refinement phase (the config's before any)
-    int seedTrialId = 0;       // the finished trial of the seed architecture; 0: none yet
+    // Every search and refinement phase's space, parsed once here: (phase id, space) by id.
+    std::vector<std::pair<int, SearchSpace>> phaseSpaces;
+    int seedTrialId = 0;  // the finished trial of the seed architecture; 0: none yet
 
     static Result<ExperimentSummary> load(const ExperimentStore& store);
     static Result<ExperimentSummary> compute(ExperimentInfo info, std::vector<PhaseRecord> phases,
@@ -30,6 +33,8 @@ struct ExperimentSummary {
 
     const PhaseRecord* phase(int phaseId) const;
     const TrialRecord* trial(int trialId) const;
+    // The space of a search or refinement phase; nullptr for other phases.
+    const SearchSpace* spaceOf(int phaseId) const;
     // The finished fine-tuning trial of `parentId` with the most iterations; nullptr: none.
     const TrialRecord* finetuneOf(int parentId) const;
     // The cost objective of a trial (MFPOPS or parameters, per the config) and of the seed.

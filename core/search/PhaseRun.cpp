@@ -137,8 +137,11 @@ Result<std::optional<TrialRecord>> PhaseRun::proposal(const ExperimentSummary& s
     if (optimizer) {
         parameters = config.optimizerSpace.value_or(OptimizerSpace{}).parameterSpace();
     } else {
-        auto parsed = SearchSpace::fromJson(m_phase.spaceJson, config.seed);
-        if (!parsed) return parsed.error();
+        const SearchSpace* parsed = summary.spaceOf(m_phase.id);
+        if (!parsed) {
+            return makeError(ErrorCode::Internal,
+                             "phase " + std::to_string(m_phase.id) + " is not in the summary");
+        }
         space = *parsed;
         parameters = space.parameterSpace();
     }

@@ -1,6 +1,7 @@
 // TrialTableModel + TrialFilterModel on a real experiment file (ExperimentPlanner + ExperimentStore
 // records): one row per trial, numeric sorting, filters by phase, state and Pareto membership,
 // failed trials with their reason, and live updates that append rows without a reset.
+#include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -12,6 +13,10 @@
 
 using namespace perfnas;
 using namespace perfnas::ui;
+
+// Every model and proxy runs under Qt's model checker: each change it signals is checked against
+// QAbstractItemModel's contract, and a breach fails the test.
+constexpr auto kReportToQtTest = QAbstractItemModelTester::FailureReportingMode::QtTest;
 
 class TrialTableModelTest : public QObject {
     Q_OBJECT
@@ -30,6 +35,7 @@ private Q_SLOTS:
 
     void oneRowPerTrialWithReasons() {
         TrialTableModel model;
+        QAbstractItemModelTester modelTester(&model, kReportToQtTest);
         model.setSummary(m_summary);
         QCOMPARE(model.rowCount(), static_cast<int>(m_summary->trials.size()));
         const int failedRow = model.rowOfTrial(18);  // index 17: failed
@@ -49,9 +55,11 @@ private Q_SLOTS:
 
     void sortsNumbersAsNumbers() {
         TrialTableModel model;
+        QAbstractItemModelTester modelTester(&model, kReportToQtTest);
         model.setSummary(m_summary);
         TrialFilterModel filter;
         filter.setSourceModel(&model);
+        QAbstractItemModelTester filterTester(&filter, kReportToQtTest);
         filter.sort(TrialTableModel::Cost, Qt::DescendingOrder);
         double previous = std::numeric_limits<double>::infinity();
         for (int row = 0; row < filter.rowCount(); ++row) {
@@ -72,9 +80,11 @@ private Q_SLOTS:
 
     void filtersByStatePhaseAndPareto() {
         TrialTableModel model;
+        QAbstractItemModelTester modelTester(&model, kReportToQtTest);
         model.setSummary(m_summary);
         TrialFilterModel filter;
         filter.setSourceModel(&model);
+        QAbstractItemModelTester filterTester(&filter, kReportToQtTest);
         filter.setStateFilter(TrialState::Failed);
         QCOMPARE(filter.rowCount(), 3);  // trials at index 17, 34, 51
         for (int row = 0; row < filter.rowCount(); ++row) {
@@ -97,6 +107,7 @@ private Q_SLOTS:
 
     void liveUpdatesAppendRows() {
         TrialTableModel model;
+        QAbstractItemModelTester modelTester(&model, kReportToQtTest);
         auto partial = std::make_shared<ExperimentSummary>(*m_summary);
         partial->trials.resize(10);
         model.setSummary(partial);

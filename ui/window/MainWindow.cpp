@@ -431,10 +431,25 @@ void MainWindow::startRun() {
 }
 
 void MainWindow::sessionStateChanged(ExperimentSession::State state) {
-    static const char* names[] = {"idle", "loading", "running", "paused", "stopping"};
-    m_stateLabel->setText(
-        state == ExperimentSession::State::Idle ? QString() : tr(names[static_cast<int>(state)]));
-    if (state == ExperimentSession::State::Idle) m_progressLabel->clear();
+    // Literals inside tr(), so that lupdate finds them.
+    switch (state) {
+        case ExperimentSession::State::Idle:
+            m_stateLabel->clear();
+            m_progressLabel->clear();
+            break;
+        case ExperimentSession::State::Loading:
+            m_stateLabel->setText(tr("loading"));
+            break;
+        case ExperimentSession::State::Running:
+            m_stateLabel->setText(tr("running"));
+            break;
+        case ExperimentSession::State::Paused:
+            m_stateLabel->setText(tr("paused"));
+            break;
+        case ExperimentSession::State::Stopping:
+            m_stateLabel->setText(tr("stopping"));
+            break;
+    }
     updateActions();
 }
 
