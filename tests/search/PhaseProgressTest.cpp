@@ -37,6 +37,13 @@ TrialRecord trial(int id, TrialState state, int iterationsDone, double seconds) 
     return record;
 }
 
+PhaseRecord runningSearch(int trialBudget) {
+    return {.kind = PhaseKind::Search,
+            .trialBudget = trialBudget,
+            .state = PhaseState::Running,
+            .startedAt = kStart};
+}
+
 ExperimentSummary summaryOf(const ExperimentConfig& config, PhaseRecord phase,
                             std::vector<TrialRecord> trials) {
     ExperimentInfo info{
@@ -65,10 +72,7 @@ private Q_SLOTS:
 
     void countsRateAndEtaWhileRunning() {
         const ExperimentConfig config = smallConfig(4, 1);
-        PhaseRecord phase{.kind = PhaseKind::Search,
-                          .trialBudget = 4,
-                          .state = PhaseState::Running,
-                          .startedAt = kStart};
+        const PhaseRecord phase = runningSearch(4);
         // Two finished at 0.1 s per iteration, one failed, one halfway at the same speed.
         const ExperimentSummary summary = summaryOf(
             config, phase,
@@ -85,18 +89,15 @@ private Q_SLOTS:
         QCOMPARE(progress.planned, 4);
         QCOMPARE(progress.trialsPerHour, 3 / 0.1);  // 3 trials in 360 s
         QCOMPARE(progress.frontierSize, static_cast<int>(summary.frontier.size()));
-        // The budget admits no new trial: what remains is the running one's 500 iterations at 0.1
-        // s.
+        // The budget admits no new trial: what remains is the running one's 500 iterations at
+        // 0.1 s each.
         QVERIFY(progress.etaSeconds);
         QCOMPARE(*progress.etaSeconds, 50.0);
     }
 
     void etaCountsTheTrialsTheBudgetStillAdmits() {
         const ExperimentConfig config = smallConfig(4, 2);
-        PhaseRecord phase{.kind = PhaseKind::Search,
-                          .trialBudget = 4,
-                          .state = PhaseState::Running,
-                          .startedAt = kStart};
+        const PhaseRecord phase = runningSearch(4);
         const ExperimentSummary summary = summaryOf(config, phase,
                                                     {trial(1, TrialState::Finished, 1000, 100.0),
                                                      trial(2, TrialState::Running, 500, 50.0)});
@@ -109,10 +110,7 @@ private Q_SLOTS:
 
     void nothingRunningMeansNoEtaAndTheRateOfTheLastActivity() {
         const ExperimentConfig config = smallConfig(4, 1);
-        PhaseRecord phase{.kind = PhaseKind::Search,
-                          .trialBudget = 4,
-                          .state = PhaseState::Running,
-                          .startedAt = kStart};
+        const PhaseRecord phase = runningSearch(4);
         const ExperimentSummary summary = summaryOf(config, phase,
                                                     {trial(1, TrialState::Finished, 1000, 100.0),
                                                      trial(2, TrialState::Finished, 1000, 80.0)});
