@@ -3,10 +3,13 @@
 // the seed, its ±1 point band, the per-phase series and the fine-tuned stars hold what they should.
 #include <QAreaSeries>
 #include <QLineSeries>
+#include <QLogValueAxis>
 #include <QScatterSeries>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QValueAxis>
 #include <QtTest>
+#include <cmath>
 
 #include "tests/ui/SyntheticExperiment.h"
 #include "ui/search/FrontierChartView.h"
@@ -66,6 +69,34 @@ private Q_SLOTS:
         QCOMPARE(view.phaseSeries(searchPhase)->count(), finished);  // failed trials have no point
         QCOMPARE(view.finetuneSeries()->count(), static_cast<int>(m_summary->frontier.size()));
         QCOMPARE(view.finetuneSeries()->markerShape(), QScatterSeries::MarkerShapeStar);
+    }
+
+    // Axes a reader can use: the log cost axis spans whole decades (it labels only powers of ten),
+    // and the accuracy axis ticks every 1, 2 or 5 x 10^k from a multiple of the step.
+    void axesSpanDecadesAndNiceSteps() {
+        FrontierChartView view;
+        view.setSummary(m_summary);
+        const double left = std::log10(view.costAxis()->min());
+        const double right = std::log10(view.costAxis()->max());
+        QCOMPARE(left, std::round(left));
+        QCOMPARE(right, std::round(right));
+        QVERIFY(right - left >= 1.0);
+        for (const TrialRecord& trial : m_summary->trials) {
+            if (trial.state != TrialState::Finished) continue;
+            QVERIFY(trial.mfpops > view.costAxis()->min() && trial.mfpops < view.costAxis()->max());
+        }
+        const QValueAxis* accuracy = view.accuracyAxis();
+        QCOMPARE(accuracy->tickType(), QValueAxis::TicksDynamic);
+        const double step = accuracy->tickInterval();
+        const double mantissa = step / std::pow(10.0, std::floor(std::log10(step)));
+        QVERIFY2(std::abs(mantissa - 1) < 1e-9 || std::abs(mantissa - 2) < 1e-9 ||
+                     std::abs(mantissa - 5) < 1e-9,
+                 qPrintable(QString::number(step)));
+        QCOMPARE(std::fmod(accuracy->min(), step), 0.0);
+        const int intervals =
+            static_cast<int>(std::lround((accuracy->max() - accuracy->min()) / step));
+        QVERIFY2(intervals >= 3 && intervals <= 12, qPrintable(QString::number(intervals)));
+        QVERIFY(accuracy->min() <= 89.0 && accuracy->max() >= 91.0);  // the seed's band is inside
     }
 
     void tooltipUsesTableTwoNotation() {

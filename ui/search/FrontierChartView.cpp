@@ -297,8 +297,10 @@ void FrontierChartView::setSummary(const SummaryPtr& summary) {
         m_bandLower->clear();
         return;
     }
-    const double left = minX / 1.5;
-    const double right = maxX * 1.5;
+    // Whole decades: QLogValueAxis labels only powers of ten, so a range inside one decade showed
+    // one label or none.
+    const double left = std::pow(10.0, std::floor(std::log10(minX / 1.2)));
+    const double right = std::pow(10.0, std::ceil(std::log10(maxX * 1.2)));
     m_x->setRange(left, right);
     if (seed) {
         const double accuracy = yOf(*seed);
@@ -310,8 +312,33 @@ void FrontierChartView::setSummary(const SummaryPtr& summary) {
         m_bandUpper->clear();
         m_bandLower->clear();
     }
-    m_y->setRange(std::max(0.0, std::floor(minY - 2)), std::min(100.0, std::ceil(maxY + 2)));
+    setNiceRange(*m_y, std::max(0.0, minY - 2), std::min(100.0, maxY + 2));
     setSelectedTrial(m_selectedTrial);
+}
+
+namespace {
+// The smallest 1, 2 or 5 x 10^k step that divides `span` into at most `targetTicks` intervals.
+double niceTickStep(double span, int targetTicks) {
+    const double raw = span / std::max(1, targetTicks);
+    const double decade = std::pow(10.0, std::floor(std::log10(std::max(raw, 1e-9))));
+    for (double factor : {1.0, 2.0, 5.0}) {
+        if (factor * decade >= raw) return factor * decade;
+    }
+    return 10.0 * decade;
+}
+}  // namespace
+
+// Ticks every 1, 2 or 5 x 10^k from a multiple of the step, so that every line carries an exact
+// label (a seed at 13.5 % no longer sits on a line labelled 14).
+void FrontierChartView::setNiceRange(QValueAxis& axis, double low, double high) {
+    const double step = niceTickStep(std::max(high - low, 1.0), 6);
+    low = std::max(0.0, std::floor(low / step) * step);
+    high = std::min(100.0, std::ceil(high / step) * step);
+    axis.setTickType(QValueAxis::TicksDynamic);
+    axis.setTickAnchor(0.0);
+    axis.setTickInterval(step);
+    axis.setLabelFormat(step < 1.0 ? "%.1f" : "%.0f");
+    axis.setRange(low, high);
 }
 
 void FrontierChartView::setSelectedTrial(int trialId) {

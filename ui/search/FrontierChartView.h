@@ -34,6 +34,8 @@ public:
     // Multi-fidelity search: finished trials that stopped below the top rung (hollow, grey).
     QScatterSeries* stoppedSeries() const { return m_stopped; }
     QAreaSeries* seedBand() const { return m_band; }
+    QLogValueAxis* costAxis() const { return m_x; }
+    QValueAxis* accuracyAxis() const { return m_y; }
     QScatterSeries* phaseSeries(int phaseId) const;
     // Trial ids in the order of a series' points (frontier, seed, fine-tune or a phase's series).
     std::vector<int> trialIdsOf(const QXYSeries* series) const;
@@ -52,6 +54,7 @@ private:
     int trialAt(const QXYSeries* series, const QPointF& point) const;
     void connectHover(QScatterSeries* series);
     double yOf(const TrialRecord& trial) const { return 100.0 * trial.validationTop1; }
+    static void setNiceRange(QValueAxis& axis, double low, double high);
 
     SummaryPtr m_summary;
     QLogValueAxis* m_x;
