@@ -33,6 +33,18 @@ Result<std::vector<int>> selectTrials(const ExperimentSummary& summary,
     return ids;
 }
 
+// The timing options `bench` and `bench-model` share.
+void addLatencyOptions(CLI::App& command, LatencySettings& settings, const std::string& runsHelp) {
+    command.add_option("--runs", settings.runs, runsHelp)
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+    command.add_option("--warmup", settings.warmupRuns, "Untimed runs first")
+        ->capture_default_str();
+    command.add_option("--threads", settings.threads, "CPU threads")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+}
+
 }  // namespace
 
 void addBenchCommand(CLI::App& app, int& exitCode) {
@@ -55,14 +67,7 @@ void addBenchCommand(CLI::App& app, int& exitCode) {
         ->required();
     command->add_option("--trials", options->trials, "pareto, or trial ids: 3,7,12")
         ->capture_default_str();
-    command->add_option("--runs", options->settings.runs, "Timed runs per model")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    command->add_option("--warmup", options->settings.warmupRuns, "Untimed runs first")
-        ->capture_default_str();
-    command->add_option("--threads", options->settings.threads, "CPU threads")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+    addLatencyOptions(*command, options->settings, "Timed runs per model");
     command->add_option("--identity", options->board.identityFile,
                         "ssh: private key file (default: the ssh-agent)");
     command->add_option("--known-hosts", options->board.knownHostsFile,
@@ -213,14 +218,7 @@ void addBenchModelCommand(CLI::App& app, int& exitCode) {
     CLI::App* command = app.add_subcommand(
         "bench-model", "Latency of one architecture on this machine (board-side runner)");
     command->add_option("--model", options->model, "Architecture spec (JSON)")->required();
-    command->add_option("--runs", options->settings.runs, "Timed runs")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
-    command->add_option("--warmup", options->settings.warmupRuns, "Untimed runs first")
-        ->capture_default_str();
-    command->add_option("--threads", options->settings.threads, "CPU threads")
-        ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+    addLatencyOptions(*command, options->settings, "Timed runs");
     command->add_flag("--json", options->json, "Print one JSON document");
     command->callback([options, &exitCode] {
         auto spec = ArchitectureSpec::fromFile(options->model);

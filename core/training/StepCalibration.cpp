@@ -29,12 +29,16 @@ constexpr double kMeasureBudgetSeconds = 12.0;
 constexpr int kMaxRounds = 7;
 constexpr int kMinRounds = 3;
 
-std::string cpuModel() {
-    std::ifstream in("/proc/cpuinfo");
-    for (std::string line; std::getline(in, line);) {
-        if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-    }
-    return "unknown cpu";
+// Read once per process: every training start builds a key.
+const std::string& cpuModel() {
+    static const std::string model = [] {
+        std::ifstream in("/proc/cpuinfo");
+        for (std::string line; std::getline(in, line);) {
+            if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
+        }
+        return std::string("unknown cpu");
+    }();
+    return model;
 }
 
 // Serializes calibrations across processes; released when the lock's descriptor closes.

@@ -206,8 +206,7 @@ Result<TrainingResult> run(RunState& state, const FeatureSet& features,
 // continuation keeps the plan its checkpoint ran (`continued`); only its thread count is chosen.
 StepChoice chooseStep(const ArchitectureSpec& spec, const TrainingParams& params,
                       std::optional<StepPlan> continued) {
-    configureComputeRuntime(params.threads);  // the ceiling, as calibration sees it
-    const int threads = at::get_num_threads();
+    const int threads = params.threads > 0 ? params.threads : defaultThreadCount();  // the ceiling
     StepChoice choice{.threads = threads};
     if (params.stepPlan == "auto") {
         choice = StepCalibration().choose(spec, params.batchSize, threads);

@@ -16,6 +16,29 @@
 namespace perfnas::ui {
 namespace {
 
+// The smallest 1, 2 or 5 x 10^k step that divides `span` into at most `targetTicks` intervals.
+double niceTickStep(double span, int targetTicks) {
+    const double raw = span / std::max(1, targetTicks);
+    const double decade = std::pow(10.0, std::floor(std::log10(std::max(raw, 1e-9))));
+    for (double factor : {1.0, 2.0, 5.0}) {
+        if (factor * decade >= raw) return factor * decade;
+    }
+    return 10.0 * decade;
+}
+
+// Ticks every 1, 2 or 5 x 10^k from a multiple of the step, so that every line carries an exact
+// label (a seed at 13.5 % no longer sits on a line labelled 14).
+void setNiceRange(QValueAxis& axis, double low, double high) {
+    const double step = niceTickStep(std::max(high - low, 1.0), 6);
+    low = std::max(0.0, std::floor(low / step) * step);
+    high = std::min(100.0, std::ceil(high / step) * step);
+    axis.setTickType(QValueAxis::TicksDynamic);
+    axis.setTickAnchor(0.0);
+    axis.setTickInterval(step);
+    axis.setLabelFormat(step < 1.0 ? "%.1f" : "%.0f");
+    axis.setRange(low, high);
+}
+
 // Distinct, colour-blind-friendly hues (Okabe-Ito), cycled per phase.
 const QColor kPhaseColours[] = {QColor(0, 114, 178),   QColor(230, 159, 0),  QColor(0, 158, 115),
                                 QColor(204, 121, 167), QColor(86, 180, 233), QColor(213, 94, 0),
@@ -314,31 +337,6 @@ void FrontierChartView::setSummary(const SummaryPtr& summary) {
     }
     setNiceRange(*m_y, std::max(0.0, minY - 2), std::min(100.0, maxY + 2));
     setSelectedTrial(m_selectedTrial);
-}
-
-namespace {
-// The smallest 1, 2 or 5 x 10^k step that divides `span` into at most `targetTicks` intervals.
-double niceTickStep(double span, int targetTicks) {
-    const double raw = span / std::max(1, targetTicks);
-    const double decade = std::pow(10.0, std::floor(std::log10(std::max(raw, 1e-9))));
-    for (double factor : {1.0, 2.0, 5.0}) {
-        if (factor * decade >= raw) return factor * decade;
-    }
-    return 10.0 * decade;
-}
-}  // namespace
-
-// Ticks every 1, 2 or 5 x 10^k from a multiple of the step, so that every line carries an exact
-// label (a seed at 13.5 % no longer sits on a line labelled 14).
-void FrontierChartView::setNiceRange(QValueAxis& axis, double low, double high) {
-    const double step = niceTickStep(std::max(high - low, 1.0), 6);
-    low = std::max(0.0, std::floor(low / step) * step);
-    high = std::min(100.0, std::ceil(high / step) * step);
-    axis.setTickType(QValueAxis::TicksDynamic);
-    axis.setTickAnchor(0.0);
-    axis.setTickInterval(step);
-    axis.setLabelFormat(step < 1.0 ? "%.1f" : "%.0f");
-    axis.setRange(low, high);
 }
 
 void FrontierChartView::setSelectedTrial(int trialId) {

@@ -54,7 +54,6 @@ private:
     int trialAt(const QXYSeries* series, const QPointF& point) const;
     void connectHover(QScatterSeries* series);
     double yOf(const TrialRecord& trial) const { return 100.0 * trial.validationTop1; }
-    static void setNiceRange(QValueAxis& axis, double low, double high);
 
     SummaryPtr m_summary;
     QLogValueAxis* m_x;
