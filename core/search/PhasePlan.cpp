@@ -83,10 +83,8 @@ double PhasePlan::projectedSeconds(double typical, int newTrials) const {
         }
         const int until =
             isSeed ? m_summary.config.fidelity->maxIterations : targetIterations(trial);
-        const bool measured =
-            trial.iterationsDone > 0 && trial.seconds > 0 && std::isfinite(trial.seconds);
-        const double own = std::max(0, until - trial.iterationsDone) *
-                           (measured ? trial.seconds / trial.iterationsDone : typical);
+        const double own =
+            std::max(0, until - trial.iterationsDone) * secondsPerIteration(trial, typical);
         total += own;
         longest = std::max(longest, own);
         if (rungs && !isSeed) {
@@ -97,6 +95,13 @@ double PhasePlan::projectedSeconds(double typical, int newTrials) const {
             working[static_cast<std::size_t>(
                 std::clamp(trial.rung, 0, static_cast<int>(rungCount) - 1))] += 1;
         }
+    }
+    // A new trial may be promoted up to the top rung, one rung after another: the phase lasts at
+    // least that chain (without it, a trial admitted just before the deadline overran it).
+    if (newTrials > 0) {
+        const int chain =
+            rungs ? m_summary.config.fidelity->maxIterations : m_summary.config.searchIterations();
+        longest = std::max(longest, chain * typical);
     }
     if (!rungs) {
         total += newTrials * m_summary.config.searchIterations() * typical;
@@ -110,6 +115,22 @@ double PhasePlan::projectedSeconds(double typical, int newTrials) const {
         }
     }
     return std::max(longest, total / std::max(1, m_summary.config.workers));
+}
+
+double PhasePlan::secondsPerIteration(const TrialRecord& trial, double typical) const {
+    const bool measured =
+        trial.iterationsDone > 0 && trial.seconds > 0 && std::isfinite(trial.seconds);
+    return measured ? trial.seconds / trial.iterationsDone : typical;
+}
+
+bool PhasePlan::admitsPromotion(const TrialRecord& trial, double secondsToDeadline) const {
+    if (secondsToDeadline == kNoDeadline || !usesRungs()) return true;
+    const std::vector<int> rungs = m_summary.config.fidelity->rungIterations();
+    const std::size_t next = static_cast<std::size_t>(trial.rung) + 1;
+    if (next >= rungs.size()) return false;
+    const double typical = typicalSecondsPerIteration(m_summary).value_or(0.0);
+    return std::max(0, rungs[next] - trial.iterationsDone) * secondsPerIteration(trial, typical) <=
+           secondsToDeadline;
 }
 
 bool PhasePlan::admitsNewTrial(double secondsToDeadline) const {

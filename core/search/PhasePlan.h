@@ -4,7 +4,8 @@
 // and the studio's ETA are one computation: the rest of every trial in progress at its own measured
 // speed (the seed to the top rung), and the promotions still to come per rung at the median speed
 // of the measured trials; the workers share the total, but the phase lasts at least as long as its
-// longest single trial. Holds references: use it while the summary lives.
+// longest single trial, and a new trial counts with every rung it may be promoted to. Holds
+// references: use it while the summary lives.
 #include <limits>
 #include <optional>
 #include <vector>
@@ -38,12 +39,15 @@ public:
     // `secondsToDeadline`. Before any trial was measured, true (the first trials measure the
     // speed).
     bool admitsNewTrial(double secondsToDeadline) const;
+    // Whether `trial`'s next rung, at its own measured speed, ends before the deadline.
+    bool admitsPromotion(const TrialRecord& trial, double secondsToDeadline) const;
     // The admitted work plus the new trials the budgets will still admit (none when
     // `acceptsNewTrials` is false, e.g. the space is exhausted).
     PhaseOutlook outlook(double secondsToDeadline, bool acceptsNewTrials = true) const;
 
 private:
     double projectedSeconds(double typicalSecondsPerIteration, int newTrials) const;
+    double secondsPerIteration(const TrialRecord& trial, double typical) const;
     int trialsStarted() const;
 
     const ExperimentSummary& m_summary;

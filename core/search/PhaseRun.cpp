@@ -116,9 +116,13 @@ Result<std::optional<TrialRecord>> PhaseRun::promotion(const ExperimentSummary& 
                  .log10Cost = std::log10(std::max(summary.costOf(trial), 1e-12)),
                  .promoted = !waiting});
         }
-        const std::vector<int> ids =
-            SuccessiveHalving::promotable(standings, fidelity.eta, summary.reference());
-        if (!ids.empty()) return promote(*summary.trial(ids.front()));
+        // A promotion that cannot finish before the deadline is skipped: the trial stays at the
+        // rung it finished rather than leaving the phase with a half-trained one.
+        const PhasePlan plan(summary, m_phase);
+        for (int id : SuccessiveHalving::promotable(standings, fidelity.eta, summary.reference())) {
+            const TrialRecord& trial = *summary.trial(id);
+            if (plan.admitsPromotion(trial, secondsToDeadline())) return promote(trial);
+        }
     }
     return std::optional<TrialRecord>{};
 }
