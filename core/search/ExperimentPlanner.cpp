@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 #include "core/model/CostModel.h"
+#include "core/search/PhasePlan.h"
 
 namespace perfnas {
 namespace fs = std::filesystem;
@@ -46,6 +48,17 @@ int lastRound(const std::vector<PhaseRecord>& phases) {
     int round = 0;
     for (const PhaseRecord& phase : phases) round = std::max(round, phase.round);
     return round;
+}
+
+// The last phase when it is a refinement phase that has not started: a freeze joins it.
+const PhaseRecord* untouchedRefinement(const ExperimentSummary& summary) {
+    if (summary.phases.empty()) return nullptr;
+    const PhaseRecord& last = summary.phases.back();
+    const bool untouched =
+        last.kind == PhaseKind::Refinement && last.state == PhaseState::Pending &&
+        std::none_of(summary.trials.begin(), summary.trials.end(),
+                     [&last](const TrialRecord& t) { return t.phaseId == last.id; });
+    return untouched ? &last : nullptr;
 }
 
 }  // namespace
@@ -99,17 +112,11 @@ Result<PhaseRecord> ExperimentPlanner::freeze(ExperimentStore& store,
         space = *frozen;
     }
     // A refinement phase that has not started yet takes the new freezes too.
-    if (!summary->phases.empty()) {
-        PhaseRecord last = summary->phases.back();
-        const bool untouched =
-            last.kind == PhaseKind::Refinement && last.state == PhaseState::Pending &&
-            std::none_of(summary->trials.begin(), summary->trials.end(),
-                         [&last](const TrialRecord& t) { return t.phaseId == last.id; });
-        if (untouched) {
-            last.spaceJson = space.toJson();
-            if (auto status = store.updatePhase(last); !status) return status.error();
-            return last;
-        }
+    if (const PhaseRecord* untouched = untouchedRefinement(*summary)) {
+        PhaseRecord last = *untouched;
+        last.spaceJson = space.toJson();
+        if (auto status = store.updatePhase(last); !status) return status.error();
+        return last;
     }
     if (auto status = finishOpenPhases(store, summary->phases); !status) return status.error();
     PhaseRecord phase =
@@ -118,6 +125,19 @@ Result<PhaseRecord> ExperimentPlanner::freeze(ExperimentStore& store,
     if (!id) return id.error();
     phase.id = *id;
     return phase;
+}
+
+PhasePreview ExperimentPlanner::previewFreeze(const ExperimentSummary& summary) {
+    PhaseRecord phase = searchPhase(summary.config, summary.currentSpace, PhaseKind::Refinement,
+                                    lastRound(summary.phases) + 1);
+    if (const PhaseRecord* joined = untouchedRefinement(summary)) phase = *joined;
+    phase.id = 0;  // not in the file: no trial belongs to it
+    const double deadline = phase.maxMinutes > 0 ? phase.maxMinutes * 60.0 : PhasePlan::kNoDeadline;
+    return {.kind = PhaseKind::Refinement,
+            .round = phase.round,
+            .trials = phase.trialBudget,
+            .maxMinutes = phase.maxMinutes,
+            .estimatedSeconds = PhasePlan(summary, phase).outlook(deadline).remainingSeconds};
 }
 
 Result<PhaseRecord> ExperimentPlanner::freezeAutomatically(ExperimentStore& store,
@@ -168,6 +188,32 @@ std::vector<int> notFinetuned(const ExperimentSummary& summary, const TrainingPa
 }
 
 }  // namespace
+
+// Each model continues from the iterations it has, at its own measured speed; the workers share
+// the models, but the phase lasts at least as long as the longest one.
+PhasePreview ExperimentPlanner::previewFinetune(const ExperimentSummary& summary, int iterations) {
+    const TrainingParams params = finetuneParams(summary, iterations);
+    const std::vector<int> parents = notFinetuned(summary, params);
+    double total = 0.0;
+    double longest = 0.0;
+    bool measured = !parents.empty();
+    for (int id : parents) {
+        const TrialRecord& parent = *summary.trial(id);
+        if (parent.iterationsDone <= 0 || !(parent.seconds > 0) || !std::isfinite(parent.seconds)) {
+            measured = false;
+            break;
+        }
+        const double own = std::max(0, params.iterations - parent.iterationsDone) * parent.seconds /
+                           parent.iterationsDone;
+        total += own;
+        longest = std::max(longest, own);
+    }
+    return {.kind = PhaseKind::Finetune,
+            .trials = static_cast<int>(parents.size()),
+            .iterations = params.iterations,
+            .estimatedSeconds =
+                measured ? std::max(longest, total / std::max(1, summary.config.workers)) : -1.0};
+}
 
 Result<std::vector<int>> ExperimentPlanner::finetuneCandidates(const ExperimentStore& store,
                                                                int iterations) {

@@ -20,6 +20,17 @@ struct Freeze {
     int value = 0;
 };
 
+// What a freeze or fine-tuning request would add, worked out from the summary without touching the
+// file: what a front end shows before the user confirms.
+struct PhasePreview {
+    PhaseKind kind = PhaseKind::Refinement;
+    int round = 0;                   // refinement round
+    int trials = 0;                  // refinement: trial budget (0: none); fine-tuning: models
+    int iterations = 0;              // fine-tuning: total iterations per model
+    double maxMinutes = 0.0;         // per run; 0: none
+    double estimatedSeconds = -1.0;  // at the speeds measured so far; < 0: nothing measured yet
+};
+
 class ExperimentPlanner {
 public:
     // A new experiment file for `config` (the dataset already resolved) with its first phase.
@@ -40,6 +51,9 @@ public:
     // The trials planFinetune would continue (empty: every one is fine-tuned already).
     static Result<std::vector<int>> finetuneCandidates(const ExperimentStore& store,
                                                        int iterations = 0);
+    // The refinement phase a freeze would add (or join) and the fine-tuning planFinetune would add.
+    static PhasePreview previewFreeze(const ExperimentSummary& summary);
+    static PhasePreview previewFinetune(const ExperimentSummary& summary, int iterations = 0);
     // After the last phase finished: the phase the config asks for next (search after the
     // optimizer phase; automatic refinement rounds), added as pending; nullopt when none.
     static Result<std::optional<PhaseRecord>> planNext(ExperimentStore& store);

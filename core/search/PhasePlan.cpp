@@ -96,12 +96,10 @@ double PhasePlan::projectedSeconds(double typical, int newTrials) const {
                 std::clamp(trial.rung, 0, static_cast<int>(rungCount) - 1))] += 1;
         }
     }
-    // A new trial may be promoted up to the top rung, one rung after another: the phase lasts at
-    // least that chain (without it, a trial admitted just before the deadline overran it).
+    // A new trial's own first run must fit too; promotions that would not fit are not made.
     if (newTrials > 0) {
-        const int chain =
-            rungs ? m_summary.config.fidelity->maxIterations : m_summary.config.searchIterations();
-        longest = std::max(longest, chain * typical);
+        const int firstRun = rungs ? rungIterations[0] : m_summary.config.searchIterations();
+        longest = std::max(longest, firstRun * typical);
     }
     if (!rungs) {
         total += newTrials * m_summary.config.searchIterations() * typical;

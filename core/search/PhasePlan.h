@@ -4,7 +4,7 @@
 // and the studio's ETA are one computation: the rest of every trial in progress at its own measured
 // speed (the seed to the top rung), and the promotions still to come per rung at the median speed
 // of the measured trials; the workers share the total, but the phase lasts at least as long as its
-// longest single trial, and a new trial counts with every rung it may be promoted to. Holds
+// longest single trial, a new one's first run included. Holds
 // references: use it while the summary lives.
 #include <limits>
 #include <optional>

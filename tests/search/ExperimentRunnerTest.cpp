@@ -601,6 +601,41 @@ private Q_SLOTS:
             QCOMPARE(summary->trial(id)->phaseId, summary->phases[1].id);
     }
 
+    void previewsSayWhatAFreezeAndFineTuningWillAdd() {
+        ExperimentConfig config = smallConfig(6);
+        config.refinementTrials = 4;
+        TestExperiment experiment(config);
+        auto& store = experiment.store;
+        DeterministicExecutor executor;
+        executor.secondsPerIteration = 1.0;
+        QVERIFY(ExperimentRunner(**store, executor).run());
+        const auto searched = ExperimentSummary::load(**store);
+        QVERIFY(searched);
+        const int searchIterations = config.searchIterations();
+
+        // Four new trials at the measured one second per iteration, on one worker.
+        const PhasePreview refinement = ExperimentPlanner::previewFreeze(*searched);
+        QCOMPARE(refinement.round, 1);
+        QCOMPARE(refinement.trials, 4);
+        QCOMPARE(refinement.estimatedSeconds, 4.0 * searchIterations);
+
+        // Every candidate continues from its search iterations to the fine-tuning budget.
+        const PhasePreview finetune = ExperimentPlanner::previewFinetune(*searched);
+        const auto candidates = ExperimentPlanner::finetuneCandidates(**store);
+        QVERIFY(candidates && !candidates->empty());
+        QCOMPARE(finetune.trials, static_cast<int>(candidates->size()));
+        QCOMPARE(finetune.iterations, config.finetune.iterations);
+        QCOMPARE(finetune.estimatedSeconds, static_cast<double>(candidates->size()) *
+                                                (config.finetune.iterations - searchIterations));
+
+        // The freeze adds what the preview said.
+        auto phase = ExperimentPlanner::freeze(
+            **store, {{.unit = 0, .parameter = UnitParameter::Kh, .value = 3}});
+        QVERIFY(phase);
+        QCOMPARE(phase->round, refinement.round);
+        QCOMPARE(phase->trialBudget, refinement.trials);
+    }
+
     void finetuneContinuesEveryFrontierModel() {
         TestExperiment experiment(smallConfig(6));
         auto& store = experiment.store;

@@ -1,7 +1,9 @@
 // MainWindow driven like a user: opening an experiment file shows its trials in the table, chart
 // and status bar, and reopening restores it; an unreadable file gives one dialog that says what
-// to do; clicking Freeze on a suggestion creates the refinement phase in the store and runs it
-// with the real engine on a small dataset, and its trials appear in the table.
+// to do; clicking Freeze on a suggestion asks first, then creates the refinement phase in the
+// store and runs it with the real engine on a small dataset, and its trials appear in the table; a
+// failed creation keeps the open experiment and the new-experiment dialog's entries; closing while
+// a run trains asks first.
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
@@ -16,6 +18,7 @@
 #include "tests/support/DatasetFixture.h"
 #include "tests/ui/SyntheticExperiment.h"
 #include "ui/search/FrontierChartView.h"
+#include "ui/search/NewExperimentDialog.h"
 #include "ui/search/RefinementPanel.h"
 #include "ui/search/TrialTableModel.h"
 #include "ui/search/TrialTablePanel.h"
@@ -30,9 +33,28 @@ namespace {
 const std::vector<std::string> kWords = {"yes",   "no", "up",  "down", "left",
                                          "right", "on", "off", "stop", "go"};
 
-QMessageBox* visibleErrorDialog(QWidget* window) {
-    for (auto* box : window->findChildren<QMessageBox*>("errorDialog")) {
+QMessageBox* visibleDialog(QWidget* window, const QString& name) {
+    for (auto* box : window->findChildren<QMessageBox*>(name)) {
         if (box->isVisible()) return box;
+    }
+    return nullptr;
+}
+
+QMessageBox* visibleErrorDialog(QWidget* window) { return visibleDialog(window, "errorDialog"); }
+
+// A confirmation's safe default is Cancel; the test presses the action's button.
+void confirm(QMessageBox* box) {
+    QVERIFY(box);
+    QCOMPARE(box->defaultButton(), box->button(QMessageBox::Cancel));
+    for (QAbstractButton* button : box->buttons()) {
+        if (box->buttonRole(button) == QMessageBox::AcceptRole) return button->click();
+    }
+    QFAIL("the confirmation has no accept button");
+}
+
+QAction* menuAction(QWidget* window, const QString& text) {
+    for (QAction* action : window->findChildren<QAction*>()) {
+        if (action->text() == text) return action;
     }
     return nullptr;
 }
@@ -138,6 +160,14 @@ private Q_SLOTS:
         QPushButton* freeze = window.refinementPanel()->freezeButton(0);
         QVERIFY(freeze);
         QTest::mouseClick(freeze, Qt::LeftButton);
+        // Nothing changes before the user confirms what the freeze will start.
+        QTRY_VERIFY(visibleDialog(&window, "confirmDialog"));
+        QMessageBox* question = visibleDialog(&window, "confirmDialog");
+        QVERIFY2(question->text().contains("refinement round 1"), qPrintable(question->text()));
+        QVERIFY2(question->informativeText().contains("up to 2 trials"),
+                 qPrintable(question->informativeText()));
+        QCOMPARE(window.summary()->phases.size(), std::size_t{1});
+        confirm(question);
 
         // The store holds a refinement phase with that parameter frozen...
         auto frozenInStore = [&] {
@@ -184,7 +214,49 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(
             window.session() && window.session()->state() == ExperimentSession::State::Running,
             120000);
-        window.close();  // stops the run without waiting for it
+        // Closing asks first (Cancel by default); confirmed, it stops the run without waiting.
+        window.close();
+        QTRY_VERIFY(visibleDialog(&window, "confirmDialog"));
+        QVERIFY(window.isVisible());
+        QVERIFY(window.session() && window.session()->isBusy());
+        confirm(visibleDialog(&window, "confirmDialog"));
+        QTRY_VERIFY(!window.isVisible());
+    }
+
+    void aFailedCreationKeepsTheOpenExperimentAndTheDialog() {
+        const fs::path file = m_root / "keep.sqlite";
+        test::makeSyntheticExperiment(file, test::smallSearchConfig("/data/unused", 10));
+        MainWindow window;
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.openExperiment(QString::fromStdString(file.string()));
+        QTRY_VERIFY_WITH_TIMEOUT(window.summary() != nullptr, 10000);
+        const std::string name = window.summary()->config.name;
+
+        QAction* newExperiment = menuAction(&window, "&New experiment…");
+        QVERIFY(newExperiment);
+        newExperiment->trigger();
+        auto* dialog = window.findChild<NewExperimentDialog*>();
+        QVERIFY(dialog);
+        QTRY_VERIFY(dialog->isVisible());
+        // A file below a regular file is refused on the spot.
+        dialog->setFile(QString::fromStdString((file / "inside.sqlite").string()));
+        QVERIFY2(dialog->problem().contains("not a writable folder"),
+                 qPrintable(dialog->problem()));
+        // A missing folder is fine (created with the file); this creation fails on the dataset.
+        const fs::path target = m_root / "new-folder" / "new.sqlite";
+        dialog->setFile(QString::fromStdString(target.string()));
+        dialog->done(QDialog::Accepted);
+        QTRY_VERIFY_WITH_TIMEOUT(visibleErrorDialog(&window), 10000);
+        QVERIFY2(visibleErrorDialog(&window)->windowTitle().contains("not created"),
+                 qPrintable(visibleErrorDialog(&window)->windowTitle()));
+        QVERIFY(!fs::exists(target));
+        // The open experiment is untouched and the dialog is back with its entries.
+        QVERIFY(window.summary());
+        QCOMPARE(window.summary()->config.name, name);
+        QVERIFY(window.windowTitle().contains("keep.sqlite"));
+        QVERIFY(dialog->isVisible());
+        QCOMPARE(dialog->file(), target);
     }
 
 private:

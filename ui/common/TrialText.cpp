@@ -8,6 +8,13 @@
 
 namespace perfnas::ui {
 
+QString freezeText(int unit, UnitParameter parameter, int value) {
+    return QObject::tr("unit %1 %2 = %3")
+        .arg(unit + 1)
+        .arg(QString::fromStdString(parameterName(parameter)))
+        .arg(value);
+}
+
 QString phaseLabel(const PhaseRecord& phase) {
     switch (phase.kind) {
         case PhaseKind::Optimizer:

@@ -24,6 +24,18 @@
 namespace perfnas::ui {
 
 namespace {
+// The nearest existing folder above `file` when the file cannot be created there (missing folders
+// below it are created with the experiment); "" when it can.
+QString unwritableFolder(const std::filesystem::path& file) {
+    std::filesystem::path folder = file.parent_path();
+    std::error_code error;
+    while (!folder.empty() && !std::filesystem::exists(folder, error) &&
+           folder != folder.parent_path())
+        folder = folder.parent_path();
+    const QFileInfo info(QString::fromStdString(folder.string()));
+    return info.isDir() && info.isWritable() ? QString() : info.filePath();
+}
+
 QWidget* withBrowse(QWidget* parent, QLineEdit* edit, const std::function<void()>& browse) {
     auto* row = new QWidget(parent);
     auto* layout = new QHBoxLayout(row);
@@ -263,6 +275,9 @@ void NewExperimentDialog::revalidate() {
     else if (QFileInfo::exists(m_file->text().trimmed()))
         problem = tr("%1 already exists: choose another file, or open it from the start page.")
                       .arg(m_file->text());
+    else if (const QString folder = unwritableFolder(file()); !folder.isEmpty())
+        problem =
+            tr("The experiment file cannot be written: %1 is not a writable folder.").arg(folder);
     else if (current.dataset.root.empty())
         problem = tr("Choose the dataset folder.");
     else if (!m_seedError.isEmpty())

@@ -8,6 +8,8 @@
 #include <QVBoxLayout>
 #include <set>
 
+#include "ui/common/TrialText.h"
+
 namespace perfnas::ui {
 
 namespace {
@@ -92,10 +94,9 @@ void RefinementPanel::setSummary(const SummaryPtr& summary) {
                     .arg(suggestion.value));
             m_table->setCellWidget(row, 3, bar);
             auto* button = new QPushButton(tr("Freeze"));
-            button->setToolTip(tr("Freeze unit %1 %2 = %3 and run the next refinement phase")
-                                   .arg(suggestion.unit + 1)
-                                   .arg(parameterText(suggestion.parameter))
-                                   .arg(suggestion.value));
+            button->setToolTip(
+                tr("Freeze %1 and run the next refinement phase")
+                    .arg(freezeText(suggestion.unit, suggestion.parameter, suggestion.value)));
             connect(button, &QPushButton::clicked, this, [this, suggestion] {
                 Q_EMIT freezeRequested({Freeze{.unit = suggestion.unit,
                                                .parameter = suggestion.parameter,
@@ -118,10 +119,7 @@ void RefinementPanel::setSummary(const SummaryPtr& summary) {
             for (UnitParameter parameter : kUnitParameters) {
                 const Domain& domain = space.units[unit][parameter];
                 if (domain.isFrozen()) {
-                    frozen << tr("unit %1 %2 = %3")
-                                  .arg(unit + 1)
-                                  .arg(parameterText(parameter))
-                                  .arg(*domain.frozen);
+                    frozen << freezeText(static_cast<int>(unit), parameter, *domain.frozen);
                 }
             }
         }

@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -18,6 +19,7 @@
 #include <QTimer>
 #include <QToolBar>
 
+#include "core/search/ExperimentPlanner.h"
 #include "ui/benchmark/BenchmarkPanel.h"
 #include "ui/common/ErrorDialog.h"
 #include "ui/common/StudioPaths.h"
@@ -116,11 +118,7 @@ void MainWindow::buildExperimentView() {
 
     connect(m_chart, &FrontierChartView::trialClicked, this, &MainWindow::selectTrial);
     connect(m_table, &TrialTablePanel::trialSelected, this, &MainWindow::selectTrial);
-    connect(m_refinement, &RefinementPanel::freezeRequested, this,
-            [this](const std::vector<Freeze>& freezes) {
-                m_runFailures.clear();
-                ensureSession()->freezeAndStart(freezes);
-            });
+    connect(m_refinement, &RefinementPanel::freezeRequested, this, &MainWindow::confirmFreeze);
 }
 
 void MainWindow::buildActions() {
@@ -137,8 +135,14 @@ void MainWindow::buildActions() {
         if (recent->isEmpty()) recent->addAction(tr("No recent experiments"))->setEnabled(false);
     });
     file->addAction(tr("&Demo experiment"), this, &MainWindow::openDemoExperiment);
-    m_closeAction = file->addAction(tr("&Close experiment"), QKeySequence::Close, this,
-                                    &MainWindow::closeExperiment);
+    m_closeAction = file->addAction(tr("&Close experiment"), QKeySequence::Close, this, [this] {
+        const QString work = runningWork();
+        if (work.isEmpty()) return closeExperiment();
+        confirm(tr("Stop the run and close?"), tr("%1 is running in this window.").arg(work),
+                tr("Closing stops it: running trials are cancelled and queued again for the next "
+                   "run. Finished trials and rungs stay in the experiment file."),
+                tr("Stop and close"), [this] { closeExperiment(); });
+    });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -161,11 +165,9 @@ void MainWindow::buildActions() {
         });
     m_stopAction->setToolTip(
         tr("Cancel running trials now; they are queued again for the next run (Ctrl+.)"));
-    m_finetuneAction = run->addAction(tr("&Fine-tune the frontier"),
-                                      QKeySequence(Qt::CTRL | Qt::Key_T), this, [this] {
-                                          m_runFailures.clear();
-                                          ensureSession()->finetuneAndStart();
-                                      });
+    m_finetuneAction =
+        run->addAction(tr("&Fine-tune the frontier"), QKeySequence(Qt::CTRL | Qt::Key_T), this,
+                       &MainWindow::confirmFinetune);
     m_finetuneAction->setToolTip(tr(
         "Continue every Pareto-optimal model to the full budget and measure test TOP-1 (Ctrl+T)"));
 
@@ -194,19 +196,117 @@ void MainWindow::saveLayout() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+    const QString work = runningWork();
+    if (!work.isEmpty() && !m_closeConfirmed) {
+        event->ignore();
+        confirm(tr("Stop the run and quit?"), tr("%1 is running in this window.").arg(work),
+                tr("Quitting stops it: running trials are cancelled and queued again for the next "
+                   "run. Finished trials and rungs stay in the experiment file."),
+                tr("Stop and quit"), [this] {
+                    m_closeConfirmed = true;
+                    close();
+                });
+        return;
+    }
     saveLayout();
+    m_pendingSession.reset();
     closeExperiment();
     event->accept();
+}
+
+QString MainWindow::runningWork() const {
+    if (!m_session || !m_session->isBusy()) return {};
+    if (!m_summary || m_summary->phases.empty()) return tr("A run");
+    for (const PhaseRecord& phase : m_summary->phases) {
+        if (phase.state == PhaseState::Running) return tr("The %1 phase").arg(phaseLabel(phase));
+    }
+    return tr("A run");
+}
+
+void MainWindow::confirm(const QString& title, const QString& question, const QString& details,
+                         const QString& confirmText, std::function<void()> action) {
+    auto* box =
+        new QMessageBox(QMessageBox::Question, title, question, QMessageBox::NoButton, this);
+    box->setObjectName("confirmDialog");
+    box->setInformativeText(details);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    QPushButton* confirmButton = box->addButton(confirmText, QMessageBox::AcceptRole);
+    QPushButton* cancel = box->addButton(QMessageBox::Cancel);
+    box->setDefaultButton(cancel);
+    box->setEscapeButton(cancel);
+    connect(box, &QMessageBox::buttonClicked, this,
+            [confirmButton, action = std::move(action)](QAbstractButton* clicked) {
+                if (clicked == confirmButton) action();
+            });
+    box->open();
+}
+
+void MainWindow::confirmFreeze(const std::vector<Freeze>& freezes) {
+    if (!m_summary) return;
+    QStringList frozen;
+    for (const Freeze& freeze : freezes)
+        frozen << freezeText(freeze.unit, freeze.parameter, freeze.value);
+    const PhasePreview preview = ExperimentPlanner::previewFreeze(*m_summary);
+    QStringList budget;
+    if (preview.trials > 0) budget << tr("up to %1 trials").arg(preview.trials);
+    if (preview.maxMinutes > 0)
+        budget << tr("at most %1 per run").arg(formatDuration(preview.maxMinutes * 60));
+    QString details = budget.isEmpty() ? QString() : tr("Budget: %1.").arg(budget.join(tr(", ")));
+    if (preview.estimatedSeconds >= 0)
+        details += tr(" Estimated time at the speed measured so far: %1.")
+                       .arg(formatDuration(preview.estimatedSeconds));
+    details += tr(" Trials found so far stay on the frontier.");
+    const QString work = runningWork();
+    if (!work.isEmpty())
+        details += tr(" %1 ends first: its running trials are cancelled.").arg(work);
+    confirm(tr("Freeze and refine?"),
+            tr("Freeze %1 and search the reduced space as refinement round %2.")
+                .arg(frozen.join(tr(", ")))
+                .arg(preview.round),
+            details.trimmed(), tr("Freeze and run"), [this, freezes] {
+                m_runFailures.clear();
+                ensureSession()->freezeAndStart(freezes);
+            });
+}
+
+void MainWindow::confirmFinetune() {
+    if (!m_summary) return;
+    const PhasePreview preview = ExperimentPlanner::previewFinetune(*m_summary);
+    if (preview.trials == 0) {
+        statusBar()->showMessage(tr("Every frontier model is fine-tuned to %L1 iterations already.")
+                                     .arg(preview.iterations),
+                                 10000);
+        return;
+    }
+    QString details =
+        tr("Each continues from its checkpoint with the fine-tuning settings, then its test TOP-1 "
+           "is measured.");
+    if (preview.estimatedSeconds >= 0)
+        details += tr(" Estimated time at the speed measured so far: %1.")
+                       .arg(formatDuration(preview.estimatedSeconds));
+    const QString work = runningWork();
+    if (!work.isEmpty())
+        details += tr(" %1 ends first: its running trials are cancelled.").arg(work);
+    confirm(tr("Fine-tune the frontier?"),
+            tr("Fine-tune %n model(s) (the frontier and the seed) to %L1 iterations each.", nullptr,
+               preview.trials)
+                .arg(preview.iterations),
+            details, tr("Fine-tune"), [this] {
+                m_runFailures.clear();
+                ensureSession()->finetuneAndStart();
+            });
 }
 
 QString MainWindow::statusText() const { return m_statusLabel->text(); }
 
 void MainWindow::newExperiment() {
-    auto* dialog = new NewExperimentDialog(this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this,
-            [this, dialog] { createExperiment(dialog->file(), dialog->config()); });
-    dialog->open();
+    // One dialog until its experiment exists: after a failed creation it reopens as it was left.
+    if (!m_newDialog) {
+        m_newDialog = new NewExperimentDialog(this);
+        connect(m_newDialog, &QDialog::accepted, this,
+                [this] { createExperiment(m_newDialog->file(), m_newDialog->config()); });
+    }
+    m_newDialog->open();
 }
 
 void MainWindow::openExperimentDialog() {
@@ -296,15 +396,53 @@ void MainWindow::closeExperiment() {
 }
 
 void MainWindow::createExperiment(const fs::path& file, const ExperimentConfig& config) {
+    // The open experiment stays open (and running) until the new file exists.
+    m_pendingSession = std::make_unique<ExperimentSession>(file);
+    ExperimentSession* pending = m_pendingSession.get();
+    const QString creating =
+        tr("Creating %1: loading the dataset …").arg(QString::fromStdString(file.string()));
+    statusBar()->showMessage(creating);
+    connect(
+        pending, &ExperimentSession::datasetProgress, this,
+        [this, creating](qint64 done, qint64 total) {
+            statusBar()->showMessage(tr("%1 %2 of %3 clips").arg(creating).arg(done).arg(total));
+        });
+    connect(pending, &ExperimentSession::created, this,
+            [this, file] { adoptCreatedSession(file); });
+    connect(pending, &ExperimentSession::errorOccurred, this, &MainWindow::creationFailed);
+    pending->create(config);
+}
+
+void MainWindow::adoptCreatedSession(const fs::path& file) {
+    std::unique_ptr<ExperimentSession> session = std::move(m_pendingSession);
+    session->disconnect(this);
+    statusBar()->clearMessage();
     closeExperiment();
     m_file = file;
     m_pages->setCurrentWidget(m_experimentPage);
-    m_statusLabel->setText(
-        tr("Creating %1: loading the dataset …").arg(QString::fromStdString(file.string())));
-    ExperimentSession* session = ensureSession();
-    connect(session, &ExperimentSession::created, this, [this] { watch(m_file); });
-    session->create(config);
-    updateActions();
+    m_statusLabel->setText(tr("Reading %1 …").arg(QString::fromStdString(file.string())));
+    m_session = std::move(session);
+    connectSession(m_session.get());
+    watch(m_file);
+    sessionStateChanged(m_session->state());
+    if (m_newDialog) m_newDialog->deleteLater();
+}
+
+void MainWindow::creationFailed(const Error& error) {
+    // Deleted after this signal: the session is its sender.
+    if (m_pendingSession) m_pendingSession.release()->deleteLater();
+    statusBar()->clearMessage();
+    QWidget* parent = this;
+    if (m_newDialog) {  // back to the dialog, every entry as it was
+        m_newDialog->open();
+        parent = m_newDialog;
+    }
+    showErrorDialog(parent,
+                    {.title = tr("The experiment was not created"),
+                     .happened = QString::fromStdString(error.message),
+                     .whatToDo = tr("Fix what the message names (usually the dataset folder or "
+                                    "the experiment file's folder) and create it again. The open "
+                                    "experiment, if any, was not touched.")});
 }
 
 void MainWindow::openDemoExperiment() {
@@ -359,9 +497,14 @@ void MainWindow::openDemoExperiment() {
 }
 
 ExperimentSession* MainWindow::ensureSession() {
-    if (m_session) return m_session.get();
-    m_session = std::make_unique<ExperimentSession>(m_file);
-    ExperimentSession* session = m_session.get();
+    if (!m_session) {
+        m_session = std::make_unique<ExperimentSession>(m_file);
+        connectSession(m_session.get());
+    }
+    return m_session.get();
+}
+
+void MainWindow::connectSession(ExperimentSession* session) {
     connect(session, &ExperimentSession::stateChanged, this, &MainWindow::sessionStateChanged);
     connect(session, &ExperimentSession::datasetProgress, this, [this](qint64 done, qint64 total) {
         m_progressLabel->setText(tr("Loading the dataset: %1 of %2 clips").arg(done).arg(total));
@@ -390,20 +533,12 @@ ExperimentSession* MainWindow::ensureSession() {
     connect(session, &ExperimentSession::runFinished, this, &MainWindow::runFinished);
     connect(session, &ExperimentSession::errorOccurred, this, [this](const Error& error) {
         showErrorDialog(
-            this,
-            {.title = tr("The run stopped"),
-             .happened = QString::fromStdString(error.message),
-             .whatToDo =
-                 m_watcher
-                     ? tr("Finished trials are saved in the experiment file. Fix what the message "
-                          "names (dataset folder, disk space, the file) and press Run to resume.")
-                     : tr("The experiment file was not created. Fix what the message names "
-                          "(usually the dataset folder) and create the experiment again.")});
-        // A creation that failed leaves nothing to show: back to the start page (after this
-        // signal).
-        if (!m_watcher) QTimer::singleShot(0, this, &MainWindow::closeExperiment);
+            this, {.title = tr("The run stopped"),
+                   .happened = QString::fromStdString(error.message),
+                   .whatToDo = tr(
+                       "Finished trials are saved in the experiment file. Fix what the message "
+                       "names (dataset folder, disk space, the file) and press Run to resume.")});
     });
-    return session;
 }
 
 void MainWindow::startRun() {
@@ -423,6 +558,7 @@ void MainWindow::startRun() {
         tr("This experiment has running trials that this window did not start: a `perfnas search` "
            "may be running it."),
         QMessageBox::Yes | QMessageBox::No, this);
+    box->setDefaultButton(QMessageBox::No);  // running both would train the same trials twice
     box->setInformativeText(
         tr("Run it here only if that process has ended (trials it left running are rerun)."));
     box->setAttribute(Qt::WA_DeleteOnClose);

@@ -3,10 +3,14 @@
 // chart over the trial table (tabs: trials, search space, latency), and docks for the trial detail,
 // refinement and search space. Views follow an ExperimentWatcher (read-only, so a file a CLI search
 // writes shows live); runs, freezes and fine-tuning go through an ExperimentSession created on
-// demand. Layout and recent files are remembered with QSettings. Errors are non-blocking dialogs.
-// GUI thread.
+// demand. Layout and recent files are remembered with QSettings. Errors are non-blocking dialogs;
+// what would discard work or start a long phase (freeze, fine-tune, closing while a run trains)
+// asks first, Cancel being the default. A new experiment replaces the open one only once its file
+// exists. GUI thread.
 #include <QMainWindow>
+#include <QPointer>
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 #include "ui/common/CoreMetaTypes.h"
@@ -25,6 +29,7 @@ class BenchmarkPanel;
 class DemoDataJob;
 class ExperimentWatcher;
 class FrontierChartView;
+class NewExperimentDialog;
 class RefinementPanel;
 class SearchSpaceView;
 class StartPage;
@@ -70,6 +75,16 @@ private:
     void showSummary(const SummaryPtr& summary);
     void selectTrial(int trialId);
     ExperimentSession* ensureSession();
+    void connectSession(ExperimentSession* session);
+    void adoptCreatedSession(const std::filesystem::path& file);
+    void creationFailed(const Error& error);
+    // A window-modal question whose default button is Cancel; `action` runs on confirmation.
+    void confirm(const QString& title, const QString& question, const QString& details,
+                 const QString& confirmText, std::function<void()> action);
+    void confirmFreeze(const std::vector<Freeze>& freezes);
+    void confirmFinetune();
+    // What a busy session is doing, for a question before it is stopped; "" when idle.
+    QString runningWork() const;
     void sessionStateChanged(ExperimentSession::State state);
     void runFinished(const RunReport& outcome);
     void startRun();
@@ -102,6 +117,10 @@ private:
     std::filesystem::path m_file;
     std::unique_ptr<ExperimentWatcher> m_watcher;
     std::unique_ptr<ExperimentSession> m_session;
+    // Creating a new experiment: the open one stays until the new file exists.
+    std::unique_ptr<ExperimentSession> m_pendingSession;
+    QPointer<NewExperimentDialog> m_newDialog;  // kept until its experiment exists
+    bool m_closeConfirmed = false;
     DemoDataJob* m_demoJob;
     SummaryPtr m_summary;
     bool m_loadedOnce = false;
