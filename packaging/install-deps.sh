@@ -11,7 +11,7 @@ build_packages=(
   libtorch-dev libopenblas0-pthread libopenblas-pthread-dev libssl-dev
   libkissfft-dev libsqlite3-dev libsndfile1-dev libsamplerate0-dev
   nlohmann-json3-dev libcli11-dev libssh-dev libespeak-ng-dev espeak-ng-data
-  qt6-base-dev qt6-charts-dev libqt6opengl6-dev libqt6svg6-dev libonnx-dev
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev libonnx-dev
 )
 test_packages=(clang-format xvfb xauth desktop-file-utils appstream dpkg-dev slurmctld slurmd slurm-client munge openssh-server openssh-client)
 bench_packages=(python3-torch python3-torchaudio python3-numpy python3-optuna espeak-ng sox)

@@ -76,6 +76,15 @@ private Q_SLOTS:
         QCOMPARE(reopened.records().size(), records->size());
     }
 
+    void warnsWhileARunTrainsOnTheLocalCpu() {
+        BenchmarkPanel panel;
+        QVERIFY(panel.trainingWarning().isEmpty());
+        panel.setTrainingActive(true);
+        QVERIFY(panel.trainingWarning().contains("training on this CPU"));
+        panel.setTrainingActive(false);
+        QVERIFY(panel.trainingWarning().isEmpty());
+    }
+
     void exportDialogWritesReportsAndNamesModelErrors() {
         ExportDialog dialog(m_file, m_summary);
         QSignalSpy finished(&dialog, &ExportDialog::exportFinished);

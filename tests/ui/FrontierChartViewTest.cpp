@@ -7,6 +7,7 @@
 #include <QScatterSeries>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QToolTip>
 #include <QValueAxis>
 #include <QtTest>
 #include <cmath>
@@ -121,6 +122,26 @@ private Q_SLOTS:
         QTest::mouseClick(view.viewport(), Qt::LeftButton, {}, position);
         QCOMPARE(clicked.count(), 1);
         QCOMPARE(clicked.front().at(0).toInt(), 1);
+    }
+
+    void hoveringAMarkShowsItsTrial() {
+        FrontierChartView view;
+        view.resize(800, 600);
+        view.setSummary(m_summary);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        // A frontier cross (a light-marker series, which QScatterSeries::hovered missed).
+        const int id = view.trialIdsOf(view.frontierSeries()).front();
+        const QPoint position = view.mapFromScene(
+            view.chart()->mapToPosition(view.frontierSeries()->at(0), view.frontierSeries()));
+        QCOMPARE(view.trialNear(position), id);
+        QCOMPARE(view.trialNear(position + QPoint(3, -3)), id);  // a few pixels off still counts
+        QCOMPARE(view.trialNear(QPointF(2, 2)), 0);              // the corner is no mark
+        QTest::mouseMove(view.viewport(), position);
+        QTRY_VERIFY(QToolTip::isVisible());
+        QVERIFY2(QToolTip::text().contains(QString("Trial %1").arg(id)),
+                 qPrintable(QToolTip::text()));
+        QVERIFY(QToolTip::text().contains("MFPOPS"));
     }
 
 private:

@@ -65,7 +65,8 @@ private Q_SLOTS:
         QVERIFY(view.seedSet()->color() != view.modelSet()->color());
         const QStringList categories = view.categoryLabels();
         QCOMPARE(categories.front(), QString("seed"));
-        QCOMPARE(categories.at(1), QString("kws1"));  // the report's names: most expensive first
+        // The report's names, most expensive first, with the trial they are.
+        QCOMPARE(categories.at(1), QString("kws1 (trial %1)").arg(bars[1].trialId));
         for (std::size_t i = 1; i < bars.size(); ++i) {
             const TrialRecord* trial = m_summary->trial(bars[i].trialId);
             QVERIFY(trial);
@@ -81,8 +82,8 @@ private Q_SLOTS:
         QVERIFY(!labels.front().contains("×"));
         for (std::size_t i = 1; i < bars.size(); ++i) {
             const QString& label = labels.at(static_cast<qsizetype>(i));
-            QVERIFY2(label.startsWith(QString::number(100.0 * bars[i].top1, 'f', 1) + "%"),
-                     qPrintable(label));
+            QVERIFY2(label.startsWith(QString::number(100.0 * bars[i].top1, 'f', 1) + "% test"),
+                     qPrintable(label));  // which TOP-1 it is
             QVERIFY2(label.endsWith(QString::number(bars[i].speedup, 'f', 2) + "×"),
                      qPrintable(label));
         }

@@ -5,6 +5,7 @@
 #include <QSignalSpy>
 #include <QtTest>
 
+#include "ui/common/Icons.h"
 #include "ui/common/RangeSlider.h"
 #include "ui/search/NewExperimentDialog.h"
 #include "ui/search/SearchSpaceView.h"
@@ -74,6 +75,21 @@ private Q_SLOTS:
         QVERIFY(view.slider(3, UnitParameter::Kw)->isEnabled());
         view.setEditable(false);
         QVERIFY(!view.slider(3, UnitParameter::Kw)->isEnabled());
+    }
+
+    void aFrozenValueShowsTheLockIconFromTheResources() {
+        SearchSpace space = SearchSpace::paperDefault(ArchitectureSpec::paperSeed());
+        space = *space.frozen(1, UnitParameter::Kh, 3);
+        SearchSpaceView view;
+        view.setSpace(space);
+        view.setEditable(false);
+        QVERIFY(view.valueText(1, UnitParameter::Kh).contains(kLockIcon));
+        QVERIFY(view.valueText(1, UnitParameter::Kh).endsWith("3"));
+        QVERIFY(!view.valueText(1, UnitParameter::Kw).contains(kLockIcon));
+        // The icon is in the binary and decodes (no emoji font needed).
+        const QImage lock(kLockIcon);
+        QVERIFY(!lock.isNull());
+        QVERIFY(!view.slider(1, UnitParameter::Kw)->toolTip().isEmpty());  // why it is disabled
     }
 
     void newExperimentDialogFollowsTheSliders() {

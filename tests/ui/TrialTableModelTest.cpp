@@ -1,8 +1,11 @@
 // TrialTableModel + TrialFilterModel on a real experiment file (ExperimentPlanner + ExperimentStore
 // records): one row per trial, numeric sorting, filters by phase, state and Pareto membership,
-// failed trials with their reason, and live updates that append rows without a reset.
+// failed trials with their reason, and live updates that append rows without a reset; the panel's
+// first click on an accuracy column shows the best first.
 #include <QAbstractItemModelTester>
+#include <QHeaderView>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <set>
@@ -10,6 +13,7 @@
 #include "tests/ui/SyntheticExperiment.h"
 #include "ui/search/TrialFilterModel.h"
 #include "ui/search/TrialTableModel.h"
+#include "ui/search/TrialTablePanel.h"
 
 using namespace perfnas;
 using namespace perfnas::ui;
@@ -76,6 +80,52 @@ private Q_SLOTS:
                                 .toDouble();
         for (const TrialRecord& trial : m_summary->trials)
             QVERIFY(trial.validationTop1 <= best || trial.state != TrialState::Finished);
+    }
+
+    void theFirstClickOnAccuracyShowsTheBestFirst() {
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        TrialTablePanel panel;
+        panel.setSummary(m_summary);
+        auto* view = panel.findChild<QTableView*>("trialTable");
+        QVERIFY(view);
+        QHeaderView* header = view->horizontalHeader();
+        header->setSortIndicator(TrialTableModel::ValidationTop1, Qt::AscendingOrder);  // a click
+        QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
+        const double top = view->model()
+                               ->index(0, TrialTableModel::ValidationTop1)
+                               .data(TrialTableModel::SortRole)
+                               .toDouble();
+        for (const TrialRecord& trial : m_summary->trials)
+            QVERIFY(trial.validationTop1 <= top || trial.state != TrialState::Finished);
+        // A second click on the same column turns the order as usual.
+        header->setSortIndicator(TrialTableModel::ValidationTop1, Qt::AscendingOrder);
+        QCOMPARE(header->sortIndicatorOrder(), Qt::AscendingOrder);
+        // Cost columns keep the usual first order, and large counts are grouped.
+        header->setSortIndicator(TrialTableModel::Params, Qt::AscendingOrder);
+        QCOMPARE(header->sortIndicatorOrder(), Qt::AscendingOrder);
+        const QModelIndex seedParams =
+            view->model()->index(view->model()->rowCount() - 1, TrialTableModel::Params);
+        QCOMPARE(seedParams.data().toString(), QString("454,000"));  // the paper seed's weights
+        QLocale::setDefault(QLocale::system());
+    }
+
+    void exportsEveryTrialAsCsv() {
+        TrialTableModel model;
+        model.setSummary(m_summary);
+        const QStringList lines = model.toCsv().split("\r\n", Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), static_cast<qsizetype>(m_summary->trials.size()) + 1);
+        QVERIFY2(lines.front().startsWith("Trial,Phase,State"), qPrintable(lines.front()));
+        QVERIFY(lines.front().contains("Training (s)"));
+        // The seed's row: raw numbers (TOP-1 as a fraction, no grouping), quoted architecture.
+        const QString seed = lines.at(1);
+        QVERIFY2(seed.startsWith("1,search,finished"), qPrintable(seed));
+        QVERIFY2(seed.contains(",0.9,"), qPrintable(seed));
+        QVERIFY2(seed.contains(",613.184,454000,"), qPrintable(seed));
+        QVERIFY2(seed.contains(",\"{4×10, 100} {3×3, 100}"), qPrintable(seed));
+        const bool seedOnFrontier =
+            std::count(m_summary->frontier.begin(), m_summary->frontier.end(), 1) > 0;
+        QVERIFY(seed.contains(seedOnFrontier ? ",true," : ",false,") ||
+                seed.endsWith(seedOnFrontier ? ",true" : ",false"));
     }
 
     void filtersByStatePhaseAndPareto() {

@@ -19,6 +19,7 @@
 #include "core/benchmark/LatencyBenchmark.h"
 #include "ui/benchmark/BenchmarkJob.h"
 #include "ui/benchmark/LatencyChartView.h"
+#include "ui/common/ChartExport.h"
 #include "ui/common/ErrorDialog.h"
 #include "ui/common/TrialText.h"
 #include "ui/report/ExportDialog.h"
@@ -41,6 +42,7 @@ BenchmarkPanel::BenchmarkPanel(QWidget* parent)
       m_charts(new QTabWidget(this)),
       m_correlation(new QLabel(this)),
       m_message(new QLabel(this)),
+      m_trainingWarning(new QLabel(this)),
       m_exportChart(new QPushButton(tr("Export chart…"), this)),
       m_exportDialog(new QPushButton(tr("Export report or model…"), this)) {
     setObjectName("benchmarkPanel");
@@ -63,6 +65,10 @@ BenchmarkPanel::BenchmarkPanel(QWidget* parent)
         tr("Models to measure; the seed is always measured alongside as the baseline"));
     m_correlation->setWordWrap(true);
     m_message->setWordWrap(true);
+    m_trainingWarning->setObjectName("trainingWarning");
+    m_trainingWarning->setWordWrap(true);
+    m_trainingWarning->setStyleSheet("color: #b35900");
+    m_trainingWarning->hide();
 
     auto* settings = new QFormLayout;
     settings->addRow(tr("Target"), m_target);
@@ -80,6 +86,7 @@ BenchmarkPanel::BenchmarkPanel(QWidget* parent)
     leftLayout->addWidget(new QLabel(tr("Models (the seed runs too)"), this));
     leftLayout->addWidget(m_models, 1);
     leftLayout->addWidget(pareto);
+    leftLayout->addWidget(m_trainingWarning);
     leftLayout->addLayout(buttons);
     leftLayout->addWidget(m_progress);
     leftLayout->addWidget(m_message);
@@ -104,6 +111,8 @@ BenchmarkPanel::BenchmarkPanel(QWidget* parent)
     layout->addWidget(splitter);
 
     connect(m_run, &QPushButton::clicked, this, &BenchmarkPanel::runBenchmark);
+    connect(m_target, &QComboBox::currentIndexChanged, this,
+            &BenchmarkPanel::updateTrainingWarning);
     connect(m_cancel, &QPushButton::clicked, m_job, &BenchmarkJob::cancel);
     connect(pareto, &QPushButton::clicked, this, [this] {
         if (m_summary) setCheckedTrials(m_summary->frontier);
@@ -312,24 +321,10 @@ void BenchmarkPanel::updateButtons() {
 void BenchmarkPanel::exportChart() {
     auto* view = qobject_cast<LatencyChartView*>(m_charts->currentWidget());
     if (!view) return;
-    auto* dialog = new QFileDialog(
-        this, tr("Export the latency chart"), QString::fromStdString("latency-" + view->target()),
-        tr("PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"));
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setAcceptMode(QFileDialog::AcceptSave);
-    dialog->setDefaultSuffix("png");
-    connect(dialog, &QFileDialog::fileSelected, this, [this, view](const QString& file) {
-        QString error;
-        if (view->exportTo(file, &error)) {
-            m_message->setText(tr("Chart saved to %1").arg(file));
-            return;
-        }
-        showErrorDialog(
-            this, {.title = tr("Cannot export the chart"),
-                   .happened = error,
-                   .whatToDo = tr("Choose a writable folder and a .png, .svg or .pdf file name.")});
-    });
-    dialog->open();
+    exportChartWithDialog(
+        view, this, tr("Export the latency chart"),
+        QString::fromStdString("latency-" + view->target()),
+        [this](const QString& file) { m_message->setText(tr("Chart saved to %1").arg(file)); });
 }
 
 void BenchmarkPanel::openExportDialog() {
@@ -338,5 +333,22 @@ void BenchmarkPanel::openExportDialog() {
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
 }
+
+void BenchmarkPanel::setTrainingActive(bool active) {
+    m_trainingActive = active;
+    updateTrainingWarning();
+}
+
+void BenchmarkPanel::updateTrainingWarning() {
+    const bool local = m_target->currentData().toString() == QStringLiteral("local");
+    m_trainingWarning->setText(m_trainingActive && local
+                                   ? tr("A run is training on this CPU: local latencies measured "
+                                        "now share its cores and come out slow and noisy. Pause "
+                                        "or stop the run first.")
+                                   : QString());
+    m_trainingWarning->setVisible(!m_trainingWarning->text().isEmpty());
+}
+
+QString BenchmarkPanel::trainingWarning() const { return m_trainingWarning->text(); }
 
 }  // namespace perfnas::ui

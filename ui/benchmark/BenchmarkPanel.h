@@ -33,6 +33,9 @@ public:
 
     void setExperimentFile(const std::filesystem::path& file);  // empty: none
     void setSummary(const SummaryPtr& summary);
+    // A run trains in this process: measuring on the local CPU would share its cores (warned).
+    void setTrainingActive(bool active);
+    QString trainingWarning() const;  // "" when none shows
 
     // Starts a benchmark of the checked models on the chosen target (what Run does).
     void runBenchmark();
@@ -62,6 +65,7 @@ private:
     void fillModels();
     void updateCorrelation();
     void updateButtons();
+    void updateTrainingWarning();
     void exportChart();
     void openExportDialog();
 
@@ -82,6 +86,8 @@ private:
     QTabWidget* m_charts;
     QLabel* m_correlation;
     QLabel* m_message;
+    QLabel* m_trainingWarning;
+    bool m_trainingActive = false;
     QPushButton* m_exportChart;
     QPushButton* m_exportDialog;
     std::map<std::string, LatencyChartView*> m_chartViews;

@@ -2,18 +2,16 @@
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
-#include <QFileInfo>
 #include <QGraphicsSimpleTextItem>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPainter>
-#include <QPdfWriter>
 #include <QStackedBarSeries>
-#include <QSvgGenerator>
 #include <QValueAxis>
 #include <map>
 
 #include "core/report/ExperimentReport.h"
+#include "ui/common/ChartExport.h"
 
 namespace perfnas::ui {
 namespace {
@@ -60,8 +58,9 @@ std::vector<LatencyBar> LatencyChartView::barsFor(const ExperimentSummary& summa
     add(0, QObject::tr("seed"), report.seedTrained ? report.seed.top1 : -1.0, report.seed.finetuned,
         report.seed.mfpops);
     for (const ReportModel& model : report.models) {
-        add(model.trialId, QString::fromStdString(model.name), model.top1, model.finetuned,
-            model.mfpops);
+        add(model.trialId,
+            QObject::tr("%1 (trial %2)").arg(QString::fromStdString(model.name)).arg(model.trialId),
+            model.top1, model.finetuned, model.mfpops);
     }
     for (const auto& [id, record] :
          std::map<int, const BenchmarkRecord*>(latest)) {  // others, by trial id
@@ -95,7 +94,7 @@ LatencyChartView::LatencyChartView(QWidget* parent)
     m_series->append(m_seedSet);
     m_series->append(m_modelSet);
     chart->addSeries(m_series);
-    m_y->setTitleText(tr("Median latency (ms)"));
+    m_y->setTitleText(tr("median, ms"));  // short: a vertical title is cut to the plot's height
     m_y->setLabelFormat("%.3g");
     chart->addAxis(m_x, Qt::AlignBottom);
     chart->addAxis(m_y, Qt::AlignLeft);
@@ -136,8 +135,10 @@ void LatencyChartView::setData(const SummaryPtr& summary,
     for (QGraphicsSimpleTextItem* label : m_labels) delete label;
     m_labels.clear();
     for (const LatencyBar& bar : m_bars) {
-        QString text =
-            bar.top1 >= 0 ? QString::number(100.0 * bar.top1, 'f', 1) + "%" : QStringLiteral("–");
+        // Which TOP-1: test after fine-tuning, else validation (as the frontier chart).
+        QString text = bar.top1 >= 0 ? QString::number(100.0 * bar.top1, 'f', 1) + "% " +
+                                           (bar.finetuned ? tr("test") : tr("val."))
+                                     : QStringLiteral("–");
         if (bar.speedup > 0 && !bar.seed) text += "\n" + QString::number(bar.speedup, 'f', 2) + "×";
         auto* label = new QGraphicsSimpleTextItem(text, chart());
         label->setBrush(chart()->titleBrush());
@@ -176,49 +177,7 @@ void LatencyChartView::placeLabels() {
 }
 
 bool LatencyChartView::exportTo(const QString& file, QString* error) {
-    auto fail = [error](const QString& message) {
-        if (error) *error = message;
-        return false;
-    };
-    const QString suffix = QFileInfo(file).suffix().toLower();
-    const QSize size = this->size().isEmpty() ? QSize(960, 600) : this->size();
-    if (suffix == "png") {
-        QImage image(size * 2, QImage::Format_ARGB32_Premultiplied);  // 2x for print and HiDPI
-        image.setDevicePixelRatio(2.0);
-        image.fill(Qt::white);
-        {
-            QPainter painter(&image);
-            render(&painter);
-        }
-        if (!image.save(file, "PNG")) return fail(tr("%1 cannot be written").arg(file));
-        return true;
-    }
-    if (suffix == "svg") {
-        QSvgGenerator generator;
-        generator.setFileName(file);
-        generator.setSize(size);
-        generator.setViewBox(QRect(QPoint(0, 0), size));
-        generator.setTitle(chart()->title());
-        QPainter painter;
-        if (!painter.begin(&generator)) return fail(tr("%1 cannot be written").arg(file));
-        render(&painter);
-        painter.end();
-        return QFileInfo(file).size() > 0 ? true : fail(tr("%1 cannot be written").arg(file));
-    }
-    if (suffix == "pdf") {
-        QPdfWriter writer(file);
-        writer.setTitle(chart()->title());
-        writer.setPageSize(QPageSize(QSizeF(size), QPageSize::Point));
-        writer.setPageMargins(QMarginsF(0, 0, 0, 0));
-        QPainter painter;
-        if (!painter.begin(&writer)) return fail(tr("%1 cannot be written").arg(file));
-        const double scale = static_cast<double>(writer.width()) / size.width();
-        painter.scale(scale, scale);
-        render(&painter);
-        painter.end();
-        return QFileInfo(file).size() > 0 ? true : fail(tr("%1 cannot be written").arg(file));
-    }
-    return fail(tr("%1: choose a .png, .svg or .pdf file").arg(file));
+    return exportChart(*this, file, error);
 }
 
 }  // namespace perfnas::ui

@@ -1,9 +1,11 @@
 #include "ui/search/FrontierChartView.h"
 
 #include <QAreaSeries>
+#include <QLegend>
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QScatterSeries>
 #include <QToolTip>
@@ -91,12 +93,16 @@ void hideFromLegend(QChart* chart, QAbstractSeries* series) {
 FrontierChartView::FrontierChartView(QWidget* parent) : QChartView(parent) {
     setObjectName("frontierChart");
     setRenderHint(QPainter::Antialiasing);
+    viewport()->setMouseTracking(true);  // hover without a pressed button
     auto* chart = new QChart;
     // Qt Charts draws with its own theme, not the palette: pick the dark one under a dark system
     // palette.
     chart->setTheme(palette().color(QPalette::Window).lightness() < 128 ? QChart::ChartThemeDark
                                                                         : QChart::ChartThemeLight);
     chart->legend()->setAlignment(Qt::AlignBottom);
+    // Legend entries draw each series' own mark (its light-marker image where it has one), not a
+    // square of the theme's colour.
+    chart->legend()->setMarkerShape(QLegend::MarkerShapeFromSeries);
     chart->setTitle(tr("Validation TOP-1 against cost"));
     setChart(chart);
 
@@ -136,6 +142,7 @@ FrontierChartView::FrontierChartView(QWidget* parent) : QChartView(parent) {
     m_finetune->setMarkerSize(14);
     m_finetune->setColor(QColor(120, 60, 170));
     m_frontier = addScatter(tr("frontier"));
+    m_frontier->setColor(QColor(200, 30, 30));
     m_frontier->setLightMarker(crossImage(QColor(200, 30, 30)));
     m_frontier->setMarkerSize(12);
     m_seed = addScatter(tr("seed"));
@@ -164,23 +171,7 @@ QScatterSeries* FrontierChartView::addScatter(const QString& name) {
     series->attachAxis(m_x);
     series->attachAxis(m_y);
     m_plotted[series].series = series;
-    connectHover(series);
     return series;
-}
-
-void FrontierChartView::connectHover(QScatterSeries* series) {
-    connect(series, &QScatterSeries::hovered, this,
-            [this, series](const QPointF& point, bool entered) {
-                if (!entered) return QToolTip::hideText();
-                if (const int id = trialAt(series, point))
-                    QToolTip::showText(QCursor::pos(), tooltipFor(id), this);
-            });
-    connect(series, &QScatterSeries::clicked, this, [this, series](const QPointF& point) {
-        if (const int id = trialAt(series, point)) {
-            setSelectedTrial(id);
-            Q_EMIT trialClicked(id);
-        }
-    });
 }
 
 QScatterSeries* FrontierChartView::phaseSeries(int phaseId) const {
@@ -193,24 +184,60 @@ std::vector<int> FrontierChartView::trialIdsOf(const QXYSeries* series) const {
     return found == m_plotted.end() ? std::vector<int>{} : found->second.ids;
 }
 
-int FrontierChartView::trialAt(const QXYSeries* series, const QPointF& point) const {
-    const auto found = m_plotted.find(series);
-    if (found == m_plotted.end()) return 0;
-    const QList<QPointF> points = series->points();
-    // The hovered point is one of the series' own points; take the nearest to be safe.
-    int best = -1;
-    double bestDistance = 0;
-    for (int i = 0; i < points.size(); ++i) {
-        const double distance = std::abs(std::log10(points[i].x() / point.x())) * 100 +
-                                std::abs(points[i].y() - point.y());
-        if (best < 0 || distance < bestDistance) {
-            best = i;
-            bestDistance = distance;
+// Our own hit test: QScatterSeries::hovered missed light-marker points, and one pass over the
+// plotted values in pixel space stays cheap for 10,000 trials.
+int FrontierChartView::trialNear(const QPointF& position, double radius) const {
+    const QRectF area = chart()->plotArea();
+    const QPointF at = chart()->mapFromScene(mapToScene(position.toPoint()));
+    if (!area.adjusted(-radius, -radius, radius, radius).contains(at)) return 0;
+    const double left = std::log10(m_x->min());
+    const double decades = std::log10(m_x->max()) - left;
+    const double span = m_y->max() - m_y->min();
+    if (!(decades > 0) || !(span > 0)) return 0;
+    int nearest = 0;
+    double best = radius * radius;
+    for (const auto& [series, plotted] : m_plotted) {
+        if (!series->isVisible()) continue;
+        const QList<QPointF> points = series->points();
+        for (qsizetype i = 0; i < points.size() && i < static_cast<qsizetype>(plotted.ids.size());
+             ++i) {
+            const double x =
+                area.left() + (std::log10(points[i].x()) - left) / decades * area.width();
+            const double y = area.bottom() - (points[i].y() - m_y->min()) / span * area.height();
+            const double distance = (x - at.x()) * (x - at.x()) + (y - at.y()) * (y - at.y());
+            if (distance <= best) {
+                best = distance;
+                nearest = plotted.ids[static_cast<std::size_t>(i)];
+            }
         }
     }
-    return best < 0 || best >= static_cast<int>(found->second.ids.size())
-               ? 0
-               : found->second.ids[static_cast<std::size_t>(best)];
+    return nearest;
+}
+
+void FrontierChartView::mouseMoveEvent(QMouseEvent* event) {
+    QChartView::mouseMoveEvent(event);
+    const int id = trialNear(event->position());
+    if (id == m_hoveredTrial) return;
+    m_hoveredTrial = id;
+    if (id)
+        QToolTip::showText(event->globalPosition().toPoint(), tooltipFor(id), this);
+    else
+        QToolTip::hideText();
+}
+
+void FrontierChartView::mouseReleaseEvent(QMouseEvent* event) {
+    QChartView::mouseReleaseEvent(event);
+    if (event->button() != Qt::LeftButton) return;
+    if (const int id = trialNear(event->position())) {
+        setSelectedTrial(id);
+        Q_EMIT trialClicked(id);
+    }
+}
+
+void FrontierChartView::leaveEvent(QEvent* event) {
+    QChartView::leaveEvent(event);
+    m_hoveredTrial = 0;
+    QToolTip::hideText();
 }
 
 QString FrontierChartView::tooltipFor(int trialId) const {
@@ -243,7 +270,24 @@ void FrontierChartView::fill(Plotted& plotted, const std::vector<const TrialReco
 
 void FrontierChartView::setSummary(const SummaryPtr& summary) {
     m_summary = summary;
-    if (!m_summary) return;
+    if (!m_summary) {  // closed: nothing of the last experiment stays drawn, listed or selected
+        for (auto& [phaseId, series] : m_phaseSeries) {
+            m_plotted.erase(series);
+            chart()->removeSeries(series);
+            delete series;
+        }
+        m_phaseSeries.clear();
+        for (auto& [series, plotted] : m_plotted) {
+            plotted.ids.clear();
+            plotted.series->clear();
+        }
+        m_frontierLine->clear();
+        m_bandUpper->clear();
+        m_bandLower->clear();
+        m_selectedTrial = m_hoveredTrial = 0;
+        m_selection->clear();
+        return;
+    }
     const ExperimentSummary& data = *m_summary;
     const bool params = data.config.cost == CostMetric::Params;
     m_x->setTitleText(params ? tr("Parameters (log scale)") : tr("MFPOPS (log scale)"));

@@ -2,7 +2,8 @@
 // FrontierChartView: validation TOP-1 (%) against cost (log scale) for every finished trial, one
 // colour per phase; the Pareto frontier as a step line with crosses; the seed as a marked point
 // with a band within 1 point of its accuracy (the paper's Fig. 3); fine-tuned results as stars
-// (Fig. 4). Hover shows a trial in Table II notation; a click emits trialClicked. GUI thread.
+// (Fig. 4). Hovering a mark (within a few pixels) shows its trial in Table II notation with its
+// TOP-1, cost, phase and rung; a click on one emits trialClicked. GUI thread.
 #include <QChartView>
 #include <map>
 #include <vector>
@@ -40,6 +41,13 @@ public:
     // Trial ids in the order of a series' points (frontier, seed, fine-tune or a phase's series).
     std::vector<int> trialIdsOf(const QXYSeries* series) const;
     QString tooltipFor(int trialId) const;
+    // The trial whose mark is nearest `position` (viewport pixels) within `radius`; 0: none.
+    int trialNear(const QPointF& position, double radius = 8.0) const;
+
+protected:
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void leaveEvent(QEvent* event) override;
 
 Q_SIGNALS:
     void trialClicked(int trialId);
@@ -51,8 +59,6 @@ private:
     };
     QScatterSeries* addScatter(const QString& name);
     void fill(Plotted& plotted, const std::vector<const TrialRecord*>& trials);
-    int trialAt(const QXYSeries* series, const QPointF& point) const;
-    void connectHover(QScatterSeries* series);
     double yOf(const TrialRecord& trial) const { return 100.0 * trial.validationTop1; }
 
     SummaryPtr m_summary;
@@ -70,6 +76,7 @@ private:
     std::map<int, QScatterSeries*> m_phaseSeries;  // by phase id
     std::map<const QXYSeries*, Plotted> m_plotted;
     int m_selectedTrial = 0;
+    int m_hoveredTrial = 0;
 };
 
 }  // namespace perfnas::ui

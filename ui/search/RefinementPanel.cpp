@@ -8,6 +8,7 @@
 #include <QVBoxLayout>
 #include <set>
 
+#include "ui/common/Icons.h"
 #include "ui/common/TrialText.h"
 
 namespace perfnas::ui {
@@ -125,7 +126,8 @@ void RefinementPanel::setSummary(const SummaryPtr& summary) {
         }
     }
     m_frozen->setText(frozen.isEmpty() ? tr("Nothing frozen yet.")
-                                       : tr("🔒 Frozen: %1").arg(frozen.join(", ")));
+                                       : lockedRichText(tr("Frozen: %1").arg(frozen.join(", ")),
+                                                        m_frozen->fontMetrics().height()));
 }
 
 void RefinementPanel::freezeSelected() {

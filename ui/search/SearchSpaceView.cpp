@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "core/model/CostModel.h"
+#include "ui/common/Icons.h"
 #include "ui/common/RangeSlider.h"
 
 namespace perfnas::ui {
@@ -103,7 +104,9 @@ void SearchSpaceView::rebuild() {
             slider->setAccessibleName(tr("Unit %1 %2 range").arg(unit + 1).arg(names[p]));
             slider->setProperty("bound", bounds[p]);
             auto* value = new QLabel(m_gridHost);
-            value->setMinimumWidth(value->fontMetrics().horizontalAdvance("🔒 100–100"));
+            value->setTextFormat(Qt::RichText);  // the frozen value's lock is an image
+            value->setMinimumWidth(value->fontMetrics().height() +
+                                   value->fontMetrics().horizontalAdvance(" 100–100"));
             m_rows[static_cast<std::size_t>(unit)].sliders[p] = slider;
             m_rows[static_cast<std::size_t>(unit)].values[p] = value;
             m_grid->addWidget(slider, unit + 1, 1 + 2 * static_cast<int>(p));
@@ -134,7 +137,8 @@ void SearchSpaceView::updateRow(int unit) {
         slider->setEnabled(m_editable && !domain.isFrozen());
         QString text;
         if (domain.isFrozen())
-            text = QStringLiteral("🔒 %1").arg(*domain.frozen);
+            text = lockedRichText(QString::number(*domain.frozen),
+                                  row.values[p]->fontMetrics().height());
         else
             text = QStringLiteral("%1–%2").arg(domain.min).arg(domain.max);
         if (domain.kind == DomainKind::Choice && !domain.isFrozen()) text += QStringLiteral(" *");
@@ -145,7 +149,19 @@ void SearchSpaceView::updateRow(int unit) {
         for (double value : domain.values()) choices << QString::number(value);
         row.values[p]->setToolTip(domain.isFrozen() ? tr("Frozen by refinement")
                                                     : tr("Allowed: %1").arg(choices.join(", ")));
+        // A disabled control says why.
+        slider->setToolTip(domain.isFrozen() ? tr("Frozen by refinement")
+                           : m_editable
+                               ? QString()
+                               : tr("An experiment's space is fixed once it exists: narrow it by "
+                                    "freezing values in the Refinement panel."));
     }
+}
+
+QString SearchSpaceView::valueText(int unit, UnitParameter parameter) const {
+    return m_rows.at(static_cast<std::size_t>(unit))
+        .values[static_cast<std::size_t>(parameter)]
+        ->text();
 }
 
 void SearchSpaceView::sliderMoved(int unit, UnitParameter parameter, int lower, int upper) {

@@ -27,7 +27,8 @@ public:
     const SearchSpace& space() const { return m_space; }
     void setEditable(bool editable);
     RangeSlider* slider(int unit, UnitParameter parameter) const;
-    QString summaryText() const;  // the footer line, for tests
+    QString summaryText() const;                                 // the footer line, for tests
+    QString valueText(int unit, UnitParameter parameter) const;  // the label beside a slider
 
 Q_SIGNALS:
     void spaceChanged(const perfnas::SearchSpace& space);

@@ -17,6 +17,7 @@
 #include <QUrl>
 #include <QVBoxLayout>
 #include <QValueAxis>
+#include <cmath>
 
 #include "ui/common/TrialText.h"
 
@@ -87,6 +88,8 @@ void TrialDetailPanel::showTrial(const SummaryPtr& summary, int trialId) {
         m_checkpoint->clear();
         m_openCheckpoint->setEnabled(false);
         m_spec->clear();
+        m_liveLoss = nullptr;
+        m_iterationAxis = m_lossAxis = nullptr;
         QChart* old = m_curve->chart();
         m_curve->setChart(new QChart);
         delete old;  // setChart() hands the previous chart back
@@ -116,9 +119,15 @@ void TrialDetailPanel::showTrial(const SummaryPtr& summary, int trialId) {
         lines << accuracy;
     }
     lines << tr("Cost: %1 MFPOPS, %2 parameters").arg(trial->mfpops, 0, 'f', 2).arg(trial->params);
-    lines << tr("Iterations: %1   Training time: %2")
-                 .arg(trial->iterationsDone)
-                 .arg(formatDuration(trial->seconds));
+    if (trial->state != TrialState::Running) {
+        lines << tr("Iterations: %L1   Training time: %2")
+                     .arg(trial->iterationsDone)
+                     .arg(formatDuration(trial->seconds));
+    } else if (trial->iterationsDone > 0) {  // a promoted trial continues its earlier rungs
+        lines << tr("Iterations before this run: %L1 in %2")
+                     .arg(trial->iterationsDone)
+                     .arg(formatDuration(trial->seconds));
+    }
     lines << tr("Started %1, finished %2; attempts %3; host %4")
                  .arg(timeText(trial->startedAt), timeText(trial->finishedAt))
                  .arg(trial->attempts)
@@ -147,16 +156,22 @@ void TrialDetailPanel::showTrial(const SummaryPtr& summary, int trialId) {
         spec = QString::fromUtf8(document.toJson(QJsonDocument::Indented));
     }
     if (changed || m_spec->toPlainText() != spec) m_spec->setPlainText(spec);
-    showCurve(*trial);
+    showCurve(*trial, !changed);
 }
 
-void TrialDetailPanel::showCurve(const TrialRecord& trial) {
+void TrialDetailPanel::showCurve(const TrialRecord& trial, bool keepLiveLoss) {
+    // Other trials' events rebuild the chart: the running trial's live line carries over.
+    const QList<QPointF> live =
+        keepLiveLoss && m_liveLoss ? m_liveLoss->points() : QList<QPointF>{};
     auto* chart = new QChart;
     chart->legend()->setAlignment(Qt::AlignBottom);
     auto* accuracy = new QLineSeries;
     accuracy->setName(tr("validation TOP-1 (%)"));
     auto* loss = new QLineSeries;
     loss->setName(tr("training loss"));
+    // Marks on the points: a trial validated once (validate_every 0) still shows its one point.
+    accuracy->setPointsVisible(true);
+    loss->setPointsVisible(true);
     double maxLoss = 0;
     int maxIteration = 1;
     for (const QJsonValue& value :
@@ -168,7 +183,10 @@ void TrialDetailPanel::showCurve(const TrialRecord& trial) {
         maxLoss = std::max(maxLoss, point["training_loss"].toDouble());
         maxIteration = std::max(maxIteration, iteration);
     }
-    if (accuracy->count() == 0) chart->setTitle(tr("No learning curve stored for this trial"));
+    const bool running = trial.state == TrialState::Running;
+    if (accuracy->count() == 0)
+        chart->setTitle(running ? tr("Training: the loss appears as it trains")
+                                : tr("No learning curve stored for this trial"));
     chart->addSeries(accuracy);
     chart->addSeries(loss);
     auto* x = new QValueAxis;
@@ -190,10 +208,29 @@ void TrialDetailPanel::showCurve(const TrialRecord& trial) {
     QChart* old = m_curve->chart();
     m_curve->setChart(chart);
     delete old;
+    m_liveLoss = running ? new QLineSeries : nullptr;
+    if (m_liveLoss) {
+        m_liveLoss->setName(tr("training loss (live)"));
+        m_liveLoss->replace(live);
+        for (const QPointF& point : live) {
+            x->setMax(std::max(x->max(), point.x()));
+            y2->setMax(std::max(y2->max(), point.y() * 1.1));
+        }
+        chart->addSeries(m_liveLoss);
+        m_liveLoss->attachAxis(x);
+        m_liveLoss->attachAxis(y2);
+    }
+    m_iterationAxis = x;
+    m_lossAxis = y2;
 }
 
 void TrialDetailPanel::showProgress(int trialId, const TrainingProgress& progress) {
     if (trialId != m_trialId) return;
+    if (m_liveLoss && std::isfinite(progress.loss) && progress.iteration > 0) {
+        m_liveLoss->append(progress.iteration, progress.loss);
+        m_iterationAxis->setMax(std::max<double>(m_iterationAxis->max(), progress.iterations));
+        if (progress.loss * 1.1 > m_lossAxis->max()) m_lossAxis->setMax(progress.loss * 1.1);
+    }
     m_progress->setText(tr("Training: iteration %1 of %2, loss %3, %4 samples/s")
                             .arg(progress.iteration)
                             .arg(progress.iterations)

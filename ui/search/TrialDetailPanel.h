@@ -1,7 +1,7 @@
 #pragma once
 // TrialDetailPanel: one trial in full — architecture (Table II notation and spec JSON), accuracy
 // and cost, learning curve from its stored curve, timing, attempts, host, checkpoint folder and
-// the reason it failed; live iteration progress while it trains. GUI thread.
+// the reason it failed; live iteration progress and training loss while it trains. GUI thread.
 #include <QWidget>
 #include <filesystem>
 
@@ -10,8 +10,10 @@
 class QChartView;
 class QFormLayout;
 class QLabel;
+class QLineSeries;
 class QPlainTextEdit;
 class QPushButton;
+class QValueAxis;
 
 namespace perfnas::ui {
 
@@ -26,9 +28,11 @@ public:
     void showProgress(int trialId, const TrainingProgress& progress);
     int trialId() const { return m_trialId; }
     QString headline() const;  // the title line, for tests
+    QChartView* curveView() const { return m_curve; }
+    QLineSeries* liveLossSeries() const { return m_liveLoss; }  // null unless a trial runs
 
 private:
-    void showCurve(const TrialRecord& trial);
+    void showCurve(const TrialRecord& trial, bool keepLiveLoss);
 
     std::filesystem::path m_experimentFolder;
     int m_trialId = 0;
@@ -38,6 +42,9 @@ private:
     QLabel* m_checkpoint;
     QPushButton* m_openCheckpoint;
     QChartView* m_curve;
+    QLineSeries* m_liveLoss = nullptr;  // the running trial's loss, from progress reports
+    QValueAxis* m_iterationAxis = nullptr;
+    QValueAxis* m_lossAxis = nullptr;
     QPlainTextEdit* m_spec;
     QString m_checkpointFolder;
 };

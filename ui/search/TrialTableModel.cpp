@@ -2,6 +2,8 @@
 
 #include <QColor>
 #include <QFont>
+#include <QLocale>
+#include <QRegularExpression>
 
 #include "ui/common/TrialText.h"
 
@@ -141,10 +143,10 @@ QVariant TrialTableModel::data(const QModelIndex& index, int role) const {
                         : QVariant(QString::number(100.0 * trial->testTop1, 'f', 2));
         case Cost:
             return sort ? QVariant(trial->mfpops)
-                        : QVariant(QString::number(trial->mfpops, 'f', 2));
-        case Params:
+                        : QVariant(QLocale().toString(trial->mfpops, 'f', 2));
+        case Params:  // with the locale's thousands separators
             return sort ? QVariant(static_cast<qlonglong>(trial->params))
-                        : QVariant(QString::number(trial->params));
+                        : QVariant(QLocale().toString(static_cast<qlonglong>(trial->params)));
         case Architecture:
             return notationAt(index.row());
         case Seconds:
@@ -193,6 +195,47 @@ QVariant TrialTableModel::headerData(int section, Qt::Orientation orientation, i
             break;
     }
     return {};
+}
+
+QString TrialTableModel::toCsv() const {
+    auto quoted = [](QString text) {
+        if (!text.contains(QRegularExpression("[\",\n\r]"))) return text;
+        return '"' + text.replace('"', "\"\"") + '"';
+    };
+    QStringList lines;
+    QStringList cells;
+    for (int column = 0; column < columnCount(); ++column) {
+        cells << (column == Seconds
+                      ? tr("Training (s)")
+                      : quoted(headerData(column, Qt::Horizontal, Qt::DisplayRole).toString()));
+    }
+    lines << cells.join(',');
+    for (int row = 0; row < rowCount(); ++row) {
+        cells.clear();
+        for (int column = 0; column < columnCount(); ++column) {
+            const QModelIndex cell = index(row, column);
+            const QVariant raw = data(cell, SortRole);
+            switch (static_cast<Column>(column)) {
+                case Id:
+                case ValidationTop1:
+                case TestTop1:
+                case Cost:
+                case Params:
+                case Seconds:  // numbers unformatted; unknown ones (shown empty) stay empty
+                    cells << (data(cell, Qt::DisplayRole).toString().isEmpty()
+                                  ? QString()
+                                  : QString::number(raw.toDouble(), 'g', 10));
+                    break;
+                case Pareto:
+                    cells << (raw.toBool() ? QStringLiteral("true") : QStringLiteral("false"));
+                    break;
+                default:
+                    cells << quoted(data(cell, Qt::DisplayRole).toString());
+            }
+        }
+        lines << cells.join(',');
+    }
+    return lines.join("\r\n") + "\r\n";
 }
 
 }  // namespace perfnas::ui

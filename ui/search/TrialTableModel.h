@@ -48,6 +48,9 @@ public:
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+    // Every row and column as CSV (RFC 4180): numbers unformatted (TOP-1 as a fraction), for
+    // analysis elsewhere.
+    QString toCsv() const;
 
 private:
     QString notationAt(int row) const;

@@ -27,6 +27,17 @@ TrialTablePanel::TrialTablePanel(QWidget* parent)
     m_view->setObjectName("trialTable");
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(TrialTableModel::Id, Qt::AscendingOrder);
+    // The first click on an accuracy column shows the best trials first.
+    connect(m_view->horizontalHeader(), &QHeaderView::sortIndicatorChanged, this,
+            [this](int section, Qt::SortOrder order) {
+                const bool newColumn = section != m_sortColumn;
+                m_sortColumn = section;
+                const bool higherIsBetter = section == TrialTableModel::ValidationTop1 ||
+                                            section == TrialTableModel::TestTop1 ||
+                                            section == TrialTableModel::Pareto;
+                if (newColumn && higherIsBetter && order == Qt::AscendingOrder)
+                    m_view->horizontalHeader()->setSortIndicator(section, Qt::DescendingOrder);
+            });
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->verticalHeader()->hide();
@@ -56,6 +67,10 @@ TrialTablePanel::TrialTablePanel(QWidget* parent)
     filters->addWidget(m_state);
     filters->addWidget(m_paretoOnly);
     filters->addStretch();
+    m_key = new QLabel(this);
+    m_key->setObjectName("tableKey");
+    m_key->setTextFormat(Qt::RichText);
+    filters->addWidget(m_key);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(filters);
@@ -79,6 +94,12 @@ TrialTablePanel::TrialTablePanel(QWidget* parent)
 void TrialTablePanel::setSummary(const SummaryPtr& summary) {
     m_model->setSummary(summary);
     if (summary) updatePhaseChoices(*summary);
+    // The same greys as the chart's "stopped early" marks.
+    const bool rungs = summary && summary->config.fidelity;
+    m_key->setText(
+        rungs ? tr("<b>Bold</b>: Pareto-optimal · <span style='color:#828282'>grey</span>: "
+                   "stopped early at a lower rung")
+              : tr("<b>Bold</b>: Pareto-optimal"));
 }
 
 void TrialTablePanel::updatePhaseChoices(const ExperimentSummary& summary) {

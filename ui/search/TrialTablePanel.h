@@ -7,6 +7,7 @@
 
 class QCheckBox;
 class QComboBox;
+class QLabel;
 class QTableView;
 
 namespace perfnas::ui {
@@ -39,7 +40,9 @@ private:
     QComboBox* m_phase;
     QComboBox* m_state;
     QCheckBox* m_paretoOnly;
+    QLabel* m_key;  // what bold and grey rows mean
     bool m_selecting = false;
+    int m_sortColumn = 0;  // the column sorted by, to spot a click on a new one
 };
 
 }  // namespace perfnas::ui

@@ -11,6 +11,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -21,6 +22,7 @@
 
 #include "core/search/ExperimentPlanner.h"
 #include "ui/benchmark/BenchmarkPanel.h"
+#include "ui/common/ChartExport.h"
 #include "ui/common/ErrorDialog.h"
 #include "ui/common/StudioPaths.h"
 #include "ui/common/TrialText.h"
@@ -32,6 +34,7 @@
 #include "ui/search/RefinementPanel.h"
 #include "ui/search/SearchSpaceView.h"
 #include "ui/search/TrialDetailPanel.h"
+#include "ui/search/TrialTableModel.h"
 #include "ui/search/TrialTablePanel.h"
 #include "ui/window/StartPage.h"
 
@@ -143,6 +146,16 @@ void MainWindow::buildActions() {
                    "run. Finished trials and rungs stay in the experiment file."),
                 tr("Stop and close"), [this] { closeExperiment(); });
     });
+    file->addSeparator();
+    m_exportChartAction = file->addAction(tr("Export the frontier &chart…"), this, [this] {
+        exportChartWithDialog(m_chart, this, tr("Export the frontier chart"),
+                              QStringLiteral("frontier"), [this](const QString& saved) {
+                                  statusBar()->showMessage(tr("Chart saved to %1").arg(saved),
+                                                           10000);
+                              });
+    });
+    m_exportTableAction =
+        file->addAction(tr("Export the &trials as CSV…"), this, &MainWindow::exportTrialTable);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -307,6 +320,27 @@ void MainWindow::newExperiment() {
                 [this] { createExperiment(m_newDialog->file(), m_newDialog->config()); });
     }
     m_newDialog->open();
+}
+
+void MainWindow::exportTrialTable() {
+    auto* dialog = new QFileDialog(this, tr("Export the trials"), QStringLiteral("trials.csv"),
+                                   tr("CSV table (*.csv)"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setDefaultSuffix("csv");
+    connect(dialog, &QFileDialog::fileSelected, this, [this](const QString& file) {
+        QSaveFile out(file);
+        if (out.open(QIODevice::WriteOnly) && out.write(m_table->model()->toCsv().toUtf8()) >= 0 &&
+            out.commit()) {
+            statusBar()->showMessage(tr("Trials saved to %1").arg(file), 10000);
+            return;
+        }
+        showErrorDialog(this,
+                        {.title = tr("Cannot export the trials"),
+                         .happened = tr("%1 cannot be written: %2").arg(file, out.errorString()),
+                         .whatToDo = tr("Choose a writable folder.")});
+    });
+    dialog->open();
 }
 
 void MainWindow::openExperimentDialog() {
@@ -567,6 +601,7 @@ void MainWindow::startRun() {
 }
 
 void MainWindow::sessionStateChanged(ExperimentSession::State state) {
+    m_benchmark->setTrainingActive(state != ExperimentSession::State::Idle);
     // Literals inside tr(), so that lupdate finds them.
     switch (state) {
         case ExperimentSession::State::Idle:
@@ -657,6 +692,14 @@ void MainWindow::selectTrial(int trialId) {
 
 void MainWindow::updateStatus() {
     if (!m_summary) return;
+    // Pause lets running trials finish: say so while they still train.
+    if (m_session && m_session->state() == ExperimentSession::State::Paused) {
+        const bool finishing = std::any_of(
+            m_summary->trials.begin(), m_summary->trials.end(),
+            [](const TrialRecord& trial) { return trial.state == TrialState::Running; });
+        m_stateLabel->setText(finishing ? tr("pausing: running trials finish first")
+                                        : tr("paused"));
+    }
     m_statusLabel->setText(
         progressText(PhaseProgress::of(*m_summary, QDateTime::currentSecsSinceEpoch())));
 }
@@ -674,6 +717,8 @@ void MainWindow::updateActions() {
     m_finetuneAction->setEnabled(open && m_summary && !m_summary->frontier.empty() &&
                                  state != ExperimentSession::State::Stopping);
     m_closeAction->setEnabled(open);
+    m_exportChartAction->setEnabled(open && m_summary);
+    m_exportTableAction->setEnabled(open && m_summary);
     m_refinement->setEnabled(open && state != ExperimentSession::State::Stopping);
 }
 

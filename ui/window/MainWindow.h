@@ -92,6 +92,7 @@ private:
     void updateStatus();
     void newExperiment();
     void openExperimentDialog();
+    void exportTrialTable();
 
     QStackedWidget* m_pages;
     StartPage* m_start;
@@ -113,6 +114,8 @@ private:
     QAction* m_stopAction = nullptr;
     QAction* m_finetuneAction = nullptr;
     QAction* m_closeAction = nullptr;
+    QAction* m_exportChartAction = nullptr;
+    QAction* m_exportTableAction = nullptr;
 
     std::filesystem::path m_file;
     std::unique_ptr<ExperimentWatcher> m_watcher;
