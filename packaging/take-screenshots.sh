@@ -16,9 +16,17 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp "$experiment" "$work/experiment.sqlite"
 export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data"
+# The trial panel shows the most accurate frontier model other than the seed (SELECT overrides).
+select=${SELECT:-$("$build_dir/app/perfnas" status --db "$work/experiment.sqlite" --json | python3 -c '
+import json, sys
+status = json.load(sys.stdin)
+trials = {t["id"]: t for t in status["trials"]}
+models = [trials[i] for i in status["frontier"] if i != status["seed"]["trial"]]
+print(max(models, key=lambda t: t["top1"])["id"] if models else 0)')}
 shoot() {  # output panel
   xvfb-run --auto-servernum --server-args="-screen 0 1600x1000x24" \
-    "$studio" "$work/experiment.sqlite" --screenshot "$1" --screenshot-delay 3000 --panel "$2"
+    "$studio" "$work/experiment.sqlite" --screenshot "$1" --screenshot-delay 3000 --panel "$2" \
+    --select "$select"
 }
 shoot docs/screenshot.png trial
 shoot docs/screenshot-refinement.png refinement

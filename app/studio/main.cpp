@@ -30,7 +30,9 @@ int main(int argc, char* argv[]) {
         "panel", "Panel to show in the screenshot: trial, refinement or space", "NAME");
     const QCommandLineOption demo(
         "demo", "Open the demo experiment (synthesizing the demo data on first use)");
-    parser.addOptions({screenshot, delay, panel, demo});
+    const QCommandLineOption select("select", "Trial to select once the experiment is read",
+                                    "TRIAL");
+    parser.addOptions({screenshot, delay, panel, demo, select});
     parser.process(app);
 
     perfnas::ui::MainWindow window;
@@ -39,6 +41,10 @@ int main(int argc, char* argv[]) {
         // After show(): an error dialog then has its window.
         QTimer::singleShot(0, &window,
                            [&window, file = files.front()] { window.openExperiment(file); });
+        if (const int trial = parser.value(select).toInt(); trial > 0) {
+            QObject::connect(&window, &perfnas::ui::MainWindow::summaryShown, &window,
+                             [&window, trial] { window.selectTrial(trial); });
+        }
     } else if (parser.isSet(demo)) {
         QTimer::singleShot(0, &window, [&window] { window.openDemoExperiment(); });
     }

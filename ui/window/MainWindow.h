@@ -47,6 +47,8 @@ public:
     // Creates `file` for `config` and runs it (the new-experiment and demo paths).
     void createExperiment(const std::filesystem::path& file, const ExperimentConfig& config);
     void openDemoExperiment();
+    // Selects a trial in the chart, the table and the trial panel (0: none).
+    void selectTrial(int trialId);
 
     // Parts, for tests and screenshots.
     const SummaryPtr& summary() const { return m_summary; }
@@ -73,7 +75,6 @@ private:
     void saveLayout();
     void watch(const std::filesystem::path& file);
     void showSummary(const SummaryPtr& summary);
-    void selectTrial(int trialId);
     ExperimentSession* ensureSession();
     void connectSession(ExperimentSession* session);
     void adoptCreatedSession(const std::filesystem::path& file);
