@@ -70,27 +70,36 @@ nlohmann::json statusJson(const ExperimentSummary& summary) {
                              {"top1", result.validationTop1},
                              {"seconds", result.seconds}});
         }
-        trials.push_back({{"id", trial.id},
-                          {"phase", trial.phaseId},
-                          {"state", trialStateName(trial.state)},
-                          {"top1", trial.validationTop1},
-                          {"test_top1", trial.testTop1},
-                          {"mfpops", trial.mfpops},
-                          {"params", trial.params},
-                          {"spec", spec},
-                          {"architecture", architectureOf(trial)},
-                          {"configuration", trial.configuration},
-                          {"iterations", trial.iterationsDone},
-                          {"rung", trial.rung},
-                          {"rungs", rungs},
-                          {"top_rung", summary.isAtTopRung(trial)},
-                          {"seconds", trial.seconds},
-                          {"error", trial.error},
-                          {"host", trial.host},
-                          {"parent", trial.parentTrialId},
-                          {"attempts", trial.attempts},
-                          {"checkpoint", trial.checkpointPath},
-                          {"pareto", frontier.contains(trial.id)}});
+        // Every target the architecture was measured on (the latency objective), by target key.
+        nlohmann::json latency = nlohmann::json::object();
+        for (const auto& [target, byArchitecture] : summary.latencyMs) {
+            if (const auto found = byArchitecture.find(trial.specJson);
+                found != byArchitecture.end())
+                latency[target] = found->second;
+        }
+        nlohmann::json entry = {{"id", trial.id},
+                                {"phase", trial.phaseId},
+                                {"state", trialStateName(trial.state)},
+                                {"top1", trial.validationTop1},
+                                {"test_top1", trial.testTop1},
+                                {"mfpops", trial.mfpops},
+                                {"params", trial.params},
+                                {"spec", spec},
+                                {"architecture", architectureOf(trial)},
+                                {"configuration", trial.configuration},
+                                {"iterations", trial.iterationsDone},
+                                {"rung", trial.rung},
+                                {"rungs", rungs},
+                                {"top_rung", summary.isAtTopRung(trial)},
+                                {"seconds", trial.seconds},
+                                {"error", trial.error},
+                                {"host", trial.host},
+                                {"parent", trial.parentTrialId},
+                                {"attempts", trial.attempts},
+                                {"checkpoint", trial.checkpointPath},
+                                {"pareto", frontier.contains(trial.id)}};
+        if (!latency.empty()) entry["latency_ms"] = latency;
+        trials.push_back(std::move(entry));
     }
     nlohmann::json suggestions = nlohmann::json::array();
     for (const Suggestion& suggestion : summary.suggestions) {
@@ -115,6 +124,7 @@ nlohmann::json statusJson(const ExperimentSummary& summary) {
              {{"trial", summary.seedTrialId},
               {"mfpops", seedCost.mfpops()},
               {"params", seedCost.params},
+              {"cost", summary.seedCost()},
               {"architecture", summary.config.seed.notation()}}},
             {"fidelity", fidelity},
             {"phases", phases},
@@ -162,7 +172,9 @@ void printStatus(const ExperimentSummary& summary, std::ostream& out) {
     out << "\nsearch space: 10^"
         << static_cast<int>(summary.currentSpace.parameterSpace().log10Count())
         << " configurations\n";
-    const char* costName = summary.config.cost == CostMetric::Params ? "params" : "MFPOPS";
+    const char* costName = summary.config.cost == CostMetric::Params    ? "params"
+                           : summary.config.cost == CostMetric::Latency ? "ms"
+                                                                        : "MFPOPS";
     out << "Pareto frontier (" << summary.frontier.size() << ", cheapest first):\n";
     std::snprintf(line, sizeof line, "  %5s  %-13s %8s %8s %10s  %s\n", "trial", "phase", "TOP-1",
                   "test", costName, "architecture");

@@ -74,8 +74,20 @@ Result<OptimizerSpace> readOptimizerSpace(const json& value, const std::string& 
 
 }  // namespace
 
+std::string LatencyObjective::key() const {
+    return target == "local" ? "local:" + std::to_string(threads) : target;
+}
+
 std::string costMetricName(CostMetric metric) {
-    return metric == CostMetric::Params ? "params" : "mfpops";
+    switch (metric) {
+        case CostMetric::Params:
+            return "params";
+        case CostMetric::Latency:
+            return "latency";
+        case CostMetric::Mfpops:
+            break;
+    }
+    return "mfpops";
 }
 
 int ExperimentConfig::effectiveThreadsPerTrial() const {
@@ -122,6 +134,18 @@ Status ExperimentConfig::validate() const {
     }
     if (slurm.cpusPerTrial < 1) return fail("execution.slurm.cpus_per_trial: must be at least 1");
     if (maxMfpops && !(*maxMfpops > 0)) return fail("constraints.max_mfpops: must be positive");
+    if (maxLatencyMs && !(*maxLatencyMs > 0))
+        return fail("constraints.max_latency_ms: must be positive");
+    if (maxLatencyMs && cost != CostMetric::Latency)
+        return fail("constraints.max_latency_ms: needs \"objective\": {\"cost\": \"latency\"}");
+    if (latency.target != "local" && latency.target != "cuda") {
+        return fail(
+            "objective.target: expected \"local\" or \"cuda\", got \"" + latency.target +
+            "\" (remote boards: measure after the search with `perfnas bench --target ssh://`)");
+    }
+    if (latency.threads < 1) return fail("objective.threads: must be at least 1");
+    if (latency.runs < 3) return fail("objective.runs: must be at least 3");
+    if (latency.warmupRuns < 0) return fail("objective.warmup_runs: must be >= 0");
     if (minTop1 && !(*minTop1 >= 0 && *minTop1 <= 1))
         return fail("constraints.min_top1: must be a fraction in [0, 1]");
     if (tpe.startupTrials < 0 || tpe.eiCandidates < 1 ||
@@ -186,22 +210,34 @@ Result<ExperimentConfig> ExperimentConfig::fromJson(const std::string& text,
     if (objective) {
         std::string cost = "mfpops";
         JsonFields objectiveFields(*objective, where + ".objective");
-        objectiveFields.optional("cost", cost);
+        objectiveFields.optional("cost", cost)
+            .optional("target", config.latency.target)
+            .optional("threads", config.latency.threads)
+            .optional("runs", config.latency.runs)
+            .optional("warmup_runs", config.latency.warmupRuns);
         if (auto status = objectiveFields.finish(); !status) return status.error();
-        if (cost != "mfpops" && cost != "params") {
-            return makeError(
-                ErrorCode::InvalidInput,
-                where + ".objective.cost: expected \"mfpops\" or \"params\", got \"" + cost + "\"");
+        if (cost != "mfpops" && cost != "params" && cost != "latency") {
+            return makeError(ErrorCode::InvalidInput,
+                             where +
+                                 ".objective.cost: expected \"mfpops\", \"params\" or "
+                                 "\"latency\", got \"" +
+                                 cost + "\"");
         }
-        config.cost = cost == "params" ? CostMetric::Params : CostMetric::Mfpops;
+        config.cost = cost == "params"    ? CostMetric::Params
+                      : cost == "latency" ? CostMetric::Latency
+                                          : CostMetric::Mfpops;
     }
     if (constraints) {
         double maxMfpops = 0.0;
+        double maxLatencyMs = 0.0;
         double minTop1 = -1.0;
         JsonFields constraintFields(*constraints, where + ".constraints");
-        constraintFields.optional("max_mfpops", maxMfpops).optional("min_top1", minTop1);
+        constraintFields.optional("max_mfpops", maxMfpops)
+            .optional("max_latency_ms", maxLatencyMs)
+            .optional("min_top1", minTop1);
         if (auto status = constraintFields.finish(); !status) return status.error();
         if (constraints->contains("max_mfpops")) config.maxMfpops = maxMfpops;
+        if (constraints->contains("max_latency_ms")) config.maxLatencyMs = maxLatencyMs;
         if (constraints->contains("min_top1")) config.minTop1 = minTop1;
     }
     if (sampler) {
@@ -312,7 +348,12 @@ std::string ExperimentConfig::toJson() const {
         {"cache_folder", cacheFolder.string()},
         {"seed_architecture", json::parse(seed.toJson())},
         {"space", json::parse(space.toJson())},
-        {"objective", {{"cost", costMetricName(cost)}}},
+        {"objective",
+         {{"cost", costMetricName(cost)},
+          {"target", latency.target},
+          {"threads", latency.threads},
+          {"runs", latency.runs},
+          {"warmup_runs", latency.warmupRuns}}},
         {"sampler",
          {{"kind", sampler},
           {"startup_trials", tpe.startupTrials},
@@ -345,6 +386,7 @@ std::string ExperimentConfig::toJson() const {
         {"seed", randomSeed}};
     json constraints = json::object();
     if (maxMfpops) constraints["max_mfpops"] = *maxMfpops;
+    if (maxLatencyMs) constraints["max_latency_ms"] = *maxLatencyMs;
     if (minTop1) constraints["min_top1"] = *minTop1;
     document["constraints"] = constraints;
     if (fidelity) {

@@ -20,8 +20,20 @@
 
 namespace perfnas {
 
-enum class CostMetric { Mfpops, Params };       // measured latency: TODO(#6)
-std::string costMetricName(CostMetric metric);  // "mfpops", "params"
+enum class CostMetric { Mfpops, Params, Latency };
+std::string costMetricName(CostMetric metric);  // "mfpops", "params", "latency"
+
+// The latency objective ("objective": {"cost": "latency", "target": ..., "threads", "runs"}): each
+// architecture's batch-1 latency measured once on the target before it trains (random weights;
+// latency does not depend on them) and stored per architecture and target.
+struct LatencyObjective {
+    std::string target = "local";  // "local" (this machine's CPU) or "cuda"
+    int threads = 1;               // CPU threads per inference (edge boards run one at a time)
+    int runs = 30;                 // timed runs after `warmupRuns`, interleaved with the seed's
+    int warmupRuns = 5;
+    // What the measurements are stored under: "local:<threads>" or "cuda".
+    std::string key() const;
+};
 
 struct ExperimentConfig {
     std::string name = "experiment";
@@ -31,8 +43,10 @@ struct ExperimentConfig {
     SearchSpace space = SearchSpace::paperDefault(ArchitectureSpec::paperSeed());
 
     CostMetric cost = CostMetric::Mfpops;
-    std::optional<double> maxMfpops;  // proposals above it are never trained
-    std::optional<double> minTop1;    // trials below it are infeasible for the sampler
+    LatencyObjective latency;            // with cost == Latency
+    std::optional<double> maxMfpops;     // proposals above it are never trained
+    std::optional<double> maxLatencyMs;  // cost == Latency: proposals above it are never trained
+    std::optional<double> minTop1;       // trials below it are infeasible for the sampler
 
     std::string sampler = "tpe";  // "tpe" or "random"
     TpeSettings tpe;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "core/model/CostModel.h"
 
@@ -48,13 +49,37 @@ const TrialRecord* ExperimentSummary::finetuneOf(int parentId) const {
     return best;
 }
 
+double ExperimentSummary::latencyOf(const std::string& specJson, const std::string& target) const {
+    const auto onTarget = latencyMs.find(target);
+    if (onTarget == latencyMs.end()) return std::numeric_limits<double>::quiet_NaN();
+    const auto found = onTarget->second.find(specJson);
+    return found == onTarget->second.end() ? std::numeric_limits<double>::quiet_NaN()
+                                           : found->second;
+}
+
 double ExperimentSummary::costOf(const TrialRecord& record) const {
-    return config.cost == CostMetric::Params ? static_cast<double>(record.params) : record.mfpops;
+    switch (config.cost) {
+        case CostMetric::Params:
+            return static_cast<double>(record.params);
+        case CostMetric::Latency:
+            return latencyOf(record.specJson, config.latency.key());
+        case CostMetric::Mfpops:
+            break;
+    }
+    return record.mfpops;
 }
 
 double ExperimentSummary::seedCost() const {
     const ModelCost cost = CostModel::evaluate(config.seed);
-    return config.cost == CostMetric::Params ? static_cast<double>(cost.params) : cost.mfpops();
+    switch (config.cost) {
+        case CostMetric::Params:
+            return static_cast<double>(cost.params);
+        case CostMetric::Latency:
+            return latencyOf(config.seed.toJson(), config.latency.key());
+        case CostMetric::Mfpops:
+            break;
+    }
+    return cost.mfpops();
 }
 
 bool ExperimentSummary::isCandidate(const TrialRecord& record) const {
@@ -81,12 +106,15 @@ Result<ExperimentSummary> ExperimentSummary::load(const ExperimentStore& store) 
     if (!phases) return phases.error();
     auto trials = store.trials();
     if (!trials) return trials.error();
-    return compute(std::move(*info), std::move(*phases), std::move(*trials));
+    auto latencies = store.latencies();
+    if (!latencies) return latencies.error();
+    return compute(std::move(*info), std::move(*phases), std::move(*trials), std::move(*latencies));
 }
 
 Result<ExperimentSummary> ExperimentSummary::compute(ExperimentInfo info,
                                                      std::vector<PhaseRecord> phases,
-                                                     std::vector<TrialRecord> trials) {
+                                                     std::vector<TrialRecord> trials,
+                                                     std::vector<LatencyRecord> latencies) {
     ExperimentSummary summary;
     auto config = ExperimentConfig::fromJson(info.configJson, {}, "the experiment's stored config");
     if (!config) return config.error();
@@ -94,6 +122,8 @@ Result<ExperimentSummary> ExperimentSummary::compute(ExperimentInfo info,
     summary.info = std::move(info);
     summary.phases = std::move(phases);
     summary.trials = std::move(trials);
+    for (const LatencyRecord& latency : latencies)
+        summary.latencyMs[latency.target][latency.architecture] = latency.medianMs;
     std::sort(summary.trials.begin(), summary.trials.end(),
               [](const TrialRecord& a, const TrialRecord& b) { return a.id < b.id; });
 
@@ -116,7 +146,8 @@ Result<ExperimentSummary> ExperimentSummary::compute(ExperimentInfo info,
     std::vector<const TrialRecord*> candidates;
     std::vector<ObjectiveVector> objectives;
     for (const TrialRecord& record : summary.trials) {
-        if (!summary.isCandidate(record)) continue;
+        // A latency not measured yet cannot be ranked (only files edited by hand lack one).
+        if (!summary.isCandidate(record) || !std::isfinite(summary.costOf(record))) continue;
         candidates.push_back(&record);
         objectives.push_back({1.0 - record.validationTop1, summary.costOf(record)});
         if (summary.seedTrialId == 0 && record.configuration == seedConfiguration)

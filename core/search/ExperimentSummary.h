@@ -3,7 +3,9 @@
 // frontier over the search and refinement trials, its hypervolume (docs/method.md), and the
 // refinement suggestions for the latest phase's space. Computed from the store's records; read by
 // `perfnas status`, the runner's progress line and the studio. A plain value.
+#include <map>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -26,10 +28,13 @@ struct ExperimentSummary {
     // Every search and refinement phase's space, parsed once here: (phase id, space) by id.
     std::vector<std::pair<int, SearchSpace>> phaseSpaces;
     int seedTrialId = 0;  // the finished trial of the seed architecture; 0: none yet
+    // Every stored latency (ms) by target key ("local:1", "cuda"), then architecture (spec JSON).
+    std::map<std::string, std::map<std::string, double>> latencyMs;
 
     static Result<ExperimentSummary> load(const ExperimentStore& store);
     static Result<ExperimentSummary> compute(ExperimentInfo info, std::vector<PhaseRecord> phases,
-                                             std::vector<TrialRecord> trials);
+                                             std::vector<TrialRecord> trials,
+                                             std::vector<LatencyRecord> latencies = {});
 
     const PhaseRecord* phase(int phaseId) const;
     const TrialRecord* trial(int trialId) const;
@@ -37,9 +42,12 @@ struct ExperimentSummary {
     const SearchSpace* spaceOf(int phaseId) const;
     // The finished fine-tuning trial of `parentId` with the most iterations; nullptr: none.
     const TrialRecord* finetuneOf(int parentId) const;
-    // The cost objective of a trial (MFPOPS or parameters, per the config) and of the seed.
+    // The cost objective of a trial (MFPOPS, parameters or the objective target's latency in ms,
+    // per the config) and of the seed; NaN for a latency not measured (yet).
     double costOf(const TrialRecord& trial) const;
     double seedCost() const;
+    // The stored latency of `specJson` on `target` (a LatencyObjective key); NaN: not measured.
+    double latencyOf(const std::string& specJson, const std::string& target) const;
     // Finished trials of search and refinement phases (with rungs: at the top rung): the
     // candidates of the frontier, suggestions and fine-tuning.
     bool isCandidate(const TrialRecord& trial) const;

@@ -57,7 +57,7 @@ int PhasePlan::trialsStarted() const {
 // promotions still to come are counted per rung: of the T_k trials expected to finish rung k
 // (finished, in progress, and promoted or started later), T_k / eta continue, less those already
 // promoted; each costs the next rung's extra iterations at the typical speed.
-double PhasePlan::projectedSeconds(double typical, int newTrials) const {
+double PhasePlan::projectedSeconds(double typical, int newTrials, double seedCap) const {
     const bool rungs = usesRungs();
     const Configuration seedConfiguration =
         m_summary.config.space.configurationOf(m_summary.config.seed);
@@ -83,8 +83,9 @@ double PhasePlan::projectedSeconds(double typical, int newTrials) const {
         }
         const int until =
             isSeed ? m_summary.config.fidelity->maxIterations : targetIterations(trial);
-        const double own =
+        double own =
             std::max(0, until - trial.iterationsDone) * secondsPerIteration(trial, typical);
+        if (isSeed) own = std::min(own, seedCap);
         total += own;
         longest = std::max(longest, own);
         if (rungs && !isSeed) {
@@ -139,7 +140,9 @@ bool PhasePlan::admitsNewTrial(double secondsToDeadline) const {
     const auto measured = typicalSecondsPerIteration(m_summary);
     if (!measured) return true;
     const double typical = *measured;
-    return projectedSeconds(typical, 1) <= secondsToDeadline;
+    // The seed always trains to the top rung, even past the deadline: its chain alone must not
+    // keep the other workers from new trials.
+    return projectedSeconds(typical, 1, secondsToDeadline) <= secondsToDeadline;
 }
 
 PhaseOutlook PhasePlan::outlook(double secondsToDeadline, bool acceptsNewTrials) const {
@@ -163,7 +166,7 @@ PhaseOutlook PhasePlan::outlook(double secondsToDeadline, bool acceptsNewTrials)
         int high = std::max(0, limit);
         while (low < high) {
             const int middle = low + (high - low + 1) / 2;
-            if (projectedSeconds(typical, middle) <= secondsToDeadline)
+            if (projectedSeconds(typical, middle, secondsToDeadline) <= secondsToDeadline)
                 low = middle;
             else
                 high = middle - 1;

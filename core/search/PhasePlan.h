@@ -46,7 +46,11 @@ public:
     PhaseOutlook outlook(double secondsToDeadline, bool acceptsNewTrials = true) const;
 
 private:
-    double projectedSeconds(double typicalSecondsPerIteration, int newTrials) const;
+    // `seedCap`: the most of the seed's rest that counts. The ETA counts all of it; admission
+    // only what falls before the deadline (the seed trains to the top rung whatever the
+    // deadline, and its overrun must not keep the other workers from new trials).
+    double projectedSeconds(double typicalSecondsPerIteration, int newTrials,
+                            double seedCap = kNoDeadline) const;
     double secondsPerIteration(const TrialRecord& trial, double typical) const;
     int trialsStarted() const;
 

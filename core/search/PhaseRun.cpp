@@ -151,6 +151,14 @@ Result<std::optional<TrialRecord>> PhaseRun::proposal(const ExperimentSummary& s
     }
     const SamplingHistory history =
         SamplingHistory::of(summary, optimizer, config.tpe.startupTrials);
+    // Latency objective: the seed's latency is the hypervolume's reference, measured first.
+    const bool latencyCost = config.cost == CostMetric::Latency && !optimizer;
+    if (latencyCost) {
+        if (!m_latency)
+            m_latency = std::make_unique<ArchitectureLatency>(m_context.store, config.latency);
+        if (auto seedLatency = m_latency->milliseconds(config.seed); !seedLatency)
+            return seedLatency.error();
+    }
 
     Configuration configuration;
     const Configuration seedConfiguration = space.configurationOf(config.seed);
@@ -170,11 +178,18 @@ Result<std::optional<TrialRecord>> PhaseRun::proposal(const ExperimentSummary& s
             const Point2 reference = summary.reference();
             context.reference = {reference.x, reference.y};
         }
-        if (config.maxMfpops && !optimizer) {
-            const double limit = *config.maxMfpops;
-            context.admissible = [&space, limit](const Configuration& candidate) {
-                return CostModel::evaluate(space.architecture(candidate, "candidate")).mfpops() <=
-                       limit;
+        // Constraints known before training: a candidate above them is never trained.
+        const bool latencyLimit = latencyCost && config.maxLatencyMs;
+        if ((config.maxMfpops || latencyLimit) && !optimizer) {
+            context.admissible = [this, &space, &config,
+                                  latencyLimit](const Configuration& candidate) {
+                // Named as the trial will be: latencies are stored under the spec's JSON.
+                const ArchitectureSpec spec = space.architecture(candidate, "trial");
+                if (config.maxMfpops && CostModel::evaluate(spec).mfpops() > *config.maxMfpops)
+                    return false;
+                if (!latencyLimit) return true;
+                const auto latency = m_latency->milliseconds(spec);
+                return latency && *latency <= *config.maxLatencyMs;
             };
         }
         Random random(streamSeed(config.randomSeed, summary.trials.size() + 1));
@@ -195,6 +210,9 @@ Result<std::optional<TrialRecord>> PhaseRun::proposal(const ExperimentSummary& s
         training.iterations = static_cast<int>(configuration[2]);
     } else if (!enqueueSeed) {
         spec = space.architecture(configuration, "trial");
+    }
+    if (latencyCost) {
+        if (auto latency = m_latency->milliseconds(spec); !latency) return latency.error();
     }
     const ModelCost cost = CostModel::evaluate(spec);
     TrialRecord trial{.phaseId = m_phase.id,

@@ -16,6 +16,7 @@
 #include <optional>
 #include <thread>
 
+#include "core/search/ArchitectureLatency.h"
 #include "core/search/ExperimentRunner.h"
 #include "core/search/Sampler.h"
 
@@ -73,6 +74,7 @@ private:
     std::map<int, Active> m_active;
     std::deque<TrialReport> m_reports;  // guarded by m_context.mutex
     std::unique_ptr<Sampler> m_sampler;
+    std::unique_ptr<ArchitectureLatency> m_latency;  // with the latency objective
     bool m_exhausted = false;
     Clock::time_point m_deadline = Clock::time_point::max();
 };

@@ -14,7 +14,7 @@ inline constexpr std::int32_t kExperimentApplicationId = 0x504E4153;
 // No CHECK constraints on enum names: SQLite cannot alter a CHECK without rebuilding the table,
 // and names are validated when read. REAL columns are nullable because SQLite stores NaN as NULL
 // (a diverged trial's figures); NULL reads back as NaN. Ids of 0 in a record are NULL here.
-inline constexpr std::array<std::string_view, 3> kExperimentMigrations = {
+inline constexpr std::array<std::string_view, 4> kExperimentMigrations = {
     // 1: experiment, phases, trials.
     R"sql(
 CREATE TABLE experiment (
@@ -82,6 +82,20 @@ CREATE INDEX benchmarks_by_trial ON benchmarks (trial_id);
     R"sql(
 ALTER TABLE trials ADD COLUMN rung INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE trials ADD COLUMN rung_results_json TEXT NOT NULL DEFAULT '[]';
+)sql",
+    // 4: latency per architecture and target (the latency objective), measured once each.
+    R"sql(
+CREATE TABLE latencies (
+    architecture TEXT NOT NULL,
+    target TEXT NOT NULL,
+    median_ms REAL,
+    coefficient_of_variation REAL,
+    runs INTEGER NOT NULL,
+    noisy INTEGER NOT NULL,
+    device TEXT NOT NULL,
+    measured_at INTEGER NOT NULL,
+    PRIMARY KEY (architecture, target)
+);
 )sql",
 };
 

@@ -506,4 +506,52 @@ Result<std::vector<BenchmarkRecord>> ExperimentStore::benchmarks() const {
     return benchmarks;
 }
 
+Status ExperimentStore::putLatency(const LatencyRecord& latency) {
+    const std::string what = "store a latency";
+    if (auto done = m_impl->writable(what); !done) return done.error();
+    auto prepared = m_impl->db->prepare(
+        "INSERT OR REPLACE INTO latencies (architecture, target, median_ms, "
+        "coefficient_of_variation, runs, noisy, device, measured_at) VALUES (:architecture, "
+        ":target, :median_ms, :coefficient_of_variation, :runs, :noisy, :device, :measured_at)",
+        what);
+    if (!prepared) return prepared.error();
+    SqliteStatement statement(*prepared);
+    statement.bind(":architecture", latency.architecture);
+    statement.bind(":target", latency.target);
+    statement.bind(":median_ms", latency.medianMs);
+    statement.bind(":coefficient_of_variation", latency.coefficientOfVariation);
+    statement.bind(":runs", latency.runs);
+    statement.bind(":noisy", latency.noisy ? 1 : 0);
+    statement.bind(":device", latency.device);
+    statement.bind(":measured_at", latency.measuredAt);
+    if (const int result = statement.step(); result != SQLITE_DONE)
+        return m_impl->db->failure(what, result);
+    return Done{};
+}
+
+Result<std::vector<LatencyRecord>> ExperimentStore::latencies() const {
+    if (m_impl->schemaVersion < 4) return std::vector<LatencyRecord>{};  // read-only, older file
+    const std::string what = "read the latencies";
+    auto prepared = m_impl->db->prepare(
+        "SELECT architecture, target, median_ms, coefficient_of_variation, runs, noisy, device, "
+        "measured_at FROM latencies ORDER BY measured_at, target",
+        what);
+    if (!prepared) return prepared.error();
+    SqliteStatement statement(*prepared);
+    std::vector<LatencyRecord> latencies;
+    int result = SQLITE_ROW;
+    while ((result = statement.step()) == SQLITE_ROW) {
+        latencies.push_back({.architecture = statement.text(0),
+                             .target = statement.text(1),
+                             .medianMs = statement.real(2),
+                             .coefficientOfVariation = statement.real(3),
+                             .runs = statement.integer(4),
+                             .noisy = statement.integer(5) != 0,
+                             .device = statement.text(6),
+                             .measuredAt = statement.int64(7)});
+    }
+    if (result != SQLITE_DONE) return m_impl->db->failure(what, result);
+    return latencies;
+}
+
 }  // namespace perfnas

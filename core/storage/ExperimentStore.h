@@ -99,12 +99,26 @@ struct BenchmarkRecord {
     std::int64_t createdAt = 0;
 };
 
+// One architecture's batch-1 latency on one target, measured before it trained (the latency
+// objective). `architecture` is the spec's JSON (ArchitectureSpec::toJson), `target` the
+// objective's key ("local:1", "cuda").
+struct LatencyRecord {
+    std::string architecture;
+    std::string target;
+    double medianMs = 0.0;
+    double coefficientOfVariation = 0.0;
+    int runs = 0;
+    bool noisy = false;  // the coefficient of variation stayed above 5 % after a repeat
+    std::string device;  // "CPU, 1 thread", the GPU's name
+    std::int64_t measuredAt = 0;
+};
+
 // Writes: IoFailure naming the file (ReadOnly access too); NotFound updating a missing id;
 // InvalidInput for a non-finite configuration value or an id naming no stored record (phaseId
 // must name one; parentTrialId and a benchmark's trialId may be 0). Doubles round-trip exactly.
 class ExperimentStore {
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
     enum class Access { ReadWrite, ReadOnly };
 
     // A new file; IoFailure naming the path when it exists or cannot be written.
@@ -113,7 +127,7 @@ public:
     // NotFound for a missing file; InvalidInput for a file that is not a PerfNAS experiment or
     // was written by a newer schema. ReadWrite migrates older schemas (one transaction); ReadOnly
     // leaves them as they are and reads what they hold (schema 1: host "", no benchmarks;
-    // schemas 1-2: rung 0, no rung results).
+    // schemas 1-2: rung 0, no rung results; schemas 1-3: no latencies).
     static Result<std::unique_ptr<ExperimentStore>> open(const std::filesystem::path& file,
                                                          Access access = Access::ReadWrite);
     ~ExperimentStore();
@@ -142,6 +156,10 @@ public:
 
     Result<int> addBenchmark(const BenchmarkRecord& benchmark);
     Result<std::vector<BenchmarkRecord>> benchmarks() const;  // by id
+
+    // Adds or replaces the latency of (architecture, target).
+    Status putLatency(const LatencyRecord& latency);
+    Result<std::vector<LatencyRecord>> latencies() const;
 
 private:
     struct Impl;

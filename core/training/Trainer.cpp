@@ -11,6 +11,7 @@
 
 #include "core/common/FileIo.h"
 #include "core/common/ParallelFor.h"
+#include "core/common/TrainingHold.h"
 #include "core/training/BatchSource.h"
 #include "core/training/Checkpoint.h"
 #include "core/training/ComputeRuntime.h"
@@ -103,8 +104,10 @@ Result<TrainingResult> run(RunState& state, const FeatureSet& features,
     auto lastReport = Clock::now();
     int samplesSinceReport = 0;
     ThreadGovernor governor(at::get_num_threads(), defaultThreadCount());
+    const TrainingHold::Registration holdable;  // a local latency measurement pauses us
     int iteration = state.startIteration;
     for (; iteration < params.iterations; ++iteration) {
+        TrainingHold::instance().pausePoint();
         if (const int threads = governor.poll(); threads != at::get_num_threads()) {
             at::set_num_threads(threads);
         }

@@ -112,6 +112,24 @@ private Q_SLOTS:
         QCOMPARE(rebuilt->slurm.options, (std::vector<std::string>{"--qos=long", "--mem=8G"}));
     }
 
+    void latencyObjectiveRoundTrips() {
+        auto config = ExperimentConfig::fromJson(
+            R"({"objective": {"cost": "latency", "target": "local", "threads": 2, "runs": 40},
+                "constraints": {"max_latency_ms": 1.5}})",
+            {});
+        QVERIFY2(config, config ? "" : config.error().message.c_str());
+        QCOMPARE(config->cost, CostMetric::Latency);
+        QCOMPARE(config->latency.key(), std::string("local:2"));
+        QCOMPARE(config->latency.runs, 40);
+        QCOMPARE(*config->maxLatencyMs, 1.5);
+        auto rebuilt = ExperimentConfig::fromJson(config->toJson(), {});
+        QVERIFY(rebuilt);
+        QCOMPARE(rebuilt->cost, CostMetric::Latency);
+        QCOMPARE(rebuilt->latency.key(), std::string("local:2"));
+        QCOMPARE(rebuilt->latency.warmupRuns, config->latency.warmupRuns);
+        QCOMPARE(*rebuilt->maxLatencyMs, 1.5);
+    }
+
     void defaultsAreThePapers() {
         auto config = ExperimentConfig::fromJson("{}", {});
         QVERIFY(config);
@@ -138,6 +156,14 @@ private Q_SLOTS:
                                    << "execution.slurm";
         QTest::newRow("cost") << R"({"objective": {"cost": "joules"}})"
                               << "objective.cost";
+        QTest::newRow("latency target")
+            << R"({"objective": {"cost": "latency", "target": "ssh://pi@board:22"}})"
+            << "objective.target";
+        QTest::newRow("latency threads") << R"({"objective": {"cost": "latency", "threads": 0}})"
+                                         << "objective.threads";
+        QTest::newRow("latency limit without latency")
+            << R"({"constraints": {"max_latency_ms": 2}})"
+            << "max_latency_ms";
         QTest::newRow("augmentation") << R"({"training": {"augmentation": {"volume": 1}}})"
                                       << "volume";
         QTest::newRow("negative lr") << R"({"training": {"learning_rate": -1}})"

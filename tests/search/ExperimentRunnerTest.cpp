@@ -15,6 +15,7 @@
 #include <set>
 #include <thread>
 
+#include "core/benchmark/LatencyBenchmark.h"
 #include "core/model/CostModel.h"
 #include "core/search/ExperimentPlanner.h"
 #include "core/search/ExperimentRunner.h"
@@ -480,6 +481,77 @@ private Q_SLOTS:
             QCOMPARE(trial.state, TrialState::Finished);
         verifyNothingLeftToPromote(*summary, budget - simulatedSeconds);
         QVERIFY(summary->frontier.size() >= 2);
+    }
+
+    void theLatencyObjectiveMeasuresEachArchitectureOnceBeforeItTrains() {
+        ExperimentConfig config = smallConfig(6);
+        config.cost = CostMetric::Latency;
+        config.latency.runs = 5;  // real measurements on this CPU, kept short
+        config.latency.warmupRuns = 1;
+        config.refinementTrials = 3;
+        TestExperiment experiment(config);
+        auto& store = experiment.store;
+        DeterministicExecutor executor;
+        QVERIFY(ExperimentRunner(**store, executor).run());
+
+        auto summary = ExperimentSummary::load(**store);
+        QVERIFY(summary);
+        const auto stored = (*store)->latencies();
+        QVERIFY(stored);
+        std::map<std::string, LatencyRecord> byArchitecture;
+        for (const LatencyRecord& record : *stored) {
+            QCOMPARE(record.target, std::string("local:1"));
+            QVERIFY(record.medianMs > 0 && record.runs == 5);
+            QCOMPARE(record.device, std::string("CPU, 1 thread"));
+            byArchitecture[record.architecture] = record;
+        }
+        QVERIFY(byArchitecture.contains(config.seed.toJson()));
+        for (const TrialRecord& trial : summary->trials) {  // every trained one was measured
+            QVERIFY(byArchitecture.contains(trial.specJson));
+            QCOMPARE(summary->costOf(trial), byArchitecture[trial.specJson].medianMs);
+        }
+        // The frontier and the hypervolume are in (1 - TOP-1, latency), reference at the seed's.
+        const double seedMs = byArchitecture[config.seed.toJson()].medianMs;
+        QCOMPARE(summary->seedCost(), seedMs);
+        QCOMPARE(summary->reference().y, std::log10(seedMs));
+        QVERIFY(!summary->frontier.empty() && summary->hypervolume > 0);
+        for (std::size_t i = 1; i < summary->frontier.size(); ++i) {
+            QVERIFY(summary->costOf(*summary->trial(summary->frontier[i])) >=
+                    summary->costOf(*summary->trial(summary->frontier[i - 1])));
+        }
+
+        // A later phase measures only new architectures: the seed keeps its first measurement.
+        QVERIFY(ExperimentPlanner::freeze(
+            **store, {{.unit = 0, .parameter = UnitParameter::Kh, .value = 4}}));
+        QVERIFY(ExperimentRunner(**store, executor).run());
+        const auto after = (*store)->latencies();
+        QVERIFY(after);
+        for (const LatencyRecord& record : *after) {
+            if (record.architecture == config.seed.toJson())
+                QCOMPARE(record.measuredAt, byArchitecture[record.architecture].measuredAt);
+        }
+    }
+
+    void maxLatencyKeepsSlowProposalsOut() {
+        ExperimentConfig config = smallConfig(6);
+        config.cost = CostMetric::Latency;
+        config.latency.runs = 5;
+        config.latency.warmupRuns = 1;
+        // A tenth of the seed's latency: only much smaller architectures may train.
+        const auto seed = LatencyBenchmark::measure({config.seed}, {.runs = 5, .warmupRuns = 1});
+        QVERIFY(seed);
+        config.maxLatencyMs = seed->front().medianMs / 10.0;
+        TestExperiment experiment(config);
+        auto& store = experiment.store;
+        DeterministicExecutor executor;
+        QVERIFY(ExperimentRunner(**store, executor).run());
+        const auto summary = ExperimentSummary::load(**store);
+        QVERIFY(summary);
+        for (const TrialRecord& trial : summary->trials) {
+            if (trial.configuration == config.space.configurationOf(config.seed)) continue;
+            QVERIFY2(summary->costOf(trial) <= *config.maxLatencyMs,
+                     std::to_string(summary->costOf(trial)).c_str());
+        }
     }
 
     void maxMfpopsKeepsExpensiveProposalsOut() {

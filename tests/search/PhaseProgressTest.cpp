@@ -3,6 +3,7 @@
 // speed plus the trials the budget still admits at the measured speed, shared by the workers).
 #include <QtTest>
 
+#include "core/search/PhasePlan.h"
 #include "core/search/PhaseProgress.h"
 #include "core/training/TrainingParams.h"
 
@@ -129,6 +130,27 @@ private Q_SLOTS:
                       {trial(1, TrialState::Finished, 1000, 100.0),
                        trial(2, TrialState::Queued, 0, 0.0), trial(3, TrialState::Queued, 0, 0.0)});
         QCOMPARE(PhaseProgress::of(summary, kStart + 10).planned, 3);
+    }
+
+    void aLongSeedDoesNotKeepTheOtherWorkerIdle() {
+        // Rungs of 200 / 600 / 1,800 iterations and 0.05 s per iteration: the seed (at rung 0,
+        // 100 of 200 done) needs 85 s more to reach the top, past a 60 s deadline.
+        ExperimentConfig config = smallConfig(50, 2);
+        config.trainSeed = true;
+        config.fidelity = FidelitySettings{.minIterations = 200, .maxIterations = 1800, .eta = 3};
+        TrialRecord seed = trial(1, TrialState::Running, 100, 5.0);
+        seed.configuration = config.space.configurationOf(config.seed);
+        TrialRecord other = trial(2, TrialState::Finished, 200, 10.0);
+        other.rungResults = {
+            {.rung = 0, .iterations = 200, .validationTop1 = 0.5, .seconds = 10.0}};
+        const ExperimentSummary summary = summaryOf(config, runningSearch(50), {seed, other});
+        const PhasePlan plan(summary, summary.phases.front());
+        // The other worker can still train a new trial's first rung (10 s) in 60 s...
+        QVERIFY(plan.admitsNewTrial(60.0));
+        // ...but the phase honestly lasts until the seed is done.
+        QVERIFY(plan.outlook(60.0).remainingSeconds >= 85.0);
+        // A new trial's first rung that cannot fit is refused.
+        QVERIFY(!plan.admitsNewTrial(5.0));
     }
 };
 

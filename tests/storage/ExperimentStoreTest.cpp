@@ -17,6 +17,7 @@ using perfnas::BenchmarkRecord;
 using perfnas::ErrorCode;
 using perfnas::ExperimentInfo;
 using perfnas::ExperimentStore;
+using perfnas::LatencyRecord;
 using perfnas::PhaseKind;
 using perfnas::PhaseRecord;
 using perfnas::PhaseState;
@@ -578,6 +579,7 @@ private Q_SLOTS:
             if (QTest::currentTestFailed()) return;
             QVERIFY((*reader)->benchmarks().ok());
             QVERIFY((*reader)->benchmarks()->empty());
+            QVERIFY((*reader)->latencies()->empty());
             VERIFY_ERROR((*reader)->addTrial(TrialRecord{.phaseId = 1}), ErrorCode::IoFailure,
                          "read-only");
         }
@@ -594,6 +596,8 @@ private Q_SLOTS:
             VERIFY_OK(nextId);
             QCOMPARE(*nextId, 3);
             QVERIFY((*store)->addBenchmark(BenchmarkRecord{.trialId = 1, .target = "local"}).ok());
+            QVERIFY(
+                (*store)->putLatency(LatencyRecord{.architecture = "{}", .target = "cuda"}).ok());
         }
         QCOMPARE(pragmaRaw(file, "user_version"), std::to_string(ExperimentStore::kSchemaVersion));
         QCOMPARE(pragmaRaw(file, "journal_mode"), std::string("wal"));
@@ -604,6 +608,43 @@ private Q_SLOTS:
         QVERIFY((*reopened)->trial(1)->rungResults.empty());
         QCOMPARE((*reopened)->trial(3)->host, std::string("gpu-box"));
         QCOMPARE((*reopened)->benchmarks()->size(), std::size_t{1});
+        QCOMPARE((*reopened)->latencies()->size(), std::size_t{1});
+    }
+
+    void latenciesArePerArchitectureAndTarget() {
+        auto store = ExperimentStore::create(path("latencies.sqlite"), sampleInfo());
+        VERIFY_OK(store);
+        const LatencyRecord local{.architecture = R"({"units":[1]})",
+                                  .target = "local:1",
+                                  .medianMs = 0.3125,
+                                  .coefficientOfVariation = 0.021,
+                                  .runs = 30,
+                                  .device = "CPU, 1 thread",
+                                  .measuredAt = 1'700'000'000};
+        LatencyRecord cuda = local;
+        cuda.target = "cuda";
+        cuda.medianMs = 0.05;
+        cuda.noisy = true;
+        VERIFY_OK((*store)->putLatency(local));
+        VERIFY_OK((*store)->putLatency(cuda));
+        LatencyRecord remeasured = local;  // the same key replaces the record
+        remeasured.medianMs = 0.25;
+        remeasured.measuredAt += 10;
+        VERIFY_OK((*store)->putLatency(remeasured));
+        auto read = (*store)->latencies();
+        VERIFY_OK(read);
+        QCOMPARE(read->size(), std::size_t{2});
+        const LatencyRecord& first = read->front();
+        QCOMPARE(first.target, std::string("cuda"));
+        QVERIFY(first.noisy);
+        const LatencyRecord& second = read->back();
+        QCOMPARE(second.architecture, local.architecture);
+        QCOMPARE(second.medianMs, 0.25);
+        QCOMPARE(second.coefficientOfVariation, 0.021);
+        QCOMPARE(second.runs, 30);
+        QVERIFY(!second.noisy);
+        QCOMPARE(second.device, std::string("CPU, 1 thread"));
+        QCOMPARE(second.measuredAt, std::int64_t{1'700'000'010});
     }
 
     void readersSeeTheWritersCommits() {

@@ -251,6 +251,11 @@ QString FrontierChartView::tooltipFor(int trialId) const {
     if (trial->testTop1 > 0)
         text += tr(", test TOP-1 %1 %").arg(100.0 * trial->testTop1, 0, 'f', 2);
     text += tr("\n%1 MFPOPS, %2 parameters").arg(trial->mfpops, 0, 'f', 2).arg(trial->params);
+    if (m_summary->config.cost == CostMetric::Latency) {
+        text += tr("\nlatency %1 ms on %2")
+                    .arg(m_summary->costOf(*trial), 0, 'f', 3)
+                    .arg(QString::fromStdString(m_summary->config.latency.key()));
+    }
     if (m_summary->config.fidelity && phase && phase->kind != PhaseKind::Finetune) {
         text += "\n" + rungLabel(*trial, *m_summary->config.fidelity, /*detailed=*/true);
     }
@@ -289,8 +294,18 @@ void FrontierChartView::setSummary(const SummaryPtr& summary) {
         return;
     }
     const ExperimentSummary& data = *m_summary;
-    const bool params = data.config.cost == CostMetric::Params;
-    m_x->setTitleText(params ? tr("Parameters (log scale)") : tr("MFPOPS (log scale)"));
+    switch (data.config.cost) {
+        case CostMetric::Params:
+            m_x->setTitleText(tr("Parameters (log scale)"));
+            break;
+        case CostMetric::Latency:
+            m_x->setTitleText(tr("Latency on %1, ms (log scale)")
+                                  .arg(QString::fromStdString(data.config.latency.key())));
+            break;
+        case CostMetric::Mfpops:
+            m_x->setTitleText(tr("MFPOPS (log scale)"));
+            break;
+    }
 
     std::map<int, std::vector<const TrialRecord*>> byPhase;
     std::vector<const TrialRecord*> finetuned;
