@@ -163,6 +163,15 @@ ExperimentConfig smallConfig(int trials) {
     return config;
 }
 
+// The latency objective with real, short measurements on this CPU.
+ExperimentConfig smallLatencyConfig(int trials) {
+    ExperimentConfig config = smallConfig(trials);
+    config.cost = CostMetric::Latency;
+    config.latency.runs = 5;
+    config.latency.warmupRuns = 1;
+    return config;
+}
+
 std::vector<TrialRecord> trialsOf(ExperimentStore& store) { return *store.trials(); }
 
 // A new experiment file in a temporary folder.
@@ -484,10 +493,7 @@ private Q_SLOTS:
     }
 
     void theLatencyObjectiveMeasuresEachArchitectureOnceBeforeItTrains() {
-        ExperimentConfig config = smallConfig(6);
-        config.cost = CostMetric::Latency;
-        config.latency.runs = 5;  // real measurements on this CPU, kept short
-        config.latency.warmupRuns = 1;
+        ExperimentConfig config = smallLatencyConfig(6);
         config.refinementTrials = 3;
         TestExperiment experiment(config);
         auto& store = experiment.store;
@@ -533,10 +539,7 @@ private Q_SLOTS:
     }
 
     void maxLatencyKeepsSlowProposalsOut() {
-        ExperimentConfig config = smallConfig(6);
-        config.cost = CostMetric::Latency;
-        config.latency.runs = 5;
-        config.latency.warmupRuns = 1;
+        ExperimentConfig config = smallLatencyConfig(6);
         // A tenth of the seed's latency: only much smaller architectures may train.
         const auto seed = LatencyBenchmark::measure({config.seed}, {.runs = 5, .warmupRuns = 1});
         QVERIFY(seed);
