@@ -12,7 +12,10 @@
 namespace perfnas {
 
 void configureComputeRuntime(int threads) {
-    at::set_num_threads(threads > 0 ? threads : defaultThreadCount());
+    // Only when it changes: at::set_num_threads also clears oneDNN's process-wide primitive cache,
+    // so every other training would re-create (JIT) its convolution kernels.
+    const int wanted = threads > 0 ? threads : defaultThreadCount();
+    if (at::get_num_threads() != wanted) at::set_num_threads(wanted);
     // libtorch reaches OpenBLAS through libblas.so.3; look the setter up at run time so the build
     // does not depend on which BLAS the alternatives system selected.
     using SetThreads = void (*)(int);
