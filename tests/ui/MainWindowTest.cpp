@@ -4,6 +4,7 @@
 // store and runs it with the real engine on a small dataset, and its trials appear in the table; a
 // failed creation keeps the open experiment and the new-experiment dialog's entries; closing while
 // a run trains asks first.
+#include <QDockWidget>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
@@ -86,9 +87,12 @@ private Q_SLOTS:
             MainWindow window;
             window.show();
             QVERIFY(QTest::qWaitForWindowExposed(&window));
+            auto* trialDock = window.findChild<QDockWidget*>("trialDock");
+            QVERIFY(trialDock && !trialDock->isVisible());  // the start page has the window
             window.openExperiment(QString::fromStdString(file.string()));
             QTRY_COMPARE_WITH_TIMEOUT(window.trialTable()->model()->rowCount(), trials, 10000);
             QVERIFY(window.summary());
+            QVERIFY(trialDock->isVisible());  // and then the experiment, with its docks (again)
             QCOMPARE(window.chartView()->frontierSeries()->count(),
                      static_cast<int>(window.summary()->frontier.size()));
             QVERIFY2(window.statusText().contains(QString("search: %1/40 trials").arg(trials)),

@@ -33,9 +33,11 @@ private Q_SLOTS:
     void slidersAreBoundedByInputAndSeed() {
         SearchSpaceView view;
         view.setSpace(SearchSpace::paperDefault(ArchitectureSpec::paperSeed()));
-        QCOMPARE(view.slider(0, UnitParameter::Kh)->maximum(), 40);  // unit 1 sees 40x32
-        QCOMPARE(view.slider(0, UnitParameter::Kw)->maximum(), 32);
-        QCOMPARE(view.slider(1, UnitParameter::Kw)->maximum(), 16);  // after unit 1's stride (1, 2)
+        // Kernel tracks start at twice the seed's kernel (at least 8), within the input (unit 1
+        // sees 40x32; unit 2 sees 40x16 after unit 1's stride (1, 2)).
+        QCOMPARE(view.slider(0, UnitParameter::Kh)->maximum(), 8);
+        QCOMPARE(view.slider(0, UnitParameter::Kw)->maximum(), 20);
+        QCOMPARE(view.slider(1, UnitParameter::Kw)->maximum(), 8);
         QCOMPARE(view.slider(1, UnitParameter::Filters)->maximum(), 100);
         QCOMPARE(view.slider(0, UnitParameter::Kw)->upperValue(),
                  10);  // the paper's bound: the seed's 4x10
@@ -60,6 +62,18 @@ private Q_SLOTS:
         QVERIFY(domain.max < 100);
         QVERIFY(view.space().parameterSpace().log10Count() < before);
         QVERIFY(view.summaryText() != summaryBefore);
+        QVERIFY(view.space().validate());
+    }
+
+    void aKernelTrackGrowsUpToTheInputSize() {
+        SearchSpaceView view;
+        view.setSpace(SearchSpace::paperDefault(ArchitectureSpec::paperSeed()));
+        RangeSlider* kh = view.slider(0, UnitParameter::Kh);
+        for (int expected : {16, 32, 40, 40}) {  // each time the upper handle reaches the end
+            kh->setValues(kh->lowerValue(), kh->maximum());
+            QCOMPARE(kh->maximum(), expected);
+        }
+        QCOMPARE(static_cast<int>(view.space().units[0][UnitParameter::Kh].max), 40);
         QVERIFY(view.space().validate());
     }
 

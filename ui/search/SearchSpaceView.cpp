@@ -96,13 +96,22 @@ void SearchSpaceView::rebuild() {
                                      .arg(seedUnit.filters),
                                  m_gridHost);
         m_grid->addWidget(label, unit + 1, 0);
-        const std::array<int, 3> bounds = {input.inputHeight, input.inputWidth, seedUnit.filters};
+        // Kernel tracks start at twice the seed's kernel (at least 8), so a 1-4 range does not
+        // crowd into a tenth of a 1-40 track; they grow toward the input size when a handle
+        // reaches their end (sliderMoved). Filter tracks end at the seed's count.
+        const std::array<int, 3> limits = {input.inputHeight, input.inputWidth, seedUnit.filters};
+        const auto start = [](int seedKernel, int limit) {
+            return std::min(limit, std::max(8, 2 * seedKernel));
+        };
+        const std::array<int, 3> bounds = {start(seedUnit.kh, limits[0]),
+                                           start(seedUnit.kw, limits[1]), seedUnit.filters};
         for (UnitParameter parameter : kUnitParameters) {
             const auto p = static_cast<std::size_t>(parameter);
             auto* slider = new RangeSlider(m_gridHost);
             slider->setObjectName(QStringLiteral("unit%1.%2").arg(unit + 1).arg(names[p]));
             slider->setAccessibleName(tr("Unit %1 %2 range").arg(unit + 1).arg(names[p]));
             slider->setProperty("bound", bounds[p]);
+            slider->setProperty("limit", limits[p]);
             auto* value = new QLabel(m_gridHost);
             value->setTextFormat(Qt::RichText);  // the frozen value's lock is an image
             value->setMinimumWidth(value->fontMetrics().height() +
@@ -167,6 +176,12 @@ QString SearchSpaceView::valueText(int unit, UnitParameter parameter) const {
 void SearchSpaceView::sliderMoved(int unit, UnitParameter parameter, int lower, int upper) {
     Domain& domain = m_space.units[static_cast<std::size_t>(unit)][parameter];
     if (domain.isFrozen()) return;
+    RangeSlider* slider =
+        m_rows[static_cast<std::size_t>(unit)].sliders[static_cast<std::size_t>(parameter)];
+    if (const int limit = slider->property("limit").toInt();
+        upper == slider->maximum() && slider->maximum() < limit) {
+        slider->setProperty("bound", std::min(limit, 2 * upper));  // the track grows
+    }
     // A dragged choice list becomes a plain range: the slider cannot express gaps.
     const int step = domain.kind == DomainKind::Integer ? domain.step : 1;
     domain = Domain::integer(lower, upper, step);

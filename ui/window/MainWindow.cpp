@@ -12,6 +12,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -187,6 +188,22 @@ void MainWindow::buildActions() {
     QMenu* view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget* dock : m_docks) view->addAction(dock->toggleViewAction());
 
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About PerfNAS Studio"), this, [this] {
+        QMessageBox::about(
+            this, tr("About PerfNAS Studio"),
+            tr("<h3>PerfNAS Studio %1</h3>"
+               "<p>Performance-oriented neural architecture search for keyword spotting: it "
+               "searches the kernel sizes and filter counts of a seed CNN for models as accurate "
+               "as the seed at a fraction of its cost (operations, parameters or measured "
+               "latency), refines the search space from what the Pareto models share, fine-tunes "
+               "them and measures their latency.</p>"
+               "<p>The command line, <tt>perfnas</tt>, runs the same experiments without a "
+               "display; see its <tt>--help</tt> and the docs folder of the sources.</p>")
+                .arg(QApplication::applicationVersion()));
+    });
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+
     QToolBar* tools = addToolBar(tr("Experiment"));
     tools->setObjectName("experimentToolBar");
     tools->addActions({m_runAction, m_pauseAction, m_stopAction, m_finetuneAction});
@@ -202,6 +219,11 @@ void MainWindow::restoreLayout() {
 }
 
 void MainWindow::saveLayout() {
+    // The layout of an open experiment, not of the start page.
+    for (QDockWidget* dock : m_docksHiddenByStartPage) dock->show();
+    const auto hideAgain = qScopeGuard([this] {
+        for (QDockWidget* dock : m_docksHiddenByStartPage) dock->hide();
+    });
     QSettings settings;
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState());
@@ -424,7 +446,13 @@ void MainWindow::closeExperiment() {
     m_detail->showTrial(nullptr, 0);
     m_start->setRecentFiles(StudioPaths::recentFiles());
     m_pages->setCurrentWidget(m_start);
-    for (QDockWidget* dock : m_docks) dock->setEnabled(false);
+    // The start page has the window to itself: the docks it hides come back with an experiment.
+    for (QDockWidget* dock : m_docks) {
+        if (!dock->isHidden()) {  // not isVisible(): before show() nothing is visible yet
+            m_docksHiddenByStartPage << dock;
+            dock->hide();
+        }
+    }
     setWindowTitle(tr("PerfNAS Studio"));
     if (m_runAction) updateActions();
 }
@@ -670,7 +698,8 @@ void MainWindow::showSummary(const SummaryPtr& summary) {
         const QString path = QString::fromStdString(m_file.string());
         StudioPaths::addRecentFile(path);
         setWindowTitle(tr("%1 — PerfNAS Studio").arg(QFileInfo(path).fileName()));
-        for (QDockWidget* dock : m_docks) dock->setEnabled(true);
+        for (QDockWidget* dock : m_docksHiddenByStartPage) dock->show();
+        m_docksHiddenByStartPage.clear();
     }
     m_chart->setSummary(summary);
     m_table->setSummary(summary);

@@ -106,6 +106,7 @@ private:
     SearchSpaceView* m_space;
     BenchmarkPanel* m_benchmark;
     QList<QDockWidget*> m_docks;
+    QList<QDockWidget*> m_docksHiddenByStartPage;  // shown again when an experiment opens
     QLabel* m_statusLabel;
     QLabel* m_stateLabel;
     QLabel* m_progressLabel;

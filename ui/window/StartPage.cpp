@@ -26,6 +26,16 @@ StartPage::StartPage(QWidget* parent)
     m_demo->setToolTip(
         tr("Synthesizes a small spoken-keyword dataset on first use, then searches it (a few "
            "minutes)"));
+    // What the demo costs before it is clicked (resources/examples/demo-experiment.json).
+    auto* demoNote = new QLabel(
+        tr("The demo synthesizes 2,400 spoken keywords on first use (a few seconds), then runs a "
+           "3.5-minute multi-fidelity search on two workers. Refine it from the Refinement panel "
+           "and fine-tune it from the Experiment menu (a few minutes each); "
+           "<tt>packaging/run-demo.sh</tt> "
+           "does all three in about 10 minutes on two cores."),
+        this);
+    demoNote->setObjectName("demoNote");
+    demoNote->setWordWrap(true);
     m_demoProgress->setVisible(false);
     m_demoStatus->setWordWrap(true);
     m_recent->setObjectName("recentFiles");
@@ -41,6 +51,7 @@ StartPage::StartPage(QWidget* parent)
     column->addWidget(create);
     column->addWidget(open);
     column->addWidget(m_demo);
+    column->addWidget(demoNote);
     column->addWidget(m_demoProgress);
     column->addWidget(m_demoStatus);
     column->addSpacing(12);
