@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <nlohmann/json.hpp>
 
 #include "core/model/CostModel.h"
 
@@ -57,16 +58,58 @@ double ExperimentSummary::latencyOf(const std::string& specJson, const std::stri
                                            : found->second;
 }
 
-double ExperimentSummary::costOf(const TrialRecord& record) const {
-    switch (config.cost) {
+CostAxis ExperimentSummary::objectiveAxis() const {
+    return {.metric = config.cost,
+            .target = config.cost == CostMetric::Latency ? config.latency.key() : std::string()};
+}
+
+std::vector<CostAxis> ExperimentSummary::costAxes() const {
+    std::vector<CostAxis> axes = {objectiveAxis()};
+    auto add = [&axes](const CostAxis& axis) {
+        if (std::find(axes.begin(), axes.end(), axis) == axes.end()) axes.push_back(axis);
+    };
+    add({.metric = CostMetric::Mfpops});
+    add({.metric = CostMetric::Params});
+    for (const auto& [target, byArchitecture] : latencyMs) {
+        if (!byArchitecture.empty()) add({.metric = CostMetric::Latency, .target = target});
+    }
+    return axes;
+}
+
+double ExperimentSummary::costOf(const TrialRecord& record, const CostAxis& axis) const {
+    switch (axis.metric) {
         case CostMetric::Params:
             return static_cast<double>(record.params);
         case CostMetric::Latency:
-            return latencyOf(record.specJson, config.latency.key());
+            return latencyOf(record.specJson, axis.target);
         case CostMetric::Mfpops:
             break;
     }
     return record.mfpops;
+}
+
+double ExperimentSummary::costOf(const TrialRecord& record) const {
+    return costOf(record, objectiveAxis());
+}
+
+std::vector<int> ExperimentSummary::frontierOn(const CostAxis& axis) const {
+    if (axis == objectiveAxis()) return frontier;
+    std::vector<int> ids;
+    std::vector<ObjectiveVector> objectives;
+    for (const TrialRecord& record : trials) {
+        const double cost = costOf(record, axis);
+        if (!isCandidate(record) || !std::isfinite(cost)) continue;
+        ids.push_back(record.id);
+        objectives.push_back({1.0 - record.validationTop1, cost});
+    }
+    std::vector<int> front;
+    for (std::size_t index : paretoFront(objectives)) front.push_back(ids[index]);
+    std::sort(front.begin(), front.end(), [&](int a, int b) {
+        const double costA = costOf(*trial(a), axis);
+        const double costB = costOf(*trial(b), axis);
+        return costA != costB ? costA < costB : a < b;
+    });
+    return front;
 }
 
 double ExperimentSummary::seedCost() const {
@@ -108,13 +151,15 @@ Result<ExperimentSummary> ExperimentSummary::load(const ExperimentStore& store) 
     if (!trials) return trials.error();
     auto latencies = store.latencies();
     if (!latencies) return latencies.error();
-    return compute(std::move(*info), std::move(*phases), std::move(*trials), std::move(*latencies));
+    auto benchmarks = store.benchmarks();
+    if (!benchmarks) return benchmarks.error();
+    return compute(std::move(*info), std::move(*phases), std::move(*trials), std::move(*latencies),
+                   *benchmarks);
 }
 
-Result<ExperimentSummary> ExperimentSummary::compute(ExperimentInfo info,
-                                                     std::vector<PhaseRecord> phases,
-                                                     std::vector<TrialRecord> trials,
-                                                     std::vector<LatencyRecord> latencies) {
+Result<ExperimentSummary> ExperimentSummary::compute(
+    ExperimentInfo info, std::vector<PhaseRecord> phases, std::vector<TrialRecord> trials,
+    std::vector<LatencyRecord> latencies, const std::vector<BenchmarkRecord>& benchmarks) {
     ExperimentSummary summary;
     auto config = ExperimentConfig::fromJson(info.configJson, {}, "the experiment's stored config");
     if (!config) return config.error();
@@ -124,6 +169,26 @@ Result<ExperimentSummary> ExperimentSummary::compute(ExperimentInfo info,
     summary.trials = std::move(trials);
     for (const LatencyRecord& latency : latencies)
         summary.latencyMs[latency.target][latency.architecture] = latency.medianMs;
+    // `perfnas bench` results, by the model's architecture (the latest wins; the seed's trial id is
+    // 0). Local targets carry their thread count, as the objective's keys do.
+    for (const BenchmarkRecord& benchmark : benchmarks) {
+        if (!benchmark.error.empty() || !(benchmark.medianMs > 0)) continue;
+        std::string architecture = summary.info.seedSpecJson;
+        if (benchmark.trialId != 0) {
+            const auto owner = std::find_if(
+                summary.trials.begin(), summary.trials.end(),
+                [&benchmark](const TrialRecord& t) { return t.id == benchmark.trialId; });
+            if (owner == summary.trials.end()) continue;
+            architecture = owner->specJson;
+        }
+        std::string target = benchmark.target;
+        if (target == "local") {
+            const auto details = nlohmann::json::parse(benchmark.detailsJson, nullptr, false);
+            const int threads = details.is_object() ? details.value("threads", 1) : 1;
+            target = LatencyObjective{.target = "local", .threads = threads}.key();
+        }
+        summary.latencyMs[target][architecture] = benchmark.medianMs;
+    }
     std::sort(summary.trials.begin(), summary.trials.end(),
               [](const TrialRecord& a, const TrialRecord& b) { return a.id < b.id; });
 

@@ -16,6 +16,14 @@
 
 namespace perfnas {
 
+// A cost the frontier can be drawn against: MFPOPS, parameters, or the latency on one target
+// (a LatencyObjective key: "local:1", "cuda", "ssh://user@host:port").
+struct CostAxis {
+    CostMetric metric = CostMetric::Mfpops;
+    std::string target;  // latency only
+    bool operator==(const CostAxis&) const = default;
+};
+
 struct ExperimentSummary {
     ExperimentInfo info;
     ExperimentConfig config;
@@ -28,13 +36,15 @@ struct ExperimentSummary {
     // Every search and refinement phase's space, parsed once here: (phase id, space) by id.
     std::vector<std::pair<int, SearchSpace>> phaseSpaces;
     int seedTrialId = 0;  // the finished trial of the seed architecture; 0: none yet
-    // Every stored latency (ms) by target key ("local:1", "cuda"), then architecture (spec JSON).
+    // Every latency (ms) by target key ("local:1", "cuda", "ssh://..."), then architecture (spec
+    // JSON): the latency objective's measurements and the latest benchmark of each model.
     std::map<std::string, std::map<std::string, double>> latencyMs;
 
     static Result<ExperimentSummary> load(const ExperimentStore& store);
     static Result<ExperimentSummary> compute(ExperimentInfo info, std::vector<PhaseRecord> phases,
                                              std::vector<TrialRecord> trials,
-                                             std::vector<LatencyRecord> latencies = {});
+                                             std::vector<LatencyRecord> latencies = {},
+                                             const std::vector<BenchmarkRecord>& benchmarks = {});
 
     const PhaseRecord* phase(int phaseId) const;
     const TrialRecord* trial(int trialId) const;
@@ -48,6 +58,14 @@ struct ExperimentSummary {
     double seedCost() const;
     // The stored latency of `specJson` on `target` (a LatencyObjective key); NaN: not measured.
     double latencyOf(const std::string& specJson, const std::string& target) const;
+    // The objective's cost axis, and every axis the file has figures for (MFPOPS, parameters,
+    // each latency target measured), the objective's first.
+    CostAxis objectiveAxis() const;
+    std::vector<CostAxis> costAxes() const;
+    double costOf(const TrialRecord& trial, const CostAxis& axis) const;  // NaN: not measured
+    // The Pareto frontier against `axis` over the candidates measured on it, cheapest first (the
+    // objective's axis: `frontier`).
+    std::vector<int> frontierOn(const CostAxis& axis) const;
     // Finished trials of search and refinement phases (with rungs: at the top rung): the
     // candidates of the frontier, suggestions and fine-tuning.
     bool isCandidate(const TrialRecord& trial) const;

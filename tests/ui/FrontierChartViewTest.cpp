@@ -144,6 +144,52 @@ private Q_SLOTS:
         QVERIFY(QToolTip::text().contains("MFPOPS"));
     }
 
+    void drawsTheFrontierOfAnotherCost() {
+        // Latencies for half the trials: from the objective's table and from `perfnas bench`.
+        const auto file = std::filesystem::path(m_folder.path().toStdString()) / "costs.sqlite";
+        auto store = test::makeSyntheticExperiment(
+            file, test::smallSearchConfig("/data/unused", 30), {.failures = false});
+        const auto trials = *store->trials();
+        std::map<int, double> measured;  // trial id -> ms: the cheaper in MFPOPS, the slower
+        for (const TrialRecord& trial : trials) {
+            if (trial.id % 2 == 0) continue;
+            measured[trial.id] = 10.0 / trial.mfpops;
+            if (trial.id % 4 == 1) {
+                QVERIFY(store->putLatency({.architecture = trial.specJson,
+                                           .target = "local:2",
+                                           .medianMs = measured[trial.id],
+                                           .runs = 5}));
+            } else {
+                QVERIFY(store->addBenchmark({.trialId = trial.id,
+                                             .target = "local",
+                                             .runs = 5,
+                                             .medianMs = measured[trial.id],
+                                             .detailsJson = R"({"threads": 2})"}));
+            }
+        }
+        auto summary = ExperimentSummary::load(*store);
+        QVERIFY(summary);
+        const CostAxis latency{.metric = CostMetric::Latency, .target = "local:2"};
+        const auto axes = summary->costAxes();
+        QCOMPARE(axes.front(), summary->objectiveAxis());  // MFPOPS first
+        QVERIFY(std::find(axes.begin(), axes.end(), latency) != axes.end());
+
+        FrontierChartView view;
+        view.setSummary(std::make_shared<const ExperimentSummary>(*summary));
+        view.setShownCost(latency);
+        QVERIFY(view.costAxis()->titleText().contains("latency on local:2"));
+        const std::vector<int> front = summary->frontierOn(latency);
+        QVERIFY(!front.empty());
+        QCOMPARE(view.trialIdsOf(view.frontierSeries()), front);
+        for (int id : front) QVERIFY(measured.contains(id));  // only measured trials compete
+        const QList<QPointF> points = view.frontierSeries()->points();
+        for (qsizetype i = 0; i < points.size(); ++i)
+            QCOMPARE(points[i].x(), measured[front[static_cast<std::size_t>(i)]]);
+        // Back to the objective.
+        view.setShownCost(std::nullopt);
+        QCOMPARE(view.trialIdsOf(view.frontierSeries()), summary->frontier);
+    }
+
 private:
     QTemporaryDir m_folder;
     SummaryPtr m_summary;

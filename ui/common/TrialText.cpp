@@ -15,6 +15,18 @@ QString freezeText(int unit, UnitParameter parameter, int value) {
         .arg(value);
 }
 
+QString costAxisLabel(const CostAxis& axis) {
+    switch (axis.metric) {
+        case CostMetric::Params:
+            return QObject::tr("parameters");
+        case CostMetric::Latency:
+            return QObject::tr("latency on %1, ms").arg(QString::fromStdString(axis.target));
+        case CostMetric::Mfpops:
+            break;
+    }
+    return QObject::tr("MFPOPS");
+}
+
 QString phaseLabel(const PhaseRecord& phase) {
     switch (phase.kind) {
         case PhaseKind::Optimizer:

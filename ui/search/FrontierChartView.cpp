@@ -251,10 +251,12 @@ QString FrontierChartView::tooltipFor(int trialId) const {
     if (trial->testTop1 > 0)
         text += tr(", test TOP-1 %1 %").arg(100.0 * trial->testTop1, 0, 'f', 2);
     text += tr("\n%1 MFPOPS, %2 parameters").arg(trial->mfpops, 0, 'f', 2).arg(trial->params);
-    if (m_summary->config.cost == CostMetric::Latency) {
-        text += tr("\nlatency %1 ms on %2")
-                    .arg(m_summary->costOf(*trial), 0, 'f', 3)
-                    .arg(QString::fromStdString(m_summary->config.latency.key()));
+    for (const CostAxis& axis : m_summary->costAxes()) {  // every latency measured
+        const double latency = m_summary->costOf(*trial, axis);
+        if (axis.metric == CostMetric::Latency && std::isfinite(latency))
+            text += tr("\n%1 ms on %2")
+                        .arg(latency, 0, 'f', 3)
+                        .arg(QString::fromStdString(axis.target));
     }
     if (m_summary->config.fidelity && phase && phase->kind != PhaseKind::Finetune) {
         text += "\n" + rungLabel(*trial, *m_summary->config.fidelity, /*detailed=*/true);
@@ -267,7 +269,7 @@ void FrontierChartView::fill(Plotted& plotted, const std::vector<const TrialReco
     points.reserve(static_cast<qsizetype>(trials.size()));
     plotted.ids.clear();
     for (const TrialRecord* trial : trials) {
-        points.append(QPointF(m_summary->costOf(*trial), yOf(*trial)));
+        points.append(QPointF(costOf(*trial), yOf(*trial)));
         plotted.ids.push_back(trial->id);
     }
     plotted.series->replace(points);
@@ -294,18 +296,8 @@ void FrontierChartView::setSummary(const SummaryPtr& summary) {
         return;
     }
     const ExperimentSummary& data = *m_summary;
-    switch (data.config.cost) {
-        case CostMetric::Params:
-            m_x->setTitleText(tr("Parameters (log scale)"));
-            break;
-        case CostMetric::Latency:
-            m_x->setTitleText(tr("Latency on %1, ms (log scale)")
-                                  .arg(QString::fromStdString(data.config.latency.key())));
-            break;
-        case CostMetric::Mfpops:
-            m_x->setTitleText(tr("MFPOPS (log scale)"));
-            break;
-    }
+    const CostAxis axis = shownCost();
+    m_x->setTitleText(tr("%1 (log scale)").arg(costAxisLabel(axis)));
 
     std::map<int, std::vector<const TrialRecord*>> byPhase;
     std::vector<const TrialRecord*> finetuned;
@@ -314,7 +306,7 @@ void FrontierChartView::setSummary(const SummaryPtr& summary) {
     bool any = false;
     for (const TrialRecord& trial : data.trials) {
         if (trial.state != TrialState::Finished) continue;
-        const double cost = data.costOf(trial);
+        const double cost = costOf(trial);
         if (!(cost > 0)) continue;  // a log axis cannot show it
         const PhaseRecord* phase = data.phase(trial.phaseId);
         if (phase && phase->kind == PhaseKind::Finetune)
@@ -358,22 +350,23 @@ void FrontierChartView::setSummary(const SummaryPtr& summary) {
         marker->setVisible(!finetuned.empty());
 
     std::vector<const TrialRecord*> frontier;
-    for (int id : data.frontier) {
-        if (const TrialRecord* trial = data.trial(id); trial && data.costOf(*trial) > 0)
+    for (int id : data.frontierOn(axis)) {
+        if (const TrialRecord* trial = data.trial(id); trial && costOf(*trial) > 0)
             frontier.push_back(trial);
     }
     fill(m_plotted[m_frontier], frontier);
     QList<QPointF> steps;
     for (std::size_t i = 0; i < frontier.size(); ++i) {
-        const QPointF point(data.costOf(*frontier[i]), yOf(*frontier[i]));
+        const QPointF point(costOf(*frontier[i]), yOf(*frontier[i]));
         if (i > 0) steps.append(QPointF(point.x(), steps.back().y()));  // flat until the next cost
         steps.append(point);
     }
     m_frontierLine->replace(steps);
 
     const TrialRecord* seed = data.seedTrialId ? data.trial(data.seedTrialId) : nullptr;
+    const bool seedPlotted = seed && costOf(*seed) > 0;  // a latency axis may lack the seed
     fill(m_plotted[m_seed],
-         seed ? std::vector<const TrialRecord*>{seed} : std::vector<const TrialRecord*>{});
+         seedPlotted ? std::vector<const TrialRecord*>{seed} : std::vector<const TrialRecord*>{});
     if (!any) {
         m_bandUpper->clear();
         m_bandLower->clear();
@@ -401,11 +394,28 @@ void FrontierChartView::setSummary(const SummaryPtr& summary) {
 void FrontierChartView::setSelectedTrial(int trialId) {
     m_selectedTrial = trialId;
     const TrialRecord* trial = m_summary && trialId ? m_summary->trial(trialId) : nullptr;
-    if (!trial || trial->state != TrialState::Finished || !(m_summary->costOf(*trial) > 0)) {
+    if (!trial || trial->state != TrialState::Finished || !(costOf(*trial) > 0)) {
         m_selection->clear();
         return;
     }
-    m_selection->replace({QPointF(m_summary->costOf(*trial), yOf(*trial))});
+    m_selection->replace({QPointF(costOf(*trial), yOf(*trial))});
+}
+
+CostAxis FrontierChartView::shownCost() const {
+    if (!m_summary) return m_axis.value_or(CostAxis{});
+    const std::vector<CostAxis> axes = m_summary->costAxes();
+    return m_axis && std::find(axes.begin(), axes.end(), *m_axis) != axes.end()
+               ? *m_axis
+               : m_summary->objectiveAxis();
+}
+
+void FrontierChartView::setShownCost(std::optional<CostAxis> axis) {
+    m_axis = std::move(axis);
+    setSummary(m_summary);
+}
+
+double FrontierChartView::costOf(const TrialRecord& trial) const {
+    return m_summary->costOf(trial, shownCost());
 }
 
 }  // namespace perfnas::ui

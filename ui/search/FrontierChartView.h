@@ -6,6 +6,7 @@
 // TOP-1, cost, phase and rung; a click on one emits trialClicked. GUI thread.
 #include <QChartView>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "ui/common/CoreMetaTypes.h"
@@ -26,6 +27,10 @@ public:
 
     void setSummary(const SummaryPtr& summary);
     void setSelectedTrial(int trialId);  // 0: none
+    // The cost on the x axis: any of the summary's costAxes() (trials not measured on it are
+    // left out, the frontier is the one on that cost); by default the objective's.
+    void setShownCost(std::optional<CostAxis> axis);  // nullopt: the objective's
+    CostAxis shownCost() const;
 
     // The plotted series, for tests and screenshots.
     QScatterSeries* frontierSeries() const { return m_frontier; }
@@ -60,6 +65,7 @@ private:
     QScatterSeries* addScatter(const QString& name);
     void fill(Plotted& plotted, const std::vector<const TrialRecord*>& trials);
     double yOf(const TrialRecord& trial) const { return 100.0 * trial.validationTop1; }
+    double costOf(const TrialRecord& trial) const;  // on the chosen axis; NaN: not measured
 
     SummaryPtr m_summary;
     QLogValueAxis* m_x;
@@ -75,6 +81,7 @@ private:
     QLineSeries* m_bandLower;
     std::map<int, QScatterSeries*> m_phaseSeries;  // by phase id
     std::map<const QXYSeries*, Plotted> m_plotted;
+    std::optional<CostAxis> m_axis;  // chosen; none: the objective's
     int m_selectedTrial = 0;
     int m_hoveredTrial = 0;
 };

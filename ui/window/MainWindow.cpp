@@ -3,10 +3,12 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDateTime>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -20,6 +22,7 @@
 #include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 #include "core/search/ExperimentPlanner.h"
 #include "ui/benchmark/BenchmarkPanel.h"
@@ -97,7 +100,26 @@ void MainWindow::buildExperimentView() {
     m_splitter = new QSplitter(Qt::Vertical, this);
     m_splitter->setObjectName("chartTableSplitter");
     m_chart->setMinimumHeight(240);  // below this the axis labels elide
-    m_splitter->addWidget(m_chart);
+    // The cost the chart is drawn against: the objective's, or any other the file has figures for.
+    m_costChoice = new QComboBox(this);
+    m_costChoice->setObjectName("costChoice");
+    m_costChoice->setToolTip(
+        tr("Draw the frontier against another cost: MFPOPS, parameters or the "
+           "latency measured on a target (perfnas bench or the Latency tab)"));
+    connect(m_costChoice, &QComboBox::currentIndexChanged, this, [this](int index) {
+        if (index >= 0 && index < static_cast<int>(m_costAxes.size()))
+            m_chart->setShownCost(m_costAxes[static_cast<std::size_t>(index)]);
+    });
+    auto* chartPane = new QWidget(this);
+    auto* chartLayout = new QVBoxLayout(chartPane);
+    chartLayout->setContentsMargins(0, 0, 0, 0);
+    auto* costRow = new QHBoxLayout;
+    costRow->addStretch(1);
+    costRow->addWidget(new QLabel(tr("Cost:"), this));
+    costRow->addWidget(m_costChoice);
+    chartLayout->addLayout(costRow);
+    chartLayout->addWidget(m_chart, 1);
+    m_splitter->addWidget(chartPane);
     m_splitter->addWidget(tabs);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
@@ -440,6 +462,9 @@ void MainWindow::closeExperiment() {
     m_stateLabel->clear();
     m_statusLabel->clear();
     m_chart->setSummary(nullptr);
+    m_chart->setShownCost(std::nullopt);  // the next experiment opens on its objective
+    m_costAxes.clear();
+    m_costChoice->clear();
     m_table->setSummary(nullptr);
     m_refinement->setSummary(nullptr);
     m_benchmark->setExperimentFile({});
@@ -700,6 +725,16 @@ void MainWindow::showSummary(const SummaryPtr& summary) {
         setWindowTitle(tr("%1 — PerfNAS Studio").arg(QFileInfo(path).fileName()));
         for (QDockWidget* dock : m_docksHiddenByStartPage) dock->show();
         m_docksHiddenByStartPage.clear();
+    }
+    if (const std::vector<CostAxis> axes = summary->costAxes(); axes != m_costAxes) {
+        const CostAxis shown = m_chart->shownCost();
+        const QSignalBlocker blocker(m_costChoice);
+        m_costAxes = axes;
+        m_costChoice->clear();
+        for (const CostAxis& axis : axes) m_costChoice->addItem(costAxisLabel(axis));
+        const auto kept = std::find(axes.begin(), axes.end(), shown);
+        m_costChoice->setCurrentIndex(kept == axes.end() ? 0
+                                                         : static_cast<int>(kept - axes.begin()));
     }
     m_chart->setSummary(summary);
     m_table->setSummary(summary);

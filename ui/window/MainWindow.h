@@ -17,6 +17,7 @@
 #include "ui/search/ExperimentSession.h"
 
 class QAction;
+class QComboBox;
 class QDockWidget;
 class QLabel;
 class QSplitter;
@@ -107,6 +108,8 @@ private:
     BenchmarkPanel* m_benchmark;
     QList<QDockWidget*> m_docks;
     QList<QDockWidget*> m_docksHiddenByStartPage;  // shown again when an experiment opens
+    QComboBox* m_costChoice;
+    std::vector<CostAxis> m_costAxes;  // the choices of m_costChoice, in order
     QLabel* m_statusLabel;
     QLabel* m_stateLabel;
     QLabel* m_progressLabel;
