@@ -103,6 +103,7 @@ void MainWindow::buildExperimentView() {
     // The cost the chart is drawn against: the objective's, or any other the file has figures for.
     m_costChoice = new QComboBox(this);
     m_costChoice->setObjectName("costChoice");
+    m_costChoice->setSizeAdjustPolicy(QComboBox::AdjustToContents);  // "latency on ssh://..." uncut
     m_costChoice->setToolTip(
         tr("Draw the frontier against another cost: MFPOPS, parameters or the "
            "latency measured on a target (perfnas bench or the Latency tab)"));
@@ -726,8 +727,9 @@ void MainWindow::showSummary(const SummaryPtr& summary) {
         for (QDockWidget* dock : m_docksHiddenByStartPage) dock->show();
         m_docksHiddenByStartPage.clear();
     }
+    m_chart->setSummary(summary);
     if (const std::vector<CostAxis> axes = summary->costAxes(); axes != m_costAxes) {
-        const CostAxis shown = m_chart->shownCost();
+        const CostAxis shown = m_chart->shownCost();  // the objective's unless chosen
         const QSignalBlocker blocker(m_costChoice);
         m_costAxes = axes;
         m_costChoice->clear();
@@ -736,7 +738,6 @@ void MainWindow::showSummary(const SummaryPtr& summary) {
         m_costChoice->setCurrentIndex(kept == axes.end() ? 0
                                                          : static_cast<int>(kept - axes.begin()));
     }
-    m_chart->setSummary(summary);
     m_table->setSummary(summary);
     m_refinement->setSummary(summary);
     m_space->setSpace(summary->currentSpace);
