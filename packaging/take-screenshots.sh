@@ -15,6 +15,9 @@ mkdir -p docs
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp "$experiment" "$work/experiment.sqlite"
+# Checkpoint paths are stored relative to the file: let the copy see the originals (read-only use).
+checkpoints="$(cd "$(dirname "$experiment")" && pwd)/$(basename "$experiment" .sqlite)-checkpoints"
+[[ -d "$checkpoints" ]] && ln -s "$checkpoints" "$work/$(basename "$checkpoints")"
 export XDG_CONFIG_HOME="$work/config" XDG_DATA_HOME="$work/data"
 # The trial panel shows the most accurate frontier model other than the seed (SELECT overrides).
 select=${SELECT:-$("$build_dir/app/perfnas" status --db "$work/experiment.sqlite" --json | python3 -c '
