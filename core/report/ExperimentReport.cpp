@@ -1,6 +1,7 @@
 #include "core/report/ExperimentReport.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/model/CostModel.h"
 
@@ -35,6 +36,21 @@ void addLatencies(ReportModel& model, const ExperimentSummary& summary,
                              (tuned && benchmark.trialId == tuned->id);
         if (matches)
             model.latencyMs[benchmark.target] = benchmark.medianMs;  // the latest measurement wins
+    }
+    // The latency objective's own figure (measured before training), under its key ("local:1"),
+    // unless `perfnas bench` measured the model on that target (its column is the same figure's
+    // better-sampled twin: "local" with 1 thread is "local:1").
+    const std::string objectiveTarget = summary.config.latency.key();
+    const bool benched =
+        std::any_of(model.latencyMs.begin(), model.latencyMs.end(), [&](const auto& entry) {
+            return entry.first == objectiveTarget ||
+                   (entry.first == "local" && objectiveTarget == LatencyObjective{}.key());
+        });
+    if (summary.config.cost == CostMetric::Latency && !benched) {
+        const TrialRecord* trial = model.trialId ? summary.trial(model.trialId) : nullptr;
+        const std::string spec = isSeed || !trial ? summary.config.seed.toJson() : trial->specJson;
+        if (const double ms = summary.latencyOf(spec, objectiveTarget); std::isfinite(ms))
+            model.latencyMs[objectiveTarget] = ms;
     }
 }
 

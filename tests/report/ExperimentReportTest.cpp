@@ -133,6 +133,41 @@ private Q_SLOTS:
         QCOMPARE(report.seed.latencyMs.at("local"), 12.5);
     }
 
+    void theLatencyObjectivesFiguresAreAColumn() {
+        QTemporaryDir folder;
+        ExperimentConfig config;
+        config.name = "latency";
+        config.dataset.root = "/data/speech";
+        config.cost = CostMetric::Latency;
+        auto store = ExperimentPlanner::create(fs::path(folder.path().toStdString()) / "l.sqlite",
+                                               config, "digest");
+        QVERIFY(store);
+        const int phase = (*store)->phases()->front().id;
+        ArchitectureSpec small = config.seed;
+        for (ConvUnit& unit : small.units) unit.filters = 10;
+        for (const auto& [spec, top1, ms] :
+             std::vector<std::tuple<ArchitectureSpec, double, double>>{{config.seed, 0.9, 4.0},
+                                                                       {small, 0.85, 0.5}}) {
+            QVERIFY((*store)->addTrial({.phaseId = phase,
+                                        .state = TrialState::Finished,
+                                        .configuration = config.space.configurationOf(spec),
+                                        .specJson = spec.toJson(),
+                                        .trainingJson = config.training.toJson(),
+                                        .validationTop1 = top1,
+                                        .mfpops = CostModel::evaluate(spec).mfpops(),
+                                        .attempts = 1}));
+            QVERIFY((*store)->putLatency(
+                {.architecture = spec.toJson(), .target = "local:1", .medianMs = ms, .runs = 30}));
+        }
+        const auto summary = ExperimentSummary::load(**store);
+        QVERIFY(summary);
+        const ExperimentReport report = ExperimentReport::build(*summary, {});
+        QCOMPARE(report.targets, std::vector<std::string>{"local:1"});
+        QCOMPARE(report.seed.latencyMs.at("local:1"), 4.0);
+        QCOMPARE(report.models.size(), std::size_t{1});
+        QCOMPARE(report.models.front().latencyMs.at("local:1"), 0.5);
+    }
+
     void rendersMatchTheGoldenFiles_data() {
         QTest::addColumn<QString>("format");
         QTest::addColumn<QString>("golden");
