@@ -4,6 +4,7 @@
 
 #include "core/search/ExperimentPlanner.h"
 #include "core/search/PhaseRun.h"
+#include "core/storage/RunLock.h"
 
 namespace perfnas {
 
@@ -34,6 +35,9 @@ void ExperimentRunner::wake() {
 
 Result<RunReport> ExperimentRunner::run() {
     RunReport report;
+    // One runner per file: requeuing "interrupted" trials of a live run would train them twice.
+    auto lock = RunLock::acquire(m_store.file());
+    if (!lock) return lock.error();
     if (auto requeued = m_store.requeueInterrupted(); !requeued) return requeued.error();
     while (!m_stopRequested) {
         auto phases = m_store.phases();

@@ -13,7 +13,8 @@ bool ended(TrialState state) {
 }
 }  // namespace
 
-PhaseProgress PhaseProgress::of(const ExperimentSummary& summary, std::int64_t nowSeconds) {
+PhaseProgress PhaseProgress::of(const ExperimentSummary& summary, std::int64_t nowSeconds,
+                                bool aRunHoldsTheFile) {
     PhaseProgress progress;
     progress.frontierSize = static_cast<int>(summary.frontier.size());
     progress.hypervolume = summary.hypervolume;
@@ -36,11 +37,12 @@ PhaseProgress PhaseProgress::of(const ExperimentSummary& summary, std::int64_t n
     }
     progress.planned = phase.kind == PhaseKind::Finetune ? phaseTrials : phase.trialBudget;
     // While trials run the clock is now; otherwise the phase's pace when it was last active.
-    const std::int64_t until = progress.running > 0 ? nowSeconds : lastEnd;
+    const std::int64_t until = progress.running > 0 && aRunHoldsTheFile ? nowSeconds : lastEnd;
     const double hours = static_cast<double>(until - phase.startedAt) / 3600.0;
     if (phase.startedAt > 0 && progress.done > 0 && hours > 0)
         progress.trialsPerHour = progress.done / hours;
-    if (phase.state != PhaseState::Finished && progress.running > 0) {
+    progress.live = aRunHoldsTheFile;
+    if (phase.state != PhaseState::Finished && progress.running > 0 && progress.live) {
         const double toDeadline = phase.maxMinutes > 0 ? static_cast<double>(phase.startedAt) +
                                                              phase.maxMinutes * 60.0 -
                                                              static_cast<double>(nowSeconds)

@@ -22,7 +22,11 @@ struct PhaseProgress {
     int frontierSize = 0;
     double hypervolume = 0.0;
 
-    static PhaseProgress of(const ExperimentSummary& summary, std::int64_t nowSeconds);
+    bool live = true;  // false: trials are marked running but no process runs the file
+                       // (core/storage/RunLock.h): they were interrupted, and there is no ETA
+
+    static PhaseProgress of(const ExperimentSummary& summary, std::int64_t nowSeconds,
+                            bool aRunHoldsTheFile = true);
 };
 
 }  // namespace perfnas

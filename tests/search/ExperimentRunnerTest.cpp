@@ -19,6 +19,7 @@
 #include "core/model/CostModel.h"
 #include "core/search/ExperimentPlanner.h"
 #include "core/search/ExperimentRunner.h"
+#include "core/storage/RunLock.h"
 #include "core/training/Checkpoint.h"
 
 using namespace perfnas;
@@ -555,6 +556,20 @@ private Q_SLOTS:
             QVERIFY2(summary->costOf(trial) <= *config.maxLatencyMs,
                      std::to_string(summary->costOf(trial)).c_str());
         }
+    }
+
+    void aFileAnotherRunnerHoldsIsRefused() {
+        TestExperiment experiment(smallConfig(3));
+        auto& store = experiment.store;
+        auto other = RunLock::acquire(experiment.file);  // as another process's runner would
+        QVERIFY(other);
+        DeterministicExecutor executor;
+        auto refused = ExperimentRunner(**store, executor).run();
+        QVERIFY(!refused);
+        QVERIFY2(
+            refused.error().message.find("is being run by another process") != std::string::npos,
+            refused.error().message.c_str());
+        QVERIFY(executor.requests.empty());
     }
 
     void maxMfpopsKeepsExpensiveProposalsOut() {

@@ -152,6 +152,19 @@ private Q_SLOTS:
         // A new trial's first rung that cannot fit is refused.
         QVERIFY(!plan.admitsNewTrial(5.0));
     }
+
+    void noEtaWhenNoProcessRunsTheFile() {
+        const ExperimentConfig config = smallConfig(4, 1);
+        const ExperimentSummary summary = summaryOf(config, runningSearch(4),
+                                                    {trial(1, TrialState::Finished, 1000, 100.0),
+                                                     trial(2, TrialState::Running, 500, 50.0)});
+        QVERIFY(PhaseProgress::of(summary, kStart + 200).etaSeconds);
+        const PhaseProgress interrupted =
+            PhaseProgress::of(summary, kStart + 200, /*aRunHoldsTheFile=*/false);
+        QVERIFY(!interrupted.live);
+        QVERIFY(!interrupted.etaSeconds);
+        QCOMPARE(interrupted.running, 1);
+    }
 };
 
 QTEST_GUILESS_MAIN(PhaseProgressTest)

@@ -14,7 +14,11 @@ QString progressText(const PhaseProgress& progress) {
                        .arg(phaseLabel(*progress.phase))
                        .arg(progress.done)
                        .arg(planned);
-    if (progress.running > 0) line += QObject::tr(" (%1 running)").arg(progress.running);
+    if (progress.running > 0) {
+        line += progress.live
+                    ? QObject::tr(" (%1 running)").arg(progress.running)
+                    : QObject::tr(" (%1 interrupted: no process runs it)").arg(progress.running);
+    }
     if (progress.failed > 0) line += QObject::tr(" · %1 failed").arg(progress.failed);
     const double rate = progress.trialsPerHour;
     line += QObject::tr(" · %1 trials/h").arg(rate, 0, 'f', rate < 10 ? 1 : 0);

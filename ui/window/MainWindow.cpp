@@ -25,6 +25,7 @@
 #include <QVBoxLayout>
 
 #include "core/search/ExperimentPlanner.h"
+#include "core/storage/RunLock.h"
 #include "ui/benchmark/BenchmarkPanel.h"
 #include "ui/common/ChartExport.h"
 #include "ui/common/ErrorDialog.h"
@@ -631,27 +632,19 @@ void MainWindow::connectSession(ExperimentSession* session) {
 
 void MainWindow::startRun() {
     if (m_file.empty()) return;
-    const bool liveElsewhere =
-        m_summary && (!m_session || !m_session->isBusy()) &&
-        std::any_of(m_summary->trials.begin(), m_summary->trials.end(),
-                    [](const TrialRecord& trial) { return trial.state == TrialState::Running; });
-    auto run = [this] {
-        m_runFailures.clear();
-        ensureSession()->start();
-    };
-    if (!liveElsewhere) return run();
-    // A running trial we do not run: another process (a CLI search) may be writing this file.
-    auto* box = new QMessageBox(
-        QMessageBox::Question, tr("Run here too?"),
-        tr("This experiment has running trials that this window did not start: a `perfnas search` "
-           "may be running it."),
-        QMessageBox::Yes | QMessageBox::No, this);
-    box->setDefaultButton(QMessageBox::No);  // running both would train the same trials twice
-    box->setInformativeText(
-        tr("Run it here only if that process has ended (trials it left running are rerun)."));
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    connect(box, &QMessageBox::accepted, this, run);
-    box->open();
+    // Another process (a `perfnas search`) runs this file: the runner would refuse; say so here.
+    if (const auto pid = RunLock::holder(m_file); pid && (!m_session || !m_session->isBusy())) {
+        showErrorDialog(this,
+                        {.title = tr("Already running"),
+                         .happened = tr("Another process (pid %1) runs this experiment; the "
+                                        "window shows its progress live.")
+                                         .arg(*pid),
+                         .whatToDo = tr("Let it finish, or stop it (Ctrl-C in its terminal) and "
+                                        "press Run here to resume.")});
+        return;
+    }
+    m_runFailures.clear();
+    ensureSession()->start();
 }
 
 void MainWindow::sessionStateChanged(ExperimentSession::State state) {
@@ -765,8 +758,9 @@ void MainWindow::updateStatus() {
         m_stateLabel->setText(finishing ? tr("pausing: running trials finish first")
                                         : tr("paused"));
     }
-    m_statusLabel->setText(
-        progressText(PhaseProgress::of(*m_summary, QDateTime::currentSecsSinceEpoch())));
+    // Once a second: whether a run (here or in another process) holds the file.
+    m_statusLabel->setText(progressText(PhaseProgress::of(
+        *m_summary, QDateTime::currentSecsSinceEpoch(), RunLock::holder(m_file).has_value())));
 }
 
 void MainWindow::updateActions() {
