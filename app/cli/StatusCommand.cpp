@@ -9,6 +9,7 @@
 
 #include "app/cli/CliSupport.h"
 #include "core/model/CostModel.h"
+#include "core/storage/RunLock.h"
 
 namespace perfnas::cli {
 namespace {
@@ -230,10 +231,25 @@ void addStatusCommand(CLI::App& app, int& exitCode) {
             exitCode = reportError(opened.error());
             return;
         }
-        if (options->json)
-            printJson(statusJson(opened->summary));
-        else
-            printStatus(opened->summary, std::cout);
+        // Whether a process runs the file now: trials marked running otherwise were interrupted.
+        const std::optional<long> runBy = RunLock::holder(options->db);
+        if (options->json) {
+            nlohmann::json document = statusJson(opened->summary);
+            document["run_by"] = runBy ? nlohmann::json(*runBy) : nlohmann::json(nullptr);
+            printJson(document);
+            return;
+        }
+        printStatus(opened->summary, std::cout);
+        const auto running = std::count_if(
+            opened->summary.trials.begin(), opened->summary.trials.end(),
+            [](const TrialRecord& trial) { return trial.state == TrialState::Running; });
+        if (runBy) {
+            std::cout << "run by process " << *runBy << " now\n";
+        } else if (running > 0) {
+            std::cout << running << " trial(s) marked running were interrupted (no process runs "
+                      << options->db << "): perfnas search --db " << options->db
+                      << " resumes them\n";
+        }
     });
 }
 

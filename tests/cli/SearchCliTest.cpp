@@ -72,11 +72,18 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT((before = statusOf(db), countState(before, "finished") >= 2 &&
                                                              countState(before, "running") == 1),
                                  120000);
+        QCOMPARE(before["run_by"].toInteger(), search.processId());  // its run lock
         search.kill();
         QVERIFY(search.waitForFinished());
         QCOMPARE(search.exitStatus(), QProcess::CrashExit);
 
-        const auto killed = trialsById(statusOf(db));
+        // The lock died with it: status says the running trial was interrupted.
+        const QJsonObject afterKill = statusOf(db);
+        QVERIFY(afterKill["run_by"].isNull());
+        const Run text = runCli({"status", "--db", db});
+        QVERIFY2(text.out.contains("1 trial(s) marked running were interrupted"),
+                 text.out.constData());
+        const auto killed = trialsById(afterKill);
         int interrupted = 0;
         for (const auto& [id, trial] : killed)
             interrupted += trial["state"].toString() == "running";
