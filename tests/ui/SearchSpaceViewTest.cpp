@@ -1,6 +1,7 @@
 // SearchSpaceView: sliders bounded by the unit's input size and the seed, dragging a handle
 // changes the space and its size, frozen parameters are locked, and the new-experiment dialog's
 // config follows a drag.
+#include <QDoubleSpinBox>
 #include <QLabel>
 #include <QSignalSpy>
 #include <QtTest>
@@ -119,6 +120,12 @@ private Q_SLOTS:
         QCOMPARE(static_cast<int>(dialog.config().space.units[0][UnitParameter::Kh].min),
                  lowerBefore + 1);
         QVERIFY(!dialog.problem().isEmpty());  // no dataset folder yet: Accept stays disabled
+        // The wall-clock budget is part of the config it produces.
+        auto* minutes = dialog.findChild<QDoubleSpinBox*>("maxMinutes");
+        QVERIFY(minutes);
+        QCOMPARE(dialog.config().searchMaxMinutes, 0.0);  // no limit by default
+        minutes->setValue(30.0);
+        QCOMPARE(dialog.config().searchMaxMinutes, 30.0);
     }
 };
 

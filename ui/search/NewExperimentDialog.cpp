@@ -153,6 +153,17 @@ QWidget* NewExperimentDialog::buildSeedPage() {
     m_learningRate->setValue(training.learningRate);
     m_finetuneIterations = spin(page, 1, 10000000, m_base.finetune.iterations);
     m_workers = spin(page, 1, 64, m_base.workers);
+    m_maxMinutes = new QDoubleSpinBox(page);
+    m_maxMinutes->setObjectName("maxMinutes");
+    m_maxMinutes->setRange(0.0, 100000.0);
+    m_maxMinutes->setDecimals(1);
+    m_maxMinutes->setSuffix(tr(" min"));
+    m_maxMinutes->setSpecialValueText(tr("no limit"));
+    m_maxMinutes->setValue(m_base.searchMaxMinutes);
+    m_maxMinutes->setToolTip(
+        tr("Wall-clock budget of each search and refinement run: trials start only while they "
+           "can finish in it, so the phase ends with its trials finished. The paper's budget "
+           "(100 trials of 8,000 iterations) takes days on two cores: set this for a first run."));
     form->addRow(tr("Seed architecture"), m_seedChoice);
     form->addRow(tr("Spec file"), withBrowse(page, m_seedFile, [this] {
                      const QString file = QFileDialog::getOpenFileName(
@@ -170,12 +181,14 @@ QWidget* NewExperimentDialog::buildSeedPage() {
     form->addRow(tr("Learning rate (Adam)"), m_learningRate);
     form->addRow(tr("Fine-tuning iterations (total)"), m_finetuneIterations);
     form->addRow(tr("Trials in parallel"), m_workers);
+    form->addRow(tr("Time per search phase"), m_maxMinutes);
     connect(m_seedChoice, &QComboBox::currentIndexChanged, this, &NewExperimentDialog::loadSeed);
     connect(m_seedFile, &QLineEdit::editingFinished, this, &NewExperimentDialog::loadSeed);
     for (QSpinBox* box : {m_searchTrials, m_refinementTrials, m_iterations, m_batch,
                           m_finetuneIterations, m_workers}) {
         connect(box, &QSpinBox::valueChanged, this, &NewExperimentDialog::revalidate);
     }
+    connect(m_maxMinutes, &QDoubleSpinBox::valueChanged, this, &NewExperimentDialog::revalidate);
     return page;
 }
 
@@ -252,6 +265,7 @@ ExperimentConfig NewExperimentDialog::config() const {
     config.training.learningRate = m_learningRate->value();
     config.finetune.iterations = m_finetuneIterations->value();
     config.workers = m_workers->value();
+    config.searchMaxMinutes = m_maxMinutes->value();
     return config;
 }
 

@@ -66,6 +66,7 @@ private:
     QDoubleSpinBox* m_learningRate;
     QSpinBox* m_finetuneIterations;
     QSpinBox* m_workers;
+    QDoubleSpinBox* m_maxMinutes;  // search.max_minutes; 0: no limit
     QLabel* m_problem;
     QDialogButtonBox* m_buttons;
 };
