@@ -29,29 +29,25 @@ ReportModel modelOf(const ExperimentSummary& summary, const TrialRecord& trial, 
 void addLatencies(ReportModel& model, const ExperimentSummary& summary,
                   const std::vector<BenchmarkRecord>& benchmarks, bool isSeed) {
     const TrialRecord* tuned = model.trialId ? summary.finetuneOf(model.trialId) : nullptr;
+    const std::string objectiveTarget = summary.config.latency.key();
+    bool benchedOnObjectiveTarget = false;
     for (const BenchmarkRecord& benchmark : benchmarks) {
         if (!benchmark.error.empty()) continue;
         const bool matches = (isSeed && benchmark.trialId == 0) ||
                              (model.trialId != 0 && benchmark.trialId == model.trialId) ||
                              (tuned && benchmark.trialId == tuned->id);
-        if (matches)
-            model.latencyMs[benchmark.target] = benchmark.medianMs;  // the latest measurement wins
+        if (!matches) continue;
+        model.latencyMs[benchmark.target] = benchmark.medianMs;  // the latest measurement wins
+        benchedOnObjectiveTarget |= latencyTargetKey(benchmark) == objectiveTarget;
     }
     // The latency objective's own figure (measured before training), under its key ("local:1"),
-    // unless `perfnas bench` measured the model on that target (its column is the same figure's
-    // better-sampled twin: "local" with 1 thread is "local:1").
-    const std::string objectiveTarget = summary.config.latency.key();
-    const bool benched =
-        std::any_of(model.latencyMs.begin(), model.latencyMs.end(), [&](const auto& entry) {
-            return entry.first == objectiveTarget ||
-                   (entry.first == "local" && objectiveTarget == LatencyObjective{}.key());
-        });
-    if (summary.config.cost == CostMetric::Latency && !benched) {
-        const TrialRecord* trial = model.trialId ? summary.trial(model.trialId) : nullptr;
-        const std::string spec = isSeed || !trial ? summary.config.seed.toJson() : trial->specJson;
-        if (const double ms = summary.latencyOf(spec, objectiveTarget); std::isfinite(ms))
-            model.latencyMs[objectiveTarget] = ms;
-    }
+    // unless `perfnas bench` measured the model on that target: its column is the same figure,
+    // better sampled.
+    if (summary.config.cost != CostMetric::Latency || benchedOnObjectiveTarget) return;
+    const TrialRecord* trial = model.trialId ? summary.trial(model.trialId) : nullptr;
+    const std::string spec = isSeed || !trial ? summary.config.seed.toJson() : trial->specJson;
+    if (const double ms = summary.latencyOf(spec, objectiveTarget); std::isfinite(ms))
+        model.latencyMs[objectiveTarget] = ms;
 }
 
 }  // namespace

@@ -58,6 +58,13 @@ double ExperimentSummary::latencyOf(const std::string& specJson, const std::stri
                                            : found->second;
 }
 
+std::string latencyTargetKey(const BenchmarkRecord& benchmark) {
+    if (benchmark.target != "local") return benchmark.target;
+    const auto details = nlohmann::json::parse(benchmark.detailsJson, nullptr, false);
+    const int threads = details.is_object() ? details.value("threads", 1) : 1;
+    return LatencyObjective{.target = "local", .threads = threads}.key();
+}
+
 CostAxis ExperimentSummary::objectiveAxis() const {
     return {.metric = config.cost,
             .target = config.cost == CostMetric::Latency ? config.latency.key() : std::string()};
@@ -167,30 +174,19 @@ Result<ExperimentSummary> ExperimentSummary::compute(
     summary.info = std::move(info);
     summary.phases = std::move(phases);
     summary.trials = std::move(trials);
-    for (const LatencyRecord& latency : latencies)
-        summary.latencyMs[latency.target][latency.architecture] = latency.medianMs;
-    // `perfnas bench` results, by the model's architecture (the latest wins; the seed's trial id is
-    // 0). Local targets carry their thread count, as the objective's keys do.
-    for (const BenchmarkRecord& benchmark : benchmarks) {
-        if (!benchmark.error.empty() || !(benchmark.medianMs > 0)) continue;
-        std::string architecture = summary.info.seedSpecJson;
-        if (benchmark.trialId != 0) {
-            const auto owner = std::find_if(
-                summary.trials.begin(), summary.trials.end(),
-                [&benchmark](const TrialRecord& t) { return t.id == benchmark.trialId; });
-            if (owner == summary.trials.end()) continue;
-            architecture = owner->specJson;
-        }
-        std::string target = benchmark.target;
-        if (target == "local") {
-            const auto details = nlohmann::json::parse(benchmark.detailsJson, nullptr, false);
-            const int threads = details.is_object() ? details.value("threads", 1) : 1;
-            target = LatencyObjective{.target = "local", .threads = threads}.key();
-        }
-        summary.latencyMs[target][architecture] = benchmark.medianMs;
-    }
     std::sort(summary.trials.begin(), summary.trials.end(),
               [](const TrialRecord& a, const TrialRecord& b) { return a.id < b.id; });
+    for (const LatencyRecord& latency : latencies)
+        summary.latencyMs[latency.target][latency.architecture] = latency.medianMs;
+    // `perfnas bench` results, by the model's architecture (the latest wins; trial id 0 is the
+    // seed).
+    for (const BenchmarkRecord& benchmark : benchmarks) {
+        if (!benchmark.error.empty() || !(benchmark.medianMs > 0)) continue;
+        const TrialRecord* owner = benchmark.trialId ? summary.trial(benchmark.trialId) : nullptr;
+        if (benchmark.trialId && !owner) continue;
+        summary.latencyMs[latencyTargetKey(benchmark)]
+                         [owner ? owner->specJson : summary.info.seedSpecJson] = benchmark.medianMs;
+    }
 
     // The space of each architecture phase, for the suggestions' "free when sampled".
     summary.currentSpace = summary.config.space;

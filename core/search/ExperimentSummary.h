@@ -24,6 +24,10 @@ struct CostAxis {
     bool operator==(const CostAxis&) const = default;
 };
 
+// The key a benchmark's latency is kept under, as the latency objective's: "local:<threads>"
+// (the threads from its details), "cuda", "ssh://user@host:port".
+std::string latencyTargetKey(const BenchmarkRecord& benchmark);
+
 struct ExperimentSummary {
     ExperimentInfo info;
     ExperimentConfig config;

@@ -6,13 +6,18 @@
 namespace perfnas {
 namespace {
 
+// A trial's own seconds per iteration, once it has trained some.
+std::optional<double> ownSecondsPerIteration(const TrialRecord& trial) {
+    if (trial.iterationsDone > 0 && trial.seconds > 0 && std::isfinite(trial.seconds))
+        return trial.seconds / trial.iterationsDone;
+    return std::nullopt;
+}
+
 // Seconds one worker spends per training iteration: the median over the trials measured so far.
 std::optional<double> typicalSecondsPerIteration(const ExperimentSummary& summary) {
     std::vector<double> measured;
     for (const TrialRecord& trial : summary.trials) {
-        if (trial.iterationsDone > 0 && trial.seconds > 0 && std::isfinite(trial.seconds)) {
-            measured.push_back(trial.seconds / trial.iterationsDone);
-        }
+        if (const auto own = ownSecondsPerIteration(trial)) measured.push_back(*own);
     }
     if (measured.empty()) return std::nullopt;
     std::nth_element(measured.begin(),
@@ -83,8 +88,8 @@ double PhasePlan::projectedSeconds(double typical, int newTrials, double seedCap
         }
         const int until =
             isSeed ? m_summary.config.fidelity->maxIterations : targetIterations(trial);
-        double own =
-            std::max(0, until - trial.iterationsDone) * secondsPerIteration(trial, typical);
+        double own = std::max(0, until - trial.iterationsDone) *
+                     ownSecondsPerIteration(trial).value_or(typical);
         if (isSeed) own = std::min(own, seedCap);
         total += own;
         longest = std::max(longest, own);
@@ -116,20 +121,16 @@ double PhasePlan::projectedSeconds(double typical, int newTrials, double seedCap
     return std::max(longest, total / std::max(1, m_summary.config.workers));
 }
 
-double PhasePlan::secondsPerIteration(const TrialRecord& trial, double typical) const {
-    const bool measured =
-        trial.iterationsDone > 0 && trial.seconds > 0 && std::isfinite(trial.seconds);
-    return measured ? trial.seconds / trial.iterationsDone : typical;
-}
-
 bool PhasePlan::admitsPromotion(const TrialRecord& trial, double secondsToDeadline) const {
     if (secondsToDeadline == kNoDeadline || !usesRungs()) return true;
     const std::vector<int> rungs = m_summary.config.fidelity->rungIterations();
     const std::size_t next = static_cast<std::size_t>(trial.rung) + 1;
     if (next >= rungs.size()) return false;
-    const double typical = typicalSecondsPerIteration(m_summary).value_or(0.0);
-    return std::max(0, rungs[next] - trial.iterationsDone) * secondsPerIteration(trial, typical) <=
-           secondsToDeadline;
+    // A trial waiting for promotion finished a rung, so its own speed is known: the median over
+    // all trials is only the fallback.
+    const auto own = ownSecondsPerIteration(trial);
+    const double speed = own ? *own : typicalSecondsPerIteration(m_summary).value_or(0.0);
+    return std::max(0, rungs[next] - trial.iterationsDone) * speed <= secondsToDeadline;
 }
 
 bool PhasePlan::admitsNewTrial(double secondsToDeadline) const {

@@ -51,7 +51,6 @@ private:
     // deadline, and its overrun must not keep the other workers from new trials).
     double projectedSeconds(double typicalSecondsPerIteration, int newTrials,
                             double seedCap = kNoDeadline) const;
-    double secondsPerIteration(const TrialRecord& trial, double typical) const;
     int trialsStarted() const;
 
     const ExperimentSummary& m_summary;

@@ -57,6 +57,12 @@ std::string continuedCurve(const std::string& earlierJson, const std::vector<Cur
     return curveToJson(curve);
 }
 
+// A sampled architecture as its trial stores it. The spec's JSON, name included, is the key of its
+// stored latency, so a candidate checked against max_latency_ms is built the same way.
+ArchitectureSpec trialArchitecture(const SearchSpace& space, const Configuration& configuration) {
+    return space.architecture(configuration, "trial");
+}
+
 }  // namespace
 
 PhaseRun::PhaseRun(Context context, PhaseRecord phase)
@@ -183,8 +189,7 @@ Result<std::optional<TrialRecord>> PhaseRun::proposal(const ExperimentSummary& s
         if ((config.maxMfpops || latencyLimit) && !optimizer) {
             context.admissible = [this, &space, &config,
                                   latencyLimit](const Configuration& candidate) {
-                // Named as the trial will be: latencies are stored under the spec's JSON.
-                const ArchitectureSpec spec = space.architecture(candidate, "trial");
+                const ArchitectureSpec spec = trialArchitecture(space, candidate);
                 if (config.maxMfpops && CostModel::evaluate(spec).mfpops() > *config.maxMfpops)
                     return false;
                 if (!latencyLimit) return true;
@@ -209,7 +214,7 @@ Result<std::optional<TrialRecord>> PhaseRun::proposal(const ExperimentSummary& s
         training.batchSize = static_cast<int>(configuration[1]);
         training.iterations = static_cast<int>(configuration[2]);
     } else if (!enqueueSeed) {
-        spec = space.architecture(configuration, "trial");
+        spec = trialArchitecture(space, configuration);
     }
     if (latencyCost) {
         if (auto latency = m_latency->milliseconds(spec); !latency) return latency.error();

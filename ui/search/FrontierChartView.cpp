@@ -293,10 +293,13 @@ void FrontierChartView::setSummary(const SummaryPtr& summary) {
         m_bandLower->clear();
         m_selectedTrial = m_hoveredTrial = 0;
         m_selection->clear();
+        m_shownAxis = resolvedAxis();
         return;
     }
     const ExperimentSummary& data = *m_summary;
-    const CostAxis axis = shownCost();
+    // Resolved once per update: costOf() runs for every plotted point.
+    m_shownAxis = resolvedAxis();
+    const CostAxis& axis = m_shownAxis;
     m_x->setTitleText(tr("%1 (log scale)").arg(costAxisLabel(axis)));
 
     std::map<int, std::vector<const TrialRecord*>> byPhase;
@@ -401,7 +404,7 @@ void FrontierChartView::setSelectedTrial(int trialId) {
     m_selection->replace({QPointF(costOf(*trial), yOf(*trial))});
 }
 
-CostAxis FrontierChartView::shownCost() const {
+CostAxis FrontierChartView::resolvedAxis() const {
     if (!m_summary) return m_axis.value_or(CostAxis{});
     const std::vector<CostAxis> axes = m_summary->costAxes();
     return m_axis && std::find(axes.begin(), axes.end(), *m_axis) != axes.end()
@@ -415,7 +418,7 @@ void FrontierChartView::setShownCost(std::optional<CostAxis> axis) {
 }
 
 double FrontierChartView::costOf(const TrialRecord& trial) const {
-    return m_summary->costOf(trial, shownCost());
+    return m_summary->costOf(trial, m_shownAxis);
 }
 
 }  // namespace perfnas::ui

@@ -30,7 +30,7 @@ public:
     // The cost on the x axis: any of the summary's costAxes() (trials not measured on it are
     // left out, the frontier is the one on that cost); by default the objective's.
     void setShownCost(std::optional<CostAxis> axis);  // nullopt: the objective's
-    CostAxis shownCost() const;
+    const CostAxis& shownCost() const { return m_shownAxis; }
 
     // The plotted series, for tests and screenshots.
     QScatterSeries* frontierSeries() const { return m_frontier; }
@@ -81,7 +81,9 @@ private:
     QLineSeries* m_bandLower;
     std::map<int, QScatterSeries*> m_phaseSeries;  // by phase id
     std::map<const QXYSeries*, Plotted> m_plotted;
+    CostAxis resolvedAxis() const;   // the chosen one if the summary has it, else the objective's
     std::optional<CostAxis> m_axis;  // chosen; none: the objective's
+    CostAxis m_shownAxis;            // resolved by setSummary
     int m_selectedTrial = 0;
     int m_hoveredTrial = 0;
 };

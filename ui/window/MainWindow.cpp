@@ -164,12 +164,9 @@ void MainWindow::buildActions() {
     });
     file->addAction(tr("&Demo experiment"), this, &MainWindow::openDemoExperiment);
     m_closeAction = file->addAction(tr("&Close experiment"), QKeySequence::Close, this, [this] {
-        const QString work = runningWork();
-        if (work.isEmpty()) return closeExperiment();
-        confirm(tr("Stop the run and close?"), tr("%1 is running in this window.").arg(work),
-                tr("Closing stops it: running trials are cancelled and queued again for the next "
-                   "run. Finished trials and rungs stay in the experiment file."),
-                tr("Stop and close"), [this] { closeExperiment(); });
+        if (runningWork().isEmpty()) return closeExperiment();
+        confirmStop(tr("Stop the run and close?"), tr("Closing"), tr("Stop and close"),
+                    [this] { closeExperiment(); });
     });
     file->addSeparator();
     m_exportChartAction = file->addAction(tr("Export the frontier &chart…"), this, [this] {
@@ -255,16 +252,12 @@ void MainWindow::saveLayout() {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-    const QString work = runningWork();
-    if (!work.isEmpty() && !m_closeConfirmed) {
+    if (!runningWork().isEmpty() && !m_closeConfirmed) {
         event->ignore();
-        confirm(tr("Stop the run and quit?"), tr("%1 is running in this window.").arg(work),
-                tr("Quitting stops it: running trials are cancelled and queued again for the next "
-                   "run. Finished trials and rungs stay in the experiment file."),
-                tr("Stop and quit"), [this] {
-                    m_closeConfirmed = true;
-                    close();
-                });
+        confirmStop(tr("Stop the run and quit?"), tr("Quitting"), tr("Stop and quit"), [this] {
+            m_closeConfirmed = true;
+            close();
+        });
         return;
     }
     saveLayout();
@@ -300,6 +293,25 @@ void MainWindow::confirm(const QString& title, const QString& question, const QS
     box->open();
 }
 
+void MainWindow::confirmStop(const QString& title, const QString& doing, const QString& confirmText,
+                             std::function<void()> action) {
+    confirm(title, tr("%1 is running in this window.").arg(runningWork()),
+            tr("%1 stops it: running trials are cancelled and queued again for the next run. "
+               "Finished trials and rungs stay in the experiment file.")
+                .arg(doing),
+            confirmText, std::move(action));
+}
+
+QString MainWindow::startDetails(double estimatedSeconds) const {
+    QString details;
+    if (estimatedSeconds >= 0)
+        details += tr(" Estimated time at the speed measured so far: %1.")
+                       .arg(formatDuration(estimatedSeconds));
+    if (const QString work = runningWork(); !work.isEmpty())
+        details += tr(" %1 ends first: its running trials are cancelled.").arg(work);
+    return details;
+}
+
 void MainWindow::confirmFreeze(const std::vector<Freeze>& freezes) {
     if (!m_summary) return;
     QStringList frozen;
@@ -311,13 +323,8 @@ void MainWindow::confirmFreeze(const std::vector<Freeze>& freezes) {
     if (preview.maxMinutes > 0)
         budget << tr("at most %1 per run").arg(formatDuration(preview.maxMinutes * 60));
     QString details = budget.isEmpty() ? QString() : tr("Budget: %1.").arg(budget.join(tr(", ")));
-    if (preview.estimatedSeconds >= 0)
-        details += tr(" Estimated time at the speed measured so far: %1.")
-                       .arg(formatDuration(preview.estimatedSeconds));
     details += tr(" Trials found so far stay on the frontier.");
-    const QString work = runningWork();
-    if (!work.isEmpty())
-        details += tr(" %1 ends first: its running trials are cancelled.").arg(work);
+    details += startDetails(preview.estimatedSeconds);
     confirm(tr("Freeze and refine?"),
             tr("Freeze %1 and search the reduced space as refinement round %2.")
                 .arg(frozen.join(tr(", ")))
@@ -339,13 +346,8 @@ void MainWindow::confirmFinetune() {
     }
     QString details =
         tr("Each continues from its checkpoint with the fine-tuning settings, then its test TOP-1 "
-           "is measured.");
-    if (preview.estimatedSeconds >= 0)
-        details += tr(" Estimated time at the speed measured so far: %1.")
-                       .arg(formatDuration(preview.estimatedSeconds));
-    const QString work = runningWork();
-    if (!work.isEmpty())
-        details += tr(" %1 ends first: its running trials are cancelled.").arg(work);
+           "is measured.") +
+        startDetails(preview.estimatedSeconds);
     confirm(tr("Fine-tune the frontier?"),
             tr("Fine-tune %n model(s) (the frontier and the seed) to %L1 iterations each.", nullptr,
                preview.trials)

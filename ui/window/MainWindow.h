@@ -83,6 +83,11 @@ private:
     // A window-modal question whose default button is Cancel; `action` runs on confirmation.
     void confirm(const QString& title, const QString& question, const QString& details,
                  const QString& confirmText, std::function<void()> action);
+    // confirm() for stopping this window's run by `doing` ("Closing", "Quitting") it.
+    void confirmStop(const QString& title, const QString& doing, const QString& confirmText,
+                     std::function<void()> action);
+    // What a freeze or fine-tune adds to its question: the estimate, and the run it ends.
+    QString startDetails(double estimatedSeconds) const;
     void confirmFreeze(const std::vector<Freeze>& freezes);
     void confirmFinetune();
     // What a busy session is doing, for a question before it is stopped; "" when idle.
