@@ -13,6 +13,7 @@
 #include "tests/support/CliRunner.h"
 #include "tests/support/DatasetFixture.h"
 #include "tests/support/ExperimentStatus.h"
+#include "tests/support/FreezeWhen.h"
 
 namespace fs = std::filesystem;
 using perfnas::test::countState;
@@ -69,9 +70,13 @@ private Q_SLOTS:
         QVERIFY(search.waitForStarted());
         // Wait until two trials are finished and another one is running, then kill -9.
         QJsonObject before;
-        QTRY_VERIFY_WITH_TIMEOUT((before = statusOf(db), countState(before, "finished") >= 2 &&
-                                                             countState(before, "running") == 1),
-                                 120000);
+        QVERIFY(perfnas::test::freezeWhen(
+            search,
+            [&] {
+                before = statusOf(db);
+                return countState(before, "finished") >= 2 && countState(before, "running") == 1;
+            },
+            120000));
         QCOMPARE(before["run_by"].toInteger(), search.processId());  // its run lock
         search.kill();
         QVERIFY(search.waitForFinished());
@@ -121,9 +126,8 @@ private Q_SLOTS:
         search.start(PERFNAS_CLI_PATH,
                      {"search", "--config", QString::fromStdString(config.string()), "--db", db});
         QVERIFY(search.waitForStarted());
-        // Promoted trials train for about a second: wait for a promotion and any running trial,
-        // reading the file directly (a `perfnas status` per poll is too slow on a loaded machine
-        // to catch that window).
+        // Wait for a promotion and any running trial, reading the file directly (cheaper than a
+        // `perfnas status` per poll while the process is frozen).
         auto promotedRunning = [&db] {
             auto store = perfnas::ExperimentStore::open(db.toStdString(),
                                                         perfnas::ExperimentStore::Access::ReadOnly);
@@ -138,7 +142,7 @@ private Q_SLOTS:
             }
             return promoted && running;
         };
-        QTRY_VERIFY_WITH_TIMEOUT(promotedRunning(), 120000);
+        QVERIFY(perfnas::test::freezeWhen(search, promotedRunning, 120000));
         search.kill();
         QVERIFY(search.waitForFinished());
 
