@@ -27,8 +27,8 @@
 //                           [--max-iterations 2700] [--eta 3] [--workers 2]
 //   search_benchmark budget-report --out OUT [--fractions 0.125,0.25,0.5,1]
 //
-// Sampler variants: `tpe` is the shipped TPE; `tpe-WEIGHTS-SELECTION` (WEIGHTS hypervolume or
-// uniform, SELECTION summed, per_dimension or multivariate) a variant, in `run --samplers` and in
+// Sampler variants: `tpe` is the shipped TPE; `tpe-WEIGHTS-SELECTION[-log]` (WEIGHTS hypervolume
+// or uniform, SELECTION summed, per_dimension or multivariate, -log for log_cost) a variant, in `run --samplers` and in
 //   search_benchmark synthetic [--seeds 10] [--at 25,50,100] [--samplers ...]
 // which runs them on tests/search/SyntheticProblems.h's two problems (no training: seconds).
 #include <CLI/CLI.hpp>
@@ -60,17 +60,19 @@ using nlohmann::json;
 
 constexpr std::uint64_t kObjectiveSeed = 1;
 
-// "random", "tpe" (the shipped settings) or "tpe-WEIGHTS-SELECTION".
+// "random", "tpe" (the shipped settings) or "tpe-WEIGHTS-SELECTION[-log]" (-log: log_cost).
 std::optional<TpeSettings> tpeVariant(const std::string& name) {
     if (name == "tpe") return TpeSettings{};
     if (!name.starts_with("tpe-")) return std::nullopt;
-    const std::string rest = name.substr(4);
+    std::string rest = name.substr(4);
+    const bool logCost = rest.ends_with("-log");
+    if (logCost) rest.resize(rest.size() - 4);
     const std::size_t dash = rest.find('-');
     if (dash == std::string::npos) return std::nullopt;
     const auto weights = parseGoodWeights(rest.substr(0, dash));
     const auto selection = parseCandidateSelection(rest.substr(dash + 1));
     if (!weights || !selection) return std::nullopt;
-    return TpeSettings{.goodWeights = *weights, .selection = *selection};
+    return TpeSettings{.goodWeights = *weights, .selection = *selection, .logCost = logCost};
 }
 
 ExperimentConfig benchmarkConfig(const std::string& sampler, std::uint64_t seed, int trials,
@@ -388,36 +390,52 @@ double median(std::vector<double> values) {
 
 Point2 hypervolumeReference();
 
+std::string spread(std::vector<double> values, const char* format);
+
+// Median [min-max] over seeds per trial count, and on how many seeds each sampler beats random
+// with the same seed (paired).
 int report(const fs::path& out, const std::vector<int>& counts) {
     const Point2 reference = hypervolumeReference();
-    std::map<std::string, std::vector<std::vector<double>>>
-        bySampler;  // sampler -> per seed -> per count
+    // sampler -> seed -> hypervolume per count
+    std::map<std::string, std::map<int, std::vector<double>>> bySampler;
     for (const auto& entry : fs::directory_iterator(out)) {
-        const std::string name = entry.path().filename().string();
-        if (entry.path().extension() != ".jsonl" || name == "objective.jsonl") continue;
-        const std::string sampler = name.substr(0, name.rfind('-'));
-        bySampler[sampler].push_back(hypervolumesAt(entry.path(), counts, reference));
+        const std::string name = entry.path().stem().string();
+        if (entry.path().extension() != ".jsonl" || name == "objective") continue;
+        const std::size_t dash = name.rfind('-');
+        const int seed = std::atoi(name.c_str() + dash + 1);
+        bySampler[name.substr(0, dash)][seed] = hypervolumesAt(entry.path(), counts, reference);
     }
     std::printf(
-        "hypervolume (docs/method.md: error x log10 MFPOPS, reference (%.2f, %.3f)), "
-        "median over seeds\n",
+        "hypervolume (docs/method.md: error x log10 MFPOPS, reference (%.2f, %.3f)): median "
+        "[min-max] over seeds, (wins: seeds on which it beats random with the same seed)\n",
         reference.x, reference.y);
-    std::printf("%-10s %6s", "sampler", "seeds");
-    for (int count : counts) std::printf(" %10s", ("after " + std::to_string(count)).c_str());
+    std::printf("%-34s %5s", "sampler", "seeds");
+    for (int count : counts) std::printf(" %-32s", ("after " + std::to_string(count)).c_str());
     std::printf("\n");
+    const auto random = bySampler.find("random");
     for (const auto& [sampler, runs] : bySampler) {
-        std::printf("%-10s %6zu", sampler.c_str(), runs.size());
+        std::printf("%-34s %5zu", sampler.c_str(), runs.size());
         for (std::size_t c = 0; c < counts.size(); ++c) {
             std::vector<double> values;
-            for (const auto& run : runs) values.push_back(run[c]);
-            std::printf(" %10.4f", median(values));
+            int wins = 0;
+            int paired = 0;
+            for (const auto& [seed, run] : runs) {
+                values.push_back(run[c]);
+                if (random == bySampler.end() || !random->second.contains(seed)) continue;
+                const double opponent = random->second.at(seed)[c];
+                if (std::isnan(run[c]) || std::isnan(opponent)) continue;
+                ++paired;
+                wins += run[c] > opponent;
+            }
+            std::string cell = spread(values, "%.4f");
+            if (paired > 0 && sampler != "random")
+                cell += " (" + std::to_string(wins) + "/" + std::to_string(paired) + ")";
+            std::printf(" %-32s", cell.c_str());
         }
         std::printf("\n");
     }
     return 0;
 }
-
-std::string spread(std::vector<double> values, const char* format);
 
 std::vector<std::string> allVariants() {
     std::vector<std::string> names = {"random"};

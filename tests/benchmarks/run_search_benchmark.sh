@@ -8,6 +8,7 @@
 # BUILD_DIR holds app/perfnas and tests/benchmarks/search_benchmark. DATA_DIR defaults to
 # ../shared/data/speech_commands_subset beside the repository. Needs python3-optuna
 # (packaging/install-deps.sh --bench). About an hour on two cores for 5 seeds x 100 trials.
+# SAMPLERS (default random,tpe) names our side's samplers, variants included (SearchBenchmark.cpp).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 build="$(cd "${1:?usage: run_search_benchmark.sh BUILD_DIR [DATA_DIR] [SEEDS] [TRIALS]}" && pwd)"
@@ -23,7 +24,8 @@ mkdir -p "${out}"
 export PERFNAS_CACHE_DIR="${out}/feature-cache"
 echo "results in ${out}" >&2
 "${bench}" config --out "${out}"
-"${bench}" run --data "${data}" --out "${out}" --seeds "${seeds}" --trials "${trials}" --workers 2
+"${bench}" run --data "${data}" --out "${out}" --seeds "${seeds}" --trials "${trials}" --workers 2 \
+    --samplers "${SAMPLERS:-random,tpe}"
 "${python}" "${here}/search_optuna.py" --perfnas "${build}/app/perfnas" --data "${data}" --out "${out}" \
     --seeds "${seeds}" --trials "${trials}" --workers 2
 "${bench}" report --out "${out}" --at "25,50,${trials}"
