@@ -94,117 +94,43 @@ void addBenchCommand(CLI::App& app, int& exitCode) {
         ->check(CLI::PositiveNumber);
     command->add_flag("--json", options->json, "Print one JSON document");
     command->callback([options, &exitCode] {
-        const bool remote = options->target.rfind("ssh://", 0) == 0;
-        if (!remote && options->target != "local" && options->target != "cuda") {
-            exitCode = reportError(makeError(
-                ErrorCode::InvalidInput,
-                "--target " + options->target + ": expected local, cuda or ssh://USER@HOST:PORT"));
+        BenchmarkTarget target{.target = options->target,
+                               .settings = options->settings,
+                               .board = options->board,
+                               .remote = options->remote};
+        target.board.connectTimeout =
+            std::chrono::milliseconds(std::llround(options->connectTimeoutS * 1000));
+        target.board.commandTimeout =
+            std::chrono::milliseconds(std::llround(options->commandTimeoutS * 1000));
+        if (auto resolved = target.resolve(); !resolved) {
+            exitCode =
+                reportError(makeError(resolved.error().code, "--target " + options->target + ": " +
+                                                                 resolved.error().message));
             return;
-        }
-        SshBoardSettings board;
-        if (remote) {
-            auto parsed = SshBoardSettings::fromTarget(options->target);
-            if (auto checked = SshBoard::checkCommandTemplate(options->remote.commandTemplate);
-                !checked)
-                parsed = checked.error();
-            if (!parsed) {
-                exitCode = reportError(parsed.error());
-                return;
-            }
-            board = *parsed;
-            board.identityFile = options->board.identityFile;
-            board.knownHostsFile = options->board.knownHostsFile;
-            board.trustNewHost = options->board.trustNewHost;
-            board.connectTimeout =
-                std::chrono::milliseconds(std::llround(options->connectTimeoutS * 1000));
-            board.commandTimeout =
-                std::chrono::milliseconds(std::llround(options->commandTimeoutS * 1000));
         }
         auto opened = openExperiment(options->db);
         if (!opened) {
             exitCode = reportError(opened.error());
             return;
         }
-        const ExperimentSummary& summary = opened->summary;
-        auto trials = selectTrials(summary, options->trials);
+        auto trials = selectTrials(opened->summary, options->trials);
         if (!trials) {
             exitCode = reportError(trials.error());
             return;
         }
-        // The seed first, always: speed-ups are relative to it.
-        std::vector<int> ids = {0};
-        std::vector<ArchitectureSpec> specs = {summary.config.seed};
-        for (int id : *trials) {
-            if (id == summary.seedTrialId) continue;
-            auto spec = ArchitectureSpec::fromJson(summary.trial(id)->specJson);
-            if (!spec) {
-                exitCode = reportError(spec.error());
-                return;
-            }
-            ids.push_back(id);
-            specs.push_back(*spec);
-        }
-        LatencySettings settings = options->settings;
-        settings.device = options->target == "cuda" ? ComputeDevice::Cuda : ComputeDevice::Cpu;
         ProgressLine line(!options->json);
-        const std::string unit =
-            remote ? "model " : "run ";  // the local benchmark interleaves runs of all models
+        // The local benchmark interleaves runs of all models; a board measures one after another.
+        const std::string unit = target.remoteTarget() ? "model " : "run ";
         const auto progress = [&line, &unit](std::size_t done, std::size_t total) {
             line.update(unit + std::to_string(done) + "/" + std::to_string(total), done == total);
         };
-        std::vector<ModelLatency> measured;
-        std::string device;
-        bool connected = true;
-        if (remote) {
-            RemoteBenchmarkSettings benchmark = options->remote;
-            benchmark.runs = settings.runs;
-            measured = measureOnBoard(board, specs, benchmark, progress, connected);
-            line.finish();
-            device = board.address();
-            for (const ModelLatency& model : measured) {
-                if (model.statistics &&
-                    model.details.contains("device")) {  // the runner's own words
-                    device += " (" + model.details["device"].get<std::string>() + ")";
-                    break;
-                }
-            }
-        } else {
-            auto local = LatencyBenchmark::measure(specs, settings, progress);
-            line.finish();
-            if (!local) {
-                exitCode = reportError(local.error());
-                return;
-            }
-            device = LatencyBenchmark::describe(settings);
-            for (const LatencyStatistics& s : *local) {
-                measured.push_back({.statistics = s,
-                                    .details = {{"device", device},
-                                                {"threads", settings.threads},
-                                                {"samples_ms", s.samplesMs}}});
-            }
+        auto run = benchmarkExperiment(*opened->store, opened->summary, target, *trials, progress);
+        line.finish();
+        if (!run) {
+            exitCode = reportError(run.error());
+            return;
         }
-        const std::string target = remote ? board.target() : options->target;
-        for (std::size_t i = 0; i < ids.size(); ++i) {
-            const ModelLatency& m = measured[i];
-            BenchmarkRecord record{.trialId = ids[i],
-                                   .target = target,
-                                   .error = m.error,
-                                   .detailsJson = m.details.dump()};
-            if (m.statistics) {
-                record.runs = m.statistics->runs;
-                record.medianMs = m.statistics->medianMs;
-                record.p90Ms = m.statistics->p90Ms;
-                record.meanMs = m.statistics->meanMs;
-                record.coefficientOfVariation = m.statistics->coefficientOfVariation;
-            }
-            if (auto added = opened->store->addBenchmark(record); !added) {
-                exitCode = reportError(added.error());
-                return;
-            }
-        }
-        exitCode = reportBenchmarks(
-            {.target = target, .device = device, .runs = settings.runs, .connected = connected},
-            ids, specs, measured, options->json);
+        exitCode = reportBenchmarks(*run, options->settings.runs, options->json);
     });
 }
 

@@ -16,35 +16,10 @@ nlohmann::json statisticsJson(const LatencyStatistics& statistics) {
             {"cv", statistics.coefficientOfVariation}};
 }
 
-std::vector<ModelLatency> measureOnBoard(const SshBoardSettings& board,
-                                         const std::vector<ArchitectureSpec>& specs,
-                                         const RemoteBenchmarkSettings& benchmark,
-                                         const ProgressCallback& progress, bool& connected) {
-    std::vector<std::string> models;
-    for (const ArchitectureSpec& spec : specs) models.push_back(spec.toJson());
-    const BoardRun run = SshBoard::measureAll(board, models, benchmark, progress);
-    connected = run.connected;
-    std::vector<ModelLatency> measured;
-    for (const Result<ParsedLatency>& model : run.models) {
-        ModelLatency entry;
-        entry.details = {{"remote_command", benchmark.commandTemplate},
-                         {"parser", benchmark.parser}};
-        if (!model) {
-            entry.error = model.error().message;
-        } else {
-            entry.statistics = model->statistics;
-            entry.details["device"] = model->device;
-            if (model->threads > 0) entry.details["threads"] = model->threads;
-            if (!model->note.empty()) entry.details["note"] = model->note;
-        }
-        measured.push_back(std::move(entry));
-    }
-    return measured;
-}
-
-int reportBenchmarks(const BenchSummary& summary, const std::vector<int>& ids,
-                     const std::vector<ArchitectureSpec>& specs,
-                     const std::vector<ModelLatency>& measured, bool json) {
+int reportBenchmarks(const ExperimentBenchmarkRun& run, int runs, bool json) {
+    const std::vector<int>& ids = run.trialIds;
+    const std::vector<ArchitectureSpec>& specs = run.specs;
+    const std::vector<ModelLatency>& measured = run.models;
     const std::optional<LatencyStatistics>& seed = measured.front().statistics;
     nlohmann::json results = nlohmann::json::array();
     std::vector<double> costs;
@@ -69,23 +44,23 @@ int reportBenchmarks(const BenchSummary& summary, const std::vector<int>& ids,
     const double correlation = rankCorrelation(costs, medians);
     const int status = failed == 0 ? kExitOk : kExitFailure;
     if (json) {
-        printJson({{"target", summary.target},
-                   {"device", summary.device},
+        printJson({{"target", run.target},
+                   {"device", run.device},
                    {"results", results},
                    {"failed", failed},
                    {"mfpops_latency_rank_correlation",
                     std::isnan(correlation) ? nlohmann::json() : nlohmann::json(correlation)}});
         return status;
     }
-    if (!summary.connected) {  // one reason for all: say it once
+    if (!run.connected) {  // one reason for all: say it once
         reportError(makeError(ErrorCode::IoFailure, measured.front().error));
         std::fprintf(stderr,
                      "perfnas: no model measured; %zu failed benchmark records stored for %s\n",
-                     failed, summary.target.c_str());
+                     failed, run.target.c_str());
         return kExitFailure;
     }
-    std::printf("%s on %s, %d runs each (median, p90, CV):\n", summary.target.c_str(),
-                summary.device.c_str(), summary.runs);
+    std::printf("%s on %s, %d runs each (median, p90, CV):\n", run.target.c_str(),
+                run.device.c_str(), runs);
     for (std::size_t i = 0; i < ids.size(); ++i) {
         const std::string name = ids[i] == 0 ? "seed" : "trial " + std::to_string(ids[i]);
         if (const auto& s = measured[i].statistics) {
@@ -103,7 +78,7 @@ int reportBenchmarks(const BenchSummary& summary, const std::vector<int>& ids,
         costs.size(), correlation);
     if (failed > 0)
         std::fprintf(stderr, "perfnas: %zu of %zu models failed on %s (stored with the reason)\n",
-                     failed, ids.size(), summary.target.c_str());
+                     failed, ids.size(), run.target.c_str());
     return status;
 }
 

@@ -10,6 +10,8 @@ namespace perfnas {
 ArchitectureLatency::ArchitectureLatency(ExperimentStore& store, LatencyObjective objective)
     : m_store(store), m_objective(std::move(objective)) {}
 
+ArchitectureLatency::~ArchitectureLatency() = default;
+
 Status ArchitectureLatency::loadStored() {
     if (m_loaded) return Done{};
     auto stored = m_store.latencies();
@@ -21,31 +23,64 @@ Status ArchitectureLatency::loadStored() {
     return Done{};
 }
 
-Result<double> ArchitectureLatency::milliseconds(const ArchitectureSpec& spec) {
-    if (auto loaded = loadStored(); !loaded) return loaded.error();
-    const std::string key = spec.toJson();
-    if (const auto found = m_known.find(key); found != m_known.end()) return found->second;
+Result<LatencyStatistics> ArchitectureLatency::measure(const ArchitectureSpec& spec) {
+    auto measured = m_objective.remoteTarget() ? measureOnBoard(spec) : measureHere(spec);
+    if (!measured) {
+        return makeError(measured.error().code, "objective.target " + m_objective.target + ": " +
+                                                    measured.error().message);
+    }
+    return measured;
+}
 
+Result<LatencyStatistics> ArchitectureLatency::measureHere(const ArchitectureSpec& spec) {
     const LatencySettings settings{
         .device = m_objective.target == "cuda" ? ComputeDevice::Cuda : ComputeDevice::Cpu,
         .runs = m_objective.runs,
         .warmupRuns = m_objective.warmupRuns,
         .threads = m_objective.threads};
-    auto measure = [&]() -> Result<LatencyStatistics> {
-        auto run = [&] { return LatencyBenchmark::measure({spec}, settings); };
-        // A GPU does not share the CPU's cores: only local measurements hold the trainings.
-        auto measured =
-            settings.device == ComputeDevice::Cpu ? TrainingHold::instance().whileHeld(run) : run();
-        if (!measured) {
-            return makeError(measured.error().code, "objective.target " + m_objective.target +
-                                                        ": " + measured.error().message);
+    auto run = [&] { return LatencyBenchmark::measure({spec}, settings); };
+    // A GPU does not share the CPU's cores: only local measurements hold the trainings.
+    auto measured =
+        settings.device == ComputeDevice::Cpu ? TrainingHold::instance().whileHeld(run) : run();
+    if (!measured) return measured.error();
+    m_device = LatencyBenchmark::describe(settings);
+    return measured->front();
+}
+
+// One connection for the whole phase: each candidate costs an upload and one command, not a
+// handshake. A dropped connection is opened again once before the candidate counts as failed.
+Result<LatencyStatistics> ArchitectureLatency::measureOnBoard(const ArchitectureSpec& spec) {
+    RemoteBenchmarkSettings benchmark = m_objective.remote;
+    benchmark.runs = m_objective.runs;
+    for (int attempt = 0;; ++attempt) {
+        if (!m_board) {
+            auto connected = SshBoard::connect(m_objective.board);
+            if (!connected) return connected.error();
+            m_board = std::move(*connected);
         }
-        return measured->front();
-    };
-    auto statistics = measure();
+        auto measured = m_board->measure(spec.toJson(), benchmark);
+        if (measured) {
+            m_device = m_objective.board.address() +
+                       (measured->device.empty() ? "" : " (" + measured->device + ")");
+            return measured->statistics;
+        }
+        // Output the parser refused will not change on a new connection; any other failure may
+        // be a dropped one.
+        m_board.reset();
+        if (measured.error().code == ErrorCode::InvalidInput || attempt == 1)
+            return measured.error();
+    }
+}
+
+Result<double> ArchitectureLatency::milliseconds(const ArchitectureSpec& spec) {
+    if (auto loaded = loadStored(); !loaded) return loaded.error();
+    const std::string key = spec.toJson();
+    if (const auto found = m_known.find(key); found != m_known.end()) return found->second;
+
+    auto statistics = measure(spec);
     if (!statistics) return statistics.error();
     if (statistics->coefficientOfVariation > kNoisyVariation) {
-        auto again = measure();
+        auto again = measure(spec);
         if (!again) return again.error();
         if (again->coefficientOfVariation < statistics->coefficientOfVariation)
             statistics = std::move(again);
@@ -57,7 +92,7 @@ Result<double> ArchitectureLatency::milliseconds(const ArchitectureSpec& spec) {
         .coefficientOfVariation = statistics->coefficientOfVariation,
         .runs = statistics->runs,
         .noisy = statistics->coefficientOfVariation > kNoisyVariation,
-        .device = LatencyBenchmark::describe(settings),
+        .device = m_device,
         .measuredAt = std::chrono::duration_cast<std::chrono::seconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count()};

@@ -6,10 +6,15 @@
 // repeated architecture or a resumed search never measures twice. A measurement whose coefficient
 // of variation is above 5 % is repeated once and stored flagged noisy if it stays above. On the
 // local CPU every in-process training is held at its next iteration while it measures
-// (core/common/TrainingHold.h), so the figures never include a training's load.
+// (core/common/TrainingHold.h), so the figures never include a training's load. An ssh:// board
+// is measured over one connection kept for the phase (core/benchmark/SshBoard.h), by the
+// board-side command `perfnas bench` uses. Not thread-safe: the runner's thread owns it.
 #include <map>
+#include <memory>
 #include <string>
 
+#include "core/benchmark/LatencyBenchmark.h"
+#include "core/benchmark/SshBoard.h"
 #include "core/common/Result.h"
 #include "core/model/ArchitectureSpec.h"
 #include "core/search/ExperimentConfig.h"
@@ -28,14 +33,21 @@ public:
     Result<double> milliseconds(const ArchitectureSpec& spec);
     int measuredHere() const { return m_measured; }  // measurements this object made
 
+    ~ArchitectureLatency();
+
 private:
     Status loadStored();
+    Result<LatencyStatistics> measure(const ArchitectureSpec& spec);
+    Result<LatencyStatistics> measureHere(const ArchitectureSpec& spec);
+    Result<LatencyStatistics> measureOnBoard(const ArchitectureSpec& spec);
 
     ExperimentStore& m_store;
     LatencyObjective m_objective;
     std::map<std::string, double> m_known;  // spec JSON -> ms, for this target
     bool m_loaded = false;
     int m_measured = 0;
+    std::string m_device;               // how the last measurement described the device
+    std::unique_ptr<SshBoard> m_board;  // ssh:// targets: the open connection
 };
 
 }  // namespace perfnas

@@ -1,8 +1,10 @@
 #include "core/search/ExperimentConfig.h"
 
 #include <algorithm>
+#include <cmath>
 #include <thread>
 
+#include "core/benchmark/LatencyOutputParser.h"
 #include "core/common/JsonFields.h"
 #include "core/dataset/DatasetOptionsJson.h"
 #include "core/execution/TrialRequest.h"
@@ -72,6 +74,43 @@ Result<OptimizerSpace> readOptimizerSpace(const json& value, const std::string& 
     return space;
 }
 
+// An ssh:// objective target: the host from the target (normalized, so a stored key does not
+// depend on how the port was written), the rest from the "ssh" block. Relative key paths are the
+// config file's.
+Status readRemoteTarget(LatencyObjective& latency, const json* ssh, const std::string& where,
+                        const fs::path& baseFolder) {
+    if (!latency.remoteTarget()) {
+        if (ssh) {
+            return makeError(ErrorCode::InvalidInput,
+                             where + ".ssh: only for an \"ssh://USER@HOST:PORT\" target");
+        }
+        return Done{};
+    }
+    auto board = SshBoardSettings::fromTarget(latency.target);
+    if (!board)
+        return makeError(ErrorCode::InvalidInput, where + ".target: " + board.error().message);
+    double connectSeconds = 10.0;
+    double commandSeconds = 600.0;
+    if (ssh) {
+        JsonFields fields(*ssh, where + ".ssh");
+        fields.optional("identity", board->identityFile)
+            .optional("known_hosts", board->knownHostsFile)
+            .optional("connect_timeout_s", connectSeconds)
+            .optional("command_timeout_s", commandSeconds)
+            .optional("remote_command", latency.remote.commandTemplate)
+            .optional("remote_parser", latency.remote.parser);
+        if (auto status = fields.finish(); !status) return status.error();
+    }
+    for (fs::path* file : {&board->identityFile, &board->knownHostsFile}) {
+        if (!file->empty() && file->is_relative()) *file = baseFolder / *file;
+    }
+    board->connectTimeout = std::chrono::milliseconds(std::llround(connectSeconds * 1000));
+    board->commandTimeout = std::chrono::milliseconds(std::llround(commandSeconds * 1000));
+    latency.board = *board;
+    latency.target = board->target();
+    return Done{};
+}
+
 }  // namespace
 
 std::string LatencyObjective::key() const {
@@ -138,10 +177,19 @@ Status ExperimentConfig::validate() const {
         return fail("constraints.max_latency_ms: must be positive");
     if (maxLatencyMs && cost != CostMetric::Latency)
         return fail("constraints.max_latency_ms: needs \"objective\": {\"cost\": \"latency\"}");
-    if (latency.target != "local" && latency.target != "cuda") {
+    if (latency.target != "local" && latency.target != "cuda" && !latency.remoteTarget()) {
         return fail(
-            "objective.target: expected \"local\" or \"cuda\", got \"" + latency.target +
-            "\" (remote boards: measure after the search with `perfnas bench --target ssh://`)");
+            "objective.target: expected \"local\", \"cuda\" or \"ssh://USER@HOST:PORT\", got \"" +
+            latency.target + "\"");
+    }
+    if (latency.remoteTarget()) {
+        if (auto checked = SshBoard::checkCommandTemplate(latency.remote.commandTemplate); !checked)
+            return fail("objective.ssh.remote_command: " + checked.error().message);
+        if (!LatencyOutputParser::create(latency.remote.parser))
+            return fail("objective.ssh.remote_parser: unknown parser \"" + latency.remote.parser +
+                        "\"");
+        if (latency.board.connectTimeout.count() <= 0 || latency.board.commandTimeout.count() <= 0)
+            return fail("objective.ssh: timeouts must be positive");
     }
     if (latency.threads < 1) return fail("objective.threads: must be at least 1");
     if (latency.runs < 3) return fail("objective.runs: must be at least 3");
@@ -215,7 +263,11 @@ Result<ExperimentConfig> ExperimentConfig::fromJson(const std::string& text,
             .optional("threads", config.latency.threads)
             .optional("runs", config.latency.runs)
             .optional("warmup_runs", config.latency.warmupRuns);
+        const json* ssh = objectiveFields.child("ssh");
         if (auto status = objectiveFields.finish(); !status) return status.error();
+        if (auto remote = readRemoteTarget(config.latency, ssh, where + ".objective", baseFolder);
+            !remote)
+            return remote.error();
         if (cost != "mfpops" && cost != "params" && cost != "latency") {
             return makeError(ErrorCode::InvalidInput,
                              where +
@@ -389,6 +441,15 @@ std::string ExperimentConfig::toJson() const {
     if (maxLatencyMs) constraints["max_latency_ms"] = *maxLatencyMs;
     if (minTop1) constraints["min_top1"] = *minTop1;
     document["constraints"] = constraints;
+    if (latency.remoteTarget()) {
+        document["objective"]["ssh"] = {
+            {"identity", latency.board.identityFile.string()},
+            {"known_hosts", latency.board.knownHostsFile.string()},
+            {"connect_timeout_s", latency.board.connectTimeout.count() / 1000.0},
+            {"command_timeout_s", latency.board.commandTimeout.count() / 1000.0},
+            {"remote_command", latency.remote.commandTemplate},
+            {"remote_parser", latency.remote.parser}};
+    }
     if (fidelity) {
         document["fidelity"] = {{"min_iterations", fidelity->minIterations},
                                 {"max_iterations", fidelity->maxIterations},

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "core/benchmark/SshBoard.h"
 #include "core/common/Result.h"
 #include "core/dataset/DatasetOptions.h"
 #include "core/execution/SlurmJobOptions.h"
@@ -27,11 +28,18 @@ std::string costMetricName(CostMetric metric);  // "mfpops", "params", "latency"
 // architecture's batch-1 latency measured once on the target before it trains (random weights;
 // latency does not depend on them) and stored per architecture and target.
 struct LatencyObjective {
-    std::string target = "local";  // "local" (this machine's CPU) or "cuda"
-    int threads = 1;               // CPU threads per inference (edge boards run one at a time)
-    int runs = 30;                 // timed runs after `warmupRuns`, interleaved with the seed's
+    // "local" (this machine's CPU), "cuda", or a board "ssh://USER@HOST:PORT" (normalized).
+    std::string target = "local";
+    int threads = 1;  // local: CPU threads per inference (edge boards run one at a time)
+    int runs = 30;    // timed runs after `warmupRuns` (local: interleaved with the seed's)
     int warmupRuns = 5;
-    // What the measurements are stored under: "local:<threads>" or "cuda".
+    // ssh:// targets ("objective": {"ssh": {...}}), as `perfnas bench` takes them: the host from
+    // the target, identity, known_hosts and timeouts; the board-side command and its parser. A
+    // search never trusts a new host key: the user confirms it once with `perfnas bench`.
+    SshBoardSettings board;
+    RemoteBenchmarkSettings remote;
+    bool remoteTarget() const { return target.starts_with("ssh://"); }
+    // What the measurements are stored under: "local:<threads>", "cuda" or the ssh:// target.
     std::string key() const;
 };
 

@@ -20,7 +20,10 @@
 #include <sstream>
 
 #include "core/benchmark/SshBoard.h"
+#include "core/storage/ExperimentStore.h"
 #include "tests/support/CliRunner.h"
+#include "tests/support/DatasetFixture.h"
+#include "tests/support/ExperimentStatus.h"
 #include "tests/ui/SyntheticExperiment.h"
 
 namespace fs = std::filesystem;
@@ -425,6 +428,60 @@ private Q_SLOTS:
             QCOMPARE(records[i].runs, 0);
         }
         QCOMPARE(records[5].trialId, trialId);
+    }
+
+    // The search's latency objective on a board: every architecture measured there once, over
+    // the fixture's sshd, before it trains; a board whose key does not match stops the search
+    // with the target and the reason.
+    void searchesOnTheBoardsLatency() {
+        const fs::path data = m_root / "words";
+        test::makeKeywordDataset(
+            data, {"yes", "no", "up", "down", "left", "right", "on", "off", "stop", "go"}, 4);
+        ExperimentConfig config = test::smallSearchConfig(data, 4);
+        config.cost = CostMetric::Latency;
+        config.latency.target = "ssh://" + m_user + "@127.0.0.1:" + std::to_string(m_port);
+        config.latency.runs = 3;
+        config.latency.warmupRuns = 1;
+        config.latency.board = settings();
+        config.latency.remote = remoteSettings(3);
+        const fs::path configFile = m_root / "board-search.json";
+        writeText(configFile, config.toJson());
+        const fs::path db = m_root / "board-search.sqlite";
+        const test::Run search =
+            test::runCli({"search", "--config", QString::fromStdString(configFile.string()), "--db",
+                          QString::fromStdString(db.string())});
+        QVERIFY2(search.exitCode == 0, search.err.constData());
+
+        auto store = ExperimentStore::open(db, ExperimentStore::Access::ReadOnly);
+        QVERIFY(store);
+        const auto records = (*store)->latencies();
+        QVERIFY(records);
+        std::map<std::string, LatencyRecord> measured;
+        for (const LatencyRecord& record : *records) {
+            QCOMPARE(record.target, config.latency.target);
+            QVERIFY2(record.device.find("127.0.0.1") != std::string::npos, record.device.c_str());
+            QVERIFY(record.medianMs > 0 && record.runs == 3);
+            QVERIFY(measured.emplace(record.architecture, record).second);  // never twice
+        }
+        QVERIFY(measured.contains(config.seed.toJson()));
+        const QJsonObject status = test::statusOf(QString::fromStdString(db.string()));
+        const QJsonArray trials = status["trials"].toArray();
+        QCOMPARE(trials.size(), 4);
+        for (const QJsonValue& trial : trials) {
+            const QJsonObject latency = trial.toObject()["latency_ms"].toObject();
+            QVERIFY2(latency[QString::fromStdString(config.latency.target)].toDouble() > 0,
+                     QJsonDocument(trial.toObject()).toJson().constData());
+        }
+
+        config.latency.board.knownHostsFile = m_work / "wrong_known_hosts";
+        writeText(configFile, config.toJson());
+        const test::Run refused =
+            test::runCli({"search", "--config", QString::fromStdString(configFile.string()), "--db",
+                          QString::fromStdString((m_root / "board-refused.sqlite").string())});
+        QVERIFY(refused.exitCode != 0);
+        QVERIFY2(refused.err.contains(QByteArray::fromStdString(config.latency.target)) &&
+                     refused.err.contains("WRONG HOST KEY"),
+                 refused.err.constData());
     }
 
 private:

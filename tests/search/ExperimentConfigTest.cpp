@@ -6,6 +6,7 @@
 #include "core/search/ExperimentConfig.h"
 
 using namespace perfnas;
+namespace fs = std::filesystem;
 
 class ExperimentConfigTest : public QObject {
     Q_OBJECT
@@ -130,6 +131,29 @@ private Q_SLOTS:
         QCOMPARE(*rebuilt->maxLatencyMs, 1.5);
     }
 
+    void boardTargetRoundTrips() {
+        auto config = ExperimentConfig::fromJson(
+            "{\"objective\": {\"cost\": \"latency\", \"target\": \"ssh://pi@board\", "
+            "\"ssh\": {\"identity\": \"keys/id\", \"known_hosts\": \"/etc/hosts.known\", "
+            "\"command_timeout_s\": 30, \"remote_parser\": \"onnxruntime\", "
+            "\"remote_command\": \"runner {model}\"}}}",
+            "/configs");
+        QVERIFY2(config, config ? "" : config.error().message.c_str());
+        QCOMPARE(config->latency.key(), std::string("ssh://pi@board:22"));  // normalized
+        QCOMPARE(config->latency.board.host, std::string("board"));
+        QCOMPARE(config->latency.board.identityFile, fs::path("/configs/keys/id"));
+        QCOMPARE(config->latency.board.commandTimeout, std::chrono::milliseconds(30'000));
+        QCOMPARE(config->latency.board.connectTimeout, std::chrono::milliseconds(10'000));
+        QVERIFY(!config->latency.board.trustNewHost);
+        auto rebuilt = ExperimentConfig::fromJson(config->toJson(), {});
+        QVERIFY2(rebuilt, rebuilt ? "" : rebuilt.error().message.c_str());
+        QCOMPARE(rebuilt->latency.key(), config->latency.key());
+        QCOMPARE(rebuilt->latency.board.knownHostsFile, fs::path("/etc/hosts.known"));
+        QCOMPARE(rebuilt->latency.board.commandTimeout, std::chrono::milliseconds(30'000));
+        QCOMPARE(rebuilt->latency.remote.parser, std::string("onnxruntime"));
+        QCOMPARE(rebuilt->latency.remote.commandTemplate, std::string("runner {model}"));
+    }
+
     void defaultsAreThePapers() {
         auto config = ExperimentConfig::fromJson("{}", {});
         QVERIFY(config);
@@ -157,8 +181,22 @@ private Q_SLOTS:
         QTest::newRow("cost") << R"({"objective": {"cost": "joules"}})"
                               << "objective.cost";
         QTest::newRow("latency target")
-            << R"({"objective": {"cost": "latency", "target": "ssh://pi@board:22"}})"
+            << R"({"objective": {"cost": "latency", "target": "board"}})"
             << "objective.target";
+        QTest::newRow("board port")
+            << R"({"objective": {"cost": "latency", "target": "ssh://pi@board:99999"}})"
+            << "objective.target";
+        QTest::newRow("ssh block without a board")
+            << R"({"objective": {"cost": "latency", "ssh": {"identity": "k"}}})"
+            << "objective.ssh";
+        QTest::newRow("board command without a model")
+            << R"({"objective": {"cost": "latency", "target": "ssh://pi@board",
+                   "ssh": {"remote_command": "runner"}}})"
+            << "objective.ssh.remote_command";
+        QTest::newRow("board parser")
+            << R"({"objective": {"cost": "latency", "target": "ssh://pi@board",
+                   "ssh": {"remote_parser": "tflite"}}})"
+            << "objective.ssh.remote_parser";
         QTest::newRow("latency threads") << R"({"objective": {"cost": "latency", "threads": 0}})"
                                          << "objective.threads";
         QTest::newRow("latency limit without latency")

@@ -2,13 +2,17 @@
 // the job's thread, its records land in the experiment file and show as a chart; the export
 // dialog writes a report and an error for a model without a checkpoint. The GUI thread never waits.
 #include <QListWidget>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <fstream>
 
 #include "tests/ui/SyntheticExperiment.h"
 #include "ui/benchmark/BenchmarkJob.h"
 #include "ui/benchmark/BenchmarkPanel.h"
+#include "ui/benchmark/BoardDialog.h"
 #include "ui/benchmark/LatencyChartView.h"
 #include "ui/report/ExportDialog.h"
 
@@ -20,6 +24,8 @@ class BenchmarkPanelTest : public QObject {
 
 private Q_SLOTS:
     void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);  // boards are remembered in QSettings
+        QSettings().remove("latency/boards");
         QVERIFY(m_folder.isValid());
         m_file = std::filesystem::path(m_folder.path().toStdString()) / "panel.sqlite";
         // Small architectures (2..8 filters); the seed is the paper's: a few ms per run.
@@ -83,6 +89,92 @@ private Q_SLOTS:
         QVERIFY(panel.trainingWarning().contains("training on this CPU"));
         panel.setTrainingActive(false);
         QVERIFY(panel.trainingWarning().isEmpty());
+    }
+
+    void aBoardNeedsAValidTarget() {
+        BoardDialog dialog;
+        dialog.setBoard({.target = "pi@board"});
+        QVERIFY(!dialog.board());
+        QVERIFY(QString::fromStdString(dialog.board().error().message).contains("ssh://"));
+        BenchmarkTarget board{.target = "ssh://pi@board"};
+        board.board.knownHostsFile = "/no/such/known_hosts";
+        dialog.setBoard(board);
+        QVERIFY(!dialog.board());
+        QVERIFY(QString::fromStdString(dialog.board().error().message).contains("known_hosts"));
+    }
+
+    // A board over the loopback sshd (ctest's sshd fixture): the first run finds its host key
+    // unknown and asks with the fingerprint; declined, nothing is measured; trusted, the key is
+    // recorded, the models are measured there and charted under the board's target, and a new
+    // panel remembers the board.
+    void measuresOnABoardOnlyAfterTheUserTrustsIt() {
+        const QByteArray work = qgetenv("PERFNAS_SSHD_WORK");
+        if (work.isEmpty()) QSKIP("PERFNAS_SSHD_WORK is not set: run through ctest");
+        const std::filesystem::path sshd(work.toStdString());
+        const auto readLine = [](const std::filesystem::path& file) {
+            std::ifstream in(file);
+            std::string line;
+            std::getline(in, line);
+            return line;
+        };
+        const std::filesystem::path root(m_folder.path().toStdString());
+        const std::filesystem::path file = root / "board.sqlite";
+        SummaryPtr summary;
+        {
+            auto store = test::makeSyntheticExperiment(
+                file, test::smallSearchConfig("/data/unused", 6), {.trials = 6, .failures = false});
+            auto loaded = ExperimentSummary::load(*store);
+            QVERIFY(loaded);
+            summary = std::make_shared<const ExperimentSummary>(*loaded);
+        }
+        const std::filesystem::path knownHosts = root / "board_known_hosts";
+        std::ofstream(knownHosts).flush();  // empty: the board is new
+        BenchmarkTarget board{.target = "ssh://" + readLine(sshd / "user") +
+                                        "@127.0.0.1:" + readLine(sshd / "port")};
+        board.board.identityFile = sshd / "client_key";
+        board.board.knownHostsFile = knownHosts;
+        board.remote.commandTemplate =
+            std::string(PERFNAS_CLI_PATH) +
+            " bench-model --model {model} --runs {runs} --warmup 1 --json";
+        BoardDialog dialog;
+        dialog.setBoard(board);
+        const auto entered = dialog.board();
+        QVERIFY2(entered, entered ? "" : entered.error().message.c_str());
+        const QString target = QString::fromStdString(entered->target);
+
+        BenchmarkPanel panel;
+        panel.setExperimentFile(file);
+        panel.setSummary(summary);
+        panel.addBoard(*entered);
+        QVERIFY(panel.targets().contains(target));
+        panel.setRuns(3);
+        QStringList asked;
+        bool trust = false;
+        panel.setTrustQuestion([&](const QString& message) {
+            asked << message;
+            return trust;
+        });
+        QSignalSpy stored(&panel, &BenchmarkPanel::benchmarksStored);
+        QSignalSpy failed(&panel, &BenchmarkPanel::benchmarkFailed);
+        panel.runBenchmark();
+        QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 60000);
+        QCOMPARE(asked.size(), 1);
+        QVERIFY2(asked.front().contains("SHA256:"), qPrintable(asked.front()));
+        QCOMPARE(std::filesystem::file_size(knownHosts), std::uintmax_t(0));  // not trusted
+
+        trust = true;
+        panel.runBenchmark();
+        QTRY_VERIFY_WITH_TIMEOUT(stored.count() == 1 || failed.count() == 2, 120000);
+        QVERIFY2(failed.count() == 1, qPrintable(failed.back().front().toString()));
+        QCOMPARE(asked.size(), 2);
+        QVERIFY(std::filesystem::file_size(knownHosts) > 0);  // recorded
+        LatencyChartView* chart = panel.chartFor(entered->target);
+        QVERIFY(chart);
+        QVERIFY(chart->bars().size() >= 1 && chart->bars().front().seed);
+        for (const LatencyBar& bar : chart->bars()) QVERIFY(bar.medianMs > 0);
+
+        BenchmarkPanel reopened;  // the board is remembered
+        QVERIFY(reopened.targets().contains(target));
     }
 
     void exportDialogWritesReportsAndNamesModelErrors() {

@@ -2,14 +2,14 @@
 
 #include <QString>
 #include <chrono>
-#include <nlohmann/json.hpp>
 
-#include "core/search/ExperimentSummary.h"
+#include "core/search/ExperimentBenchmark.h"
 
 namespace perfnas::ui {
 namespace {
 
-// The worker's whole job; an Error return becomes `failed`.
+// The worker's whole job; an Error return becomes `failed`. A board that could not be reached
+// stored a failed record per model; it fails the job with the connection's reason.
 Result<std::vector<BenchmarkRecord>> runBenchmark(const BenchmarkRequest& request,
                                                   const ProgressCallback& progress,
                                                   const CancelToken& cancel) {
@@ -17,41 +17,10 @@ Result<std::vector<BenchmarkRecord>> runBenchmark(const BenchmarkRequest& reques
     if (!store) return store.error();
     auto summary = ExperimentSummary::load(**store);
     if (!summary) return summary.error();
-    // As `perfnas bench`: the seed first, stored as trial 0; speed-ups are relative to it.
-    std::vector<int> ids = {0};
-    std::vector<ArchitectureSpec> specs = {summary->config.seed};
-    for (int id : request.trialIds) {
-        if (id == 0 || id == summary->seedTrialId) continue;
-        const TrialRecord* trial = summary->trial(id);
-        if (!trial)
-            return makeError(ErrorCode::InvalidInput,
-                             "trial " + std::to_string(id) + " is not in the experiment");
-        auto spec = ArchitectureSpec::fromJson(trial->specJson);
-        if (!spec)
-            return makeError(ErrorCode::InvalidInput,
-                             "trial " + std::to_string(id) + ": " + spec.error().message);
-        ids.push_back(id);
-        specs.push_back(*spec);
-    }
-    LatencySettings settings = request.settings;
-    settings.device = request.target == "cuda" ? ComputeDevice::Cuda : ComputeDevice::Cpu;
-    auto measured = LatencyBenchmark::measure(specs, settings, progress, cancel);
-    if (!measured) return measured.error();
-    const std::string device = LatencyBenchmark::describe(settings);
-    for (std::size_t i = 0; i < ids.size(); ++i) {
-        const LatencyStatistics& s = (*measured)[i];
-        const nlohmann::json details = {
-            {"device", device}, {"threads", settings.threads}, {"samples_ms", s.samplesMs}};
-        BenchmarkRecord record{.trialId = ids[i],
-                               .target = request.target,
-                               .runs = s.runs,
-                               .medianMs = s.medianMs,
-                               .p90Ms = s.p90Ms,
-                               .meanMs = s.meanMs,
-                               .coefficientOfVariation = s.coefficientOfVariation,
-                               .detailsJson = details.dump()};
-        if (auto added = (*store)->addBenchmark(record); !added) return added.error();
-    }
+    auto run =
+        benchmarkExperiment(**store, *summary, request.target, request.trialIds, progress, cancel);
+    if (!run) return run.error();
+    if (!run->connected) return makeError(ErrorCode::IoFailure, run->models.front().error);
     return (*store)->benchmarks();
 }
 

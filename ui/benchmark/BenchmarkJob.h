@@ -1,26 +1,25 @@
 #pragma once
-// BenchmarkJob: one latency benchmark of an experiment's models (the seed always first) on a local
-// target, run on its own thread with its own ExperimentStore connection: measures, stores one
-// BenchmarkRecord per model (as `perfnas bench` does), reads the file's records back and reports
-// them with finished. Signals arrive on the job's (GUI) thread; progress is throttled to ~10 Hz.
-// Nothing thrown escapes the thread. Destroying the job cancels and joins it.
+// BenchmarkJob: one latency benchmark of an experiment's models (the seed always first) on a
+// target (core/search/ExperimentBenchmark.h, as `perfnas bench`), run on its own thread with its
+// own ExperimentStore connection: measures, stores one BenchmarkRecord per model, reads the file's
+// records back and reports them with finished. Signals arrive on the job's (GUI) thread; progress
+// is throttled to ~10 Hz. Nothing thrown escapes the thread. Destroying the job cancels and joins
+// it.
 #include <QObject>
 #include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
 
-#include "core/benchmark/LatencyBenchmark.h"
 #include "core/common/CancelToken.h"
-#include "core/storage/ExperimentStore.h"
+#include "core/search/ExperimentBenchmark.h"
 
 namespace perfnas::ui {
 
 struct BenchmarkRequest {
-    std::filesystem::path file;    // the experiment
-    std::string target = "local";  // "local" or "cuda"
-    std::vector<int> trialIds;     // the models; the seed is measured first in any case
-    LatencySettings settings;      // device follows the target
+    std::filesystem::path file;  // the experiment
+    BenchmarkTarget target;      // local, cuda or a board
+    std::vector<int> trialIds;   // the models; the seed is measured first in any case
 };
 
 class BenchmarkJob : public QObject {

@@ -6,18 +6,23 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 #include <cmath>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "core/benchmark/LatencyBenchmark.h"
 #include "ui/benchmark/BenchmarkJob.h"
+#include "ui/benchmark/BoardDialog.h"
 #include "ui/benchmark/LatencyChartView.h"
 #include "ui/common/ChartExport.h"
 #include "ui/common/ErrorDialog.h"
@@ -27,6 +32,8 @@
 namespace perfnas::ui {
 namespace {
 constexpr int kTrialRole = Qt::UserRole;
+constexpr const char* kAddBoard = "add-board";  // the target combo's last item
+constexpr const char* kBoardsKey = "latency/boards";
 }  // namespace
 
 BenchmarkPanel::BenchmarkPanel(QWidget* parent)
@@ -49,7 +56,9 @@ BenchmarkPanel::BenchmarkPanel(QWidget* parent)
     m_target->addItem(tr("Local CPU"), QStringLiteral("local"));
     if (LatencyBenchmark::cudaAvailable())
         m_target->addItem(tr("CUDA GPU"), QStringLiteral("cuda"));
-    m_target->setToolTip(tr("Remote boards: `perfnas bench --target ssh://…`"));
+    loadBoards();
+    m_target->addItem(tr("Add board…"), QString(kAddBoard));
+    m_target->setToolTip(tr("Where to measure: this CPU, a CUDA GPU, or a board over SSH"));
     m_runs->setRange(1, 10000);
     m_runs->setValue(LatencySettings{}.runs);
     m_runs->setToolTip(tr("Timed batch-1 runs per model (the paper: 100), after 10 warm-up runs"));
@@ -111,8 +120,7 @@ BenchmarkPanel::BenchmarkPanel(QWidget* parent)
     layout->addWidget(splitter);
 
     connect(m_run, &QPushButton::clicked, this, &BenchmarkPanel::runBenchmark);
-    connect(m_target, &QComboBox::currentIndexChanged, this,
-            &BenchmarkPanel::updateTrainingWarning);
+    connect(m_target, &QComboBox::currentIndexChanged, this, &BenchmarkPanel::targetChosen);
     connect(m_cancel, &QPushButton::clicked, m_job, &BenchmarkJob::cancel);
     connect(pareto, &QPushButton::clicked, this, [this] {
         if (m_summary) setCheckedTrials(m_summary->frontier);
@@ -129,11 +137,27 @@ BenchmarkPanel::BenchmarkPanel(QWidget* parent)
                 Q_EMIT benchmarksStored();
             });
     connect(m_job, &BenchmarkJob::failed, this, [this](const QString& message) {
-        m_message->setText(tr("The benchmark stopped: %1").arg(message));
         m_progress->setValue(0);
+        // A new board: show its fingerprint and run again only if the user trusts it.
+        if (!m_askedToTrust && isUnknownHostRefusal(message.toStdString())) {
+            m_askedToTrust = true;
+            if (m_trustQuestion(message)) return startJob(/*trustNewHost=*/true);
+        }
+        m_message->setText(tr("The benchmark stopped: %1").arg(message));
         updateButtons();
+        reloadRecords();  // a board's failures are stored per model
         Q_EMIT benchmarkFailed(message);
     });
+    m_trustQuestion = [this](const QString& message) {
+        QMessageBox box(QMessageBox::Question, tr("Trust this board?"),
+                        tr("This board's host key is not in known_hosts yet."),
+                        QMessageBox::Yes | QMessageBox::No, this);
+        box.setInformativeText(message +
+                               tr("\n\nTrust it and record its key in known_hosts? Only if the "
+                                  "fingerprint matches the board's own."));
+        box.setDefaultButton(QMessageBox::No);
+        return box.exec() == QMessageBox::Yes;
+    };
     connect(&m_loader, &QFutureWatcher<Loaded>::finished, this, [this] {
         Loaded loaded = m_loader.result();
         if (m_reloadAgain) return reloadRecords();  // the file changed while reading
@@ -268,14 +292,100 @@ QStringList BenchmarkPanel::targets() const {
 
 void BenchmarkPanel::runBenchmark() {
     if (m_file.empty() || !m_summary || m_job->isRunning()) return;
-    const std::string target = m_target->currentData().toString().toStdString();
+    m_askedToTrust = false;
+    startJob(/*trustNewHost=*/false);
+}
+
+void BenchmarkPanel::startJob(bool trustNewHost) {
+    const QString key = m_target->currentData().toString();
+    const auto board = m_boards.find(key);
+    BenchmarkTarget target =
+        board != m_boards.end() ? board->second : BenchmarkTarget{.target = key.toStdString()};
+    target.board.trustNewHost = trustNewHost;
+    target.settings.runs = m_runs->value();
+    target.settings.threads = m_threads->value();
     m_message->setText(tr("Measuring on %1 …").arg(m_target->currentText()));
     m_progress->setRange(0, 0);  // busy until the first round reports
-    m_job->start({.file = m_file,
-                  .target = target,
-                  .trialIds = checkedTrials(),
-                  .settings = {.runs = m_runs->value(), .threads = m_threads->value()}});
+    m_job->start({.file = m_file, .target = target, .trialIds = checkedTrials()});
     updateButtons();
+}
+
+void BenchmarkPanel::targetChosen() {
+    const QString key = m_target->currentData().toString();
+    if (key == kAddBoard) {
+        auto* dialog = new BoardDialog(this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &QDialog::finished, this, [this, dialog](int result) {
+            const auto board = dialog->board();
+            if (result == QDialog::Accepted && board)
+                addBoard(*board);
+            else
+                selectTarget(m_lastTarget);
+        });
+        dialog->open();
+        return;
+    }
+    m_lastTarget = key;
+    const bool remote = m_boards.contains(key);
+    m_threads->setEnabled(!remote);
+    m_threads->setToolTip(remote ? tr("The board's command decides its threads")
+                                 : tr("CPU threads per inference (edge boards run one inference "
+                                      "at a time)"));
+    updateTrainingWarning();
+}
+
+void BenchmarkPanel::addBoard(const BenchmarkTarget& board) {
+    const QString key = QString::fromStdString(board.target);
+    const bool known = m_boards.contains(key);
+    m_boards[key] = board;
+    if (!known) {
+        const QSignalBlocker quiet(m_target);
+        m_target->insertItem(m_target->count() - 1, QString::fromStdString(board.board.address()),
+                             key);
+    }
+    saveBoards();
+    selectTarget(key);
+    targetChosen();
+}
+
+void BenchmarkPanel::selectTarget(const QString& key) {
+    const int index = m_target->findData(key);
+    if (index >= 0) m_target->setCurrentIndex(index);
+}
+
+void BenchmarkPanel::setTrustQuestion(std::function<bool(const QString&)> question) {
+    m_trustQuestion = std::move(question);
+}
+
+void BenchmarkPanel::loadBoards() {
+    const auto boards = nlohmann::json::parse(
+        QSettings().value(kBoardsKey).toString().toStdString(), nullptr, false);
+    if (!boards.is_array()) return;
+    for (const auto& entry : boards) {
+        if (!entry.is_object()) continue;
+        BenchmarkTarget board{.target = entry.value("target", std::string())};
+        board.board.identityFile = entry.value("identity", std::string());
+        board.board.knownHostsFile = entry.value("known_hosts", std::string());
+        board.remote.commandTemplate =
+            entry.value("remote_command", std::string(RemoteBenchmarkSettings::kDefaultCommand));
+        board.remote.parser = entry.value("remote_parser", std::string("perfnas"));
+        if (!board.remoteTarget() || !board.resolve()) continue;  // edited by hand: skip
+        const QString key = QString::fromStdString(board.target);
+        m_boards[key] = board;
+        m_target->addItem(QString::fromStdString(board.board.address()), key);
+    }
+}
+
+void BenchmarkPanel::saveBoards() const {
+    nlohmann::json boards = nlohmann::json::array();
+    for (const auto& [key, board] : m_boards) {
+        boards.push_back({{"target", board.target},
+                          {"identity", board.board.identityFile.string()},
+                          {"known_hosts", board.board.knownHostsFile.string()},
+                          {"remote_command", board.remote.commandTemplate},
+                          {"remote_parser", board.remote.parser}});
+    }
+    QSettings().setValue(kBoardsKey, QString::fromStdString(boards.dump()));
 }
 
 LatencyChartView* BenchmarkPanel::chartFor(const std::string& target) const {

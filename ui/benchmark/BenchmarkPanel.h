@@ -1,15 +1,18 @@
 #pragma once
-// BenchmarkPanel: the studio's latency view. Targets (local CPU; CUDA when libtorch sees a GPU),
-// the models to measure (the Pareto set by default; the seed always runs alongside), runs and
-// threads; Run measures on a BenchmarkJob thread and stores the results in the experiment file.
-// One bar chart per target from the file's BenchmarkRecords (read off the GUI thread whenever the
-// summary changes), MFPOPS-vs-latency rank correlation, chart export (PNG/SVG/PDF) and the export
-// dialog for reports and models. GUI thread.
+// BenchmarkPanel: the studio's latency view. Targets (local CPU; CUDA when libtorch sees a GPU;
+// SSH boards the user added, remembered with QSettings — a new board's host key is trusted only
+// after the user saw its fingerprint and said yes), the models to measure (the Pareto set by
+// default; the seed always runs alongside), runs and threads; Run measures on a BenchmarkJob thread
+// and stores the results in the experiment file. One bar chart per target from the file's
+// BenchmarkRecords (read off the GUI thread whenever the summary changes), MFPOPS-vs-latency rank
+// correlation, chart export (PNG/SVG/PDF) and the export dialog for reports and models. GUI thread.
 #include <QFutureWatcher>
 #include <QWidget>
 #include <filesystem>
+#include <functional>
 #include <map>
 
+#include "core/search/ExperimentBenchmark.h"
 #include "ui/common/CoreMetaTypes.h"
 
 class QComboBox;
@@ -42,7 +45,13 @@ public:
     void setRuns(int runs);
     void setCheckedTrials(const std::vector<int>& trialIds);
     std::vector<int> checkedTrials() const;
-    QStringList targets() const;  // the target combo's keys: "local", "cuda"
+    QStringList targets() const;  // the target combo's keys: "local", "cuda", ssh:// boards
+    // Adds (or updates) a board target and selects it; remembered for the next session.
+    void addBoard(const BenchmarkTarget& board);
+    void selectTarget(const QString& key);
+    // Asked when a board's host key is not in known_hosts yet, with its fingerprint; true trusts
+    // it. Default: a question whose default answer is No. Tests answer it themselves.
+    void setTrustQuestion(std::function<bool(const QString& message)> question);
 
     // Parts, for tests.
     BenchmarkJob* job() const { return m_job; }
@@ -68,6 +77,10 @@ private:
     void updateTrainingWarning();
     void exportChart();
     void openExportDialog();
+    void targetChosen();
+    void startJob(bool trustNewHost);
+    void loadBoards();
+    void saveBoards() const;
 
     std::filesystem::path m_file;
     SummaryPtr m_summary;
@@ -91,6 +104,10 @@ private:
     QPushButton* m_exportChart;
     QPushButton* m_exportDialog;
     std::map<std::string, LatencyChartView*> m_chartViews;
+    std::map<QString, BenchmarkTarget> m_boards;     // by normalized target
+    QString m_lastTarget = QStringLiteral("local");  // what "Add board…" falls back to
+    bool m_askedToTrust = false;                     // this run already trusts a new host key
+    std::function<bool(const QString&)> m_trustQuestion;
 };
 
 }  // namespace perfnas::ui
