@@ -28,7 +28,8 @@
 //   search_benchmark budget-report --out OUT [--fractions 0.125,0.25,0.5,1]
 //
 // Sampler variants: `tpe` is the shipped TPE; `tpe-WEIGHTS-SELECTION[-log]` (WEIGHTS hypervolume
-// or uniform, SELECTION summed, per_dimension or multivariate, -log for log_cost) a variant, in `run --samplers` and in
+// or uniform, SELECTION summed, per_dimension or multivariate, -log for log_cost) a variant, in
+// `run --samplers` and in
 //   search_benchmark synthetic [--seeds 10] [--at 25,50,100] [--samplers ...]
 // which runs them on tests/search/SyntheticProblems.h's two problems (no training: seconds).
 #include <CLI/CLI.hpp>
