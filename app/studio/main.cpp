@@ -27,7 +27,8 @@ int main(int argc, char* argv[]) {
     const QCommandLineOption delay(
         "screenshot-delay", "Milliseconds before the screenshot (default 3000)", "MS", "3000");
     const QCommandLineOption panel(
-        "panel", "Panel to show in the screenshot: trial, refinement, space or latency", "NAME");
+        "panel", "Panel to show in the screenshot: trial, refinement, space, progress or latency",
+        "NAME");
     const QCommandLineOption demo(
         "demo", "Open the demo experiment (synthesizing the demo data on first use)");
     const QCommandLineOption select("select", "Trial to select once the experiment is read",
@@ -56,7 +57,8 @@ int main(int argc, char* argv[]) {
                                    dock->raise();
                                if (auto* tabs = window.findChild<QTabWidget*>("bottomTabs")) {
                                    if (name == "space") tabs->setCurrentIndex(1);
-                                   if (name == "latency") tabs->setCurrentIndex(2);
+                                   if (name == "progress") tabs->setCurrentIndex(2);
+                                   if (name == "latency") tabs->setCurrentIndex(3);
                                }
                                QTimer::singleShot(200, &window, [&window, &parser, &screenshot] {
                                    const bool saved = window.grab().save(parser.value(screenshot));

@@ -14,12 +14,11 @@ bool isArchitecturePhase(PhaseKind kind) {
     return kind == PhaseKind::Search || kind == PhaseKind::Refinement;
 }
 
-Point2 pointOf(const ExperimentSummary& summary, const TrialRecord& trial) {
-    return {.x = 1.0 - trial.validationTop1,
-            .y = std::log10(std::max(summary.costOf(trial), 1e-12))};
-}
-
 }  // namespace
+
+Point2 ExperimentSummary::objectivePoint(const TrialRecord& trial) const {
+    return {.x = 1.0 - trial.validationTop1, .y = std::log10(std::max(costOf(trial), 1e-12))};
+}
 
 const PhaseRecord* ExperimentSummary::phase(int phaseId) const {
     for (const PhaseRecord& record : phases) {
@@ -219,7 +218,7 @@ Result<ExperimentSummary> ExperimentSummary::compute(
     for (std::size_t index : paretoFront(objectives)) {
         const TrialRecord& record = *candidates[index];
         summary.frontier.push_back(record.id);
-        frontierPoints.push_back(pointOf(summary, record));
+        frontierPoints.push_back(summary.objectivePoint(record));
         // Only sampled candidates vote: the seed baseline may lie outside the space.
         for (const auto& [phaseId, space] : summary.phaseSpaces) {
             const ParameterSpace parameters = space.parameterSpace();

@@ -77,6 +77,8 @@ struct ExperimentSummary {
     bool isAtTopRung(const TrialRecord& trial) const;
     // Hypervolume reference point: (1 - 1/classes, log10 seed cost).
     Point2 reference() const;
+    // A trial in the hypervolume's plane: (1 - validation TOP-1, log10 cost).
+    Point2 objectivePoint(const TrialRecord& trial) const;
 };
 
 }  // namespace perfnas

@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ui/common/PhaseColours.h"
 #include "ui/common/TrialText.h"
 
 namespace perfnas::ui {
@@ -40,11 +41,6 @@ void setNiceRange(QValueAxis& axis, double low, double high) {
     axis.setLabelFormat(step < 1.0 ? "%.1f" : "%.0f");
     axis.setRange(low, high);
 }
-
-// Distinct, colour-blind-friendly hues (Okabe-Ito), cycled per phase.
-const QColor kPhaseColours[] = {QColor(0, 114, 178),   QColor(230, 159, 0),  QColor(0, 158, 115),
-                                QColor(204, 121, 167), QColor(86, 180, 233), QColor(213, 94, 0),
-                                QColor(240, 228, 66)};
 
 // A transparent square marker of `side` pixels painted by `draw` with antialiasing.
 template <typename Draw>
@@ -328,7 +324,7 @@ void FrontierChartView::setSummary(const SummaryPtr& summary) {
     for (const PhaseRecord& phase : data.phases) {
         if (phase.kind == PhaseKind::Finetune || m_phaseSeries.contains(phase.id)) continue;
         QScatterSeries* series = addScatter(phaseLabel(phase));
-        const QColor colour = kPhaseColours[m_phaseSeries.size() % std::size(kPhaseColours)];
+        const QColor colour = phaseColour(m_phaseSeries.size());
         series->setColor(colour);
         series->setLightMarker(dotImage(colour));
         m_phaseSeries[phase.id] = series;

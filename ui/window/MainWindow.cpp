@@ -35,6 +35,7 @@
 #include "ui/search/ExperimentProgress.h"
 #include "ui/search/ExperimentWatcher.h"
 #include "ui/search/FrontierChartView.h"
+#include "ui/search/HypervolumeChartView.h"
 #include "ui/search/NewExperimentDialog.h"
 #include "ui/search/RefinementPanel.h"
 #include "ui/search/SearchSpaceView.h"
@@ -93,6 +94,8 @@ void MainWindow::buildExperimentView() {
     tabs->setObjectName("bottomTabs");
     tabs->addTab(m_table, tr("Trials"));
     tabs->addTab(m_space, tr("Search space"));
+    m_progressChart = new HypervolumeChartView(this);
+    tabs->addTab(m_progressChart, tr("Progress"));
     m_benchmark = new BenchmarkPanel(this);
     tabs->addTab(m_benchmark, tr("Latency"));
     connect(m_benchmark, &BenchmarkPanel::benchmarksStored, this, [this] {
@@ -466,6 +469,7 @@ void MainWindow::closeExperiment() {
     m_stateLabel->clear();
     m_statusLabel->clear();
     m_chart->setSummary(nullptr);
+    m_progressChart->setSummary(nullptr);
     m_chart->setShownCost(std::nullopt);  // the next experiment opens on its objective
     m_costAxes.clear();
     m_costChoice->clear();
@@ -723,6 +727,7 @@ void MainWindow::showSummary(const SummaryPtr& summary) {
         m_docksHiddenByStartPage.clear();
     }
     m_chart->setSummary(summary);
+    m_progressChart->setSummary(summary);
     if (const std::vector<CostAxis> axes = summary->costAxes(); axes != m_costAxes) {
         const CostAxis shown = m_chart->shownCost();  // the objective's unless chosen
         const QSignalBlocker blocker(m_costChoice);

@@ -30,6 +30,7 @@ class BenchmarkPanel;
 class DemoDataJob;
 class ExperimentWatcher;
 class FrontierChartView;
+class HypervolumeChartView;
 class NewExperimentDialog;
 class RefinementPanel;
 class SearchSpaceView;
@@ -106,6 +107,7 @@ private:
     QWidget* m_experimentPage;
     QSplitter* m_splitter;
     FrontierChartView* m_chart;
+    HypervolumeChartView* m_progressChart;  // the "Progress" tab
     TrialTablePanel* m_table;
     TrialDetailPanel* m_detail;
     RefinementPanel* m_refinement;
