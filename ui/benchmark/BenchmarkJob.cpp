@@ -1,9 +1,9 @@
 #include "ui/benchmark/BenchmarkJob.h"
 
 #include <QString>
-#include <chrono>
 
 #include "core/search/ExperimentBenchmark.h"
+#include "ui/common/BackgroundWork.h"
 
 namespace perfnas::ui {
 namespace {
@@ -26,56 +26,32 @@ Result<std::vector<BenchmarkRecord>> runBenchmark(const BenchmarkRequest& reques
 
 }  // namespace
 
-BenchmarkJob::BenchmarkJob(QObject* parent) : QObject(parent) {}
-
-BenchmarkJob::~BenchmarkJob() {
-    m_cancel.cancel();
-    join();
-}
-
-void BenchmarkJob::join() {
-    if (m_thread.joinable()) m_thread.join();
-}
-
-void BenchmarkJob::start(BenchmarkRequest request) {
-    if (m_running) return;
-    join();  // the previous run's thread has posted its outcome already
-    m_running = true;
-    m_cancel = CancelToken();
-    m_thread = std::thread([this, request = std::move(request), cancel = m_cancel] {
-        using Clock = std::chrono::steady_clock;
-        Clock::time_point last{};
-        auto progress = [this, &last](std::size_t done, std::size_t total) {
-            const Clock::time_point now = Clock::now();
-            if (done != total && now - last < std::chrono::milliseconds(100)) return;
-            last = now;
-            QMetaObject::invokeMethod(
-                this,
-                [this, done, total] {
-                    Q_EMIT progressed(static_cast<int>(done), static_cast<int>(total));
-                },
-                Qt::QueuedConnection);
-        };
-        Result<std::vector<BenchmarkRecord>> outcome = makeError(ErrorCode::Internal, "not run");
-        try {
-            outcome = runBenchmark(request, progress, cancel);
-        } catch (const std::exception& error) {
-            outcome = makeError(ErrorCode::Internal,
-                                std::string("the benchmark stopped: ") + error.what());
-        } catch (...) {
-            outcome = makeError(ErrorCode::Internal, "the benchmark stopped on an unknown error");
-        }
-        QMetaObject::invokeMethod(
-            this,
-            [this, outcome = std::move(outcome)] {
-                m_running = false;
+BenchmarkJob::BenchmarkJob(QObject* parent) : QObject(parent) {
+    connect(&m_watcher, &QFutureWatcher<Result<std::vector<BenchmarkRecord>>>::finished, this,
+            [this] {
+                const Result<std::vector<BenchmarkRecord>> outcome = m_watcher.result();
                 if (outcome)
                     Q_EMIT finished(*outcome);
                 else
                     Q_EMIT failed(QString::fromStdString(outcome.error().message));
-            },
-            Qt::QueuedConnection);
+            });
+}
+
+BenchmarkJob::~BenchmarkJob() {
+    m_cancel.cancel();
+    m_watcher.waitForFinished();
+}
+
+void BenchmarkJob::start(BenchmarkRequest request) {
+    if (isRunning()) return;
+    m_cancel = CancelToken();
+    auto progress = queuedProgress(this, [this](std::size_t done, std::size_t total) {
+        Q_EMIT progressed(static_cast<int>(done), static_cast<int>(total));
     });
+    m_watcher.setFuture(runInBackground<std::vector<BenchmarkRecord>>(
+        "the benchmark", [request = std::move(request), progress, cancel = m_cancel] {
+            return runBenchmark(request, progress, cancel);
+        }));
 }
 
 void BenchmarkJob::cancel() { m_cancel.cancel(); }

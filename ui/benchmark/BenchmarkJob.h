@@ -1,14 +1,14 @@
 #pragma once
 // BenchmarkJob: one latency benchmark of an experiment's models (the seed always first) on a
-// target (core/search/ExperimentBenchmark.h, as `perfnas bench`), run on its own thread with its
-// own ExperimentStore connection: measures, stores one BenchmarkRecord per model, reads the file's
-// records back and reports them with finished. Signals arrive on the job's (GUI) thread; progress
-// is throttled to ~10 Hz. Nothing thrown escapes the thread. Destroying the job cancels and joins
-// it.
+// target (core/search/ExperimentBenchmark.h, as `perfnas bench`), run in the background
+// (ui/common/BackgroundWork.h) with its own ExperimentStore connection: measures, stores one
+// BenchmarkRecord per model, reads the file's records back and reports them with finished.
+// Signals arrive on the job's (GUI) thread; progress is throttled to ~10 Hz. Destroying the job
+// cancels and waits for it.
+#include <QFutureWatcher>
 #include <QObject>
 #include <filesystem>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/common/CancelToken.h"
@@ -28,7 +28,7 @@ public:
     explicit BenchmarkJob(QObject* parent = nullptr);
     ~BenchmarkJob() override;
 
-    bool isRunning() const { return m_running; }
+    bool isRunning() const { return m_watcher.isRunning(); }
     // Ignored while running.
     void start(BenchmarkRequest request);
     void cancel();  // finished or failed follows within one round of runs
@@ -40,11 +40,8 @@ Q_SIGNALS:
     void failed(const QString& message);
 
 private:
-    void join();
-
-    bool m_running = false;  // GUI thread's view
     CancelToken m_cancel;
-    std::thread m_thread;
+    QFutureWatcher<Result<std::vector<BenchmarkRecord>>> m_watcher;
 };
 
 }  // namespace perfnas::ui

@@ -1,8 +1,6 @@
 #include "ui/dataset/DemoDataJob.h"
 
-#include <QtConcurrent>
-#include <atomic>
-#include <chrono>
+#include "ui/common/BackgroundWork.h"
 
 namespace perfnas::ui {
 
@@ -26,29 +24,13 @@ DemoDataJob::~DemoDataJob() {
 void DemoDataJob::start(const DemoDataOptions& options) {
     if (isRunning()) return;
     m_cancel = CancelToken();
-    auto last = std::make_shared<std::atomic<std::int64_t>>(0);
-    auto progress = [this, last](std::size_t done, std::size_t total) {
-        const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     std::chrono::steady_clock::now().time_since_epoch())
-                                     .count();
-        std::int64_t previous = last->load();
-        if (done < total && (now - previous < 100 || !last->compare_exchange_strong(previous, now)))
-            return;
-        QMetaObject::invokeMethod(
-            this,
-            [this, done, total] {
-                Q_EMIT progressed(static_cast<qint64>(done), static_cast<qint64>(total));
-            },
-            Qt::QueuedConnection);
-    };
-    const CancelToken cancel = m_cancel;
-    m_watcher.setFuture(QtConcurrent::run([options, progress, cancel]() -> Result<DemoDataReport> {
-        try {
+    auto progress = queuedProgress(this, [this](std::size_t done, std::size_t total) {
+        Q_EMIT progressed(static_cast<qint64>(done), static_cast<qint64>(total));
+    });
+    m_watcher.setFuture(
+        runInBackground<DemoDataReport>("demo data", [options, progress, cancel = m_cancel] {
             return DemoDataSynthesizer::synthesize(options, progress, cancel);
-        } catch (const std::exception& error) {
-            return makeError(ErrorCode::Internal, std::string("demo data: ") + error.what());
-        }
-    }));
+        }));
 }
 
 }  // namespace perfnas::ui

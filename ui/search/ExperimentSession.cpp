@@ -73,7 +73,9 @@ ExperimentSession::ExperimentSession(fs::path file, SessionOptions options, QObj
     qRegisterMetaType<perfnas::ui::SummaryPtr>();
     qRegisterMetaType<perfnas::RunReport>();
     qRegisterMetaType<perfnas::Error>();
-    m_thread = std::thread([this] { workerLoop(); });
+    m_thread.reset(QThread::create([this] { workerLoop(); }));
+    m_thread->setObjectName("experiment-session");
+    m_thread->start();
 }
 
 ExperimentSession::~ExperimentSession() {
@@ -86,7 +88,7 @@ ExperimentSession::~ExperimentSession() {
         if (m_runner) m_runner->stop();
     }
     m_wake.notify_all();
-    m_thread.join();
+    m_thread->wait();
 }
 
 template <typename F>

@@ -6,14 +6,15 @@
 // anything thrown on the worker becomes an Internal error the same way.
 // Destroying the session stops the run (trials cancel within a second) and joins the worker.
 #include <QObject>
+#include <QThread>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
-#include <thread>
 
 #include "core/common/CancelToken.h"
 #include "core/dataset/DatasetLoader.h"
@@ -108,7 +109,9 @@ private:
     std::optional<LoadedDataset> m_dataset;
     std::string m_datasetKey;
 
-    std::thread m_thread;  // last: started after everything above exists
+    // A QThread without an event loop running workerLoop (the studio's long-lived workers are
+    // QThreads, ui/common/BackgroundWork.h); last: started after everything above exists.
+    std::unique_ptr<QThread> m_thread;
 };
 
 }  // namespace perfnas::ui
