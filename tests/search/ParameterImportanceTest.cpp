@@ -1,0 +1,80 @@
+// ParameterImportances: the divergence is zero when the best candidates look like all of them and
+// grows as they concentrate; on an experiment whose accuracy depends on one parameter only, that
+// parameter is the most important one for accuracy, by far.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "core/search/ParameterImportance.h"
+#include "tests/ui/SyntheticExperiment.h"
+
+using namespace perfnas;
+
+class ParameterImportanceTest : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void divergenceMeasuresConcentration() {
+        const Domain domain = Domain::integer(1, 8);
+        const std::vector<double> all = {1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 6, 7, 8};
+        QCOMPARE(ParameterImportances::divergence(domain, all, all), 0.0);
+        const double spread = ParameterImportances::divergence(domain, all, {2, 7});
+        const double concentrated = ParameterImportances::divergence(domain, all, {8, 8});
+        QVERIFY(spread > 0.0);
+        QVERIFY(concentrated > spread);
+        // Wide domains are binned: still finite and ordered the same way.
+        const Domain wide = Domain::integer(1, 200);
+        std::vector<double> many;
+        for (int v = 1; v <= 200; v += 3) many.push_back(v);
+        QVERIFY(ParameterImportances::divergence(wide, many, {199, 200, 196}) >
+                ParameterImportances::divergence(wide, many, {10, 100, 190}));
+    }
+
+    void theParameterThatDecidesAccuracyMattersMost() {
+        QTemporaryDir folder;
+        const auto file = std::filesystem::path(folder.path().toStdString()) / "importance.sqlite";
+        const ExperimentConfig config = test::smallSearchConfig("/data/unused", 80);
+        auto store = test::makeSyntheticExperiment(file, config, {.trials = 80, .failures = false});
+        const ParameterSpace parameters = config.space.parameterSpace();
+        std::size_t decisive = 0;
+        while (parameters.dimensions[decisive].name != "unit3.filters") ++decisive;
+        const Domain& domain = parameters.dimensions[decisive].domain;
+        const auto trials = store->trials();
+        QVERIFY(trials);
+        for (TrialRecord trial : *trials) {  // accuracy from that one parameter only
+            trial.validationTop1 = 0.3 + 0.6 * (trial.configuration[decisive] - domain.min) /
+                                             (domain.max - domain.min);
+            QVERIFY(store->updateTrial(trial));
+        }
+        const auto summary = ExperimentSummary::load(*store);
+        QVERIFY(summary);
+        const std::vector<ParameterImportance> importances = ParameterImportances::of(*summary);
+        QCOMPARE(importances.size(), parameters.size());  // nothing frozen in the first phase
+        const auto top =
+            std::max_element(importances.begin(), importances.end(),
+                             [](const auto& a, const auto& b) { return a.accuracy < b.accuracy; });
+        QCOMPARE(top->name, std::string("unit3.filters"));
+        QVERIFY2(top->accuracy > 0.3, std::to_string(top->accuracy).c_str());
+        double paretoTotal = 0.0;
+        double accuracyTotal = 0.0;
+        for (const ParameterImportance& importance : importances) {
+            paretoTotal += importance.pareto;
+            accuracyTotal += importance.accuracy;
+        }
+        QVERIFY(std::abs(paretoTotal - 1.0) < 1e-9 && std::abs(accuracyTotal - 1.0) < 1e-9);
+        for (std::size_t i = 1; i < importances.size(); ++i)  // most important (Pareto) first
+            QVERIFY(importances[i].pareto <= importances[i - 1].pareto);
+    }
+
+    void tooFewCandidatesGiveNothing() {
+        QTemporaryDir folder;
+        const auto file = std::filesystem::path(folder.path().toStdString()) / "few.sqlite";
+        auto store = test::makeSyntheticExperiment(file, test::smallSearchConfig("/data/unused", 5),
+                                                   {.trials = 5, .failures = false});
+        const auto summary = ExperimentSummary::load(*store);
+        QVERIFY(summary);
+        QVERIFY(ParameterImportances::of(*summary).empty());
+    }
+};
+
+QTEST_MAIN(ParameterImportanceTest)
+#include "ParameterImportanceTest.moc"
