@@ -57,16 +57,19 @@ std::vector<double> distribution(const Binning& binning, const std::vector<doubl
     return mass;
 }
 
-// The indices of the best kBestFraction (at least 2) by `rank` (lower is better; ties kept
-// together).
-std::vector<std::size_t> bestOf(const std::vector<double>& rank) {
-    std::vector<std::size_t> order(rank.size());
+std::size_t bestCount(std::size_t candidates) {
+    return std::max<std::size_t>(
+        2, static_cast<std::size_t>(std::ceil(ParameterImportances::kBestFraction * candidates)));
+}
+
+// The indices of the best kBestFraction (at least 2) by `error` (ties kept together).
+std::vector<std::size_t> bestOf(const std::vector<double>& error) {
+    std::vector<std::size_t> order(error.size());
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(),
-                     [&rank](std::size_t a, std::size_t b) { return rank[a] < rank[b]; });
-    std::size_t count = std::max<std::size_t>(
-        2, static_cast<std::size_t>(std::ceil(ParameterImportances::kBestFraction * rank.size())));
-    while (count < order.size() && rank[order[count]] == rank[order[count - 1]]) ++count;
+                     [&error](std::size_t a, std::size_t b) { return error[a] < error[b]; });
+    std::size_t count = bestCount(error.size());
+    while (count < order.size() && error[order[count]] == error[order[count - 1]]) ++count;
     order.resize(std::min(count, order.size()));
     return order;
 }
@@ -77,6 +80,34 @@ void normalize(std::vector<double>& values) {
 }
 
 }  // namespace
+
+// Peeled one front at a time over the points sorted by x, so a large file costs a few passes,
+// not the all-pairs ranking.
+std::vector<std::size_t> ParameterImportances::bestByParetoRank(const std::vector<Point2>& points) {
+    std::vector<std::size_t> rest(points.size());
+    std::iota(rest.begin(), rest.end(), 0);
+    std::sort(rest.begin(), rest.end(), [&points](std::size_t a, std::size_t b) {
+        return points[a].x != points[b].x ? points[a].x < points[b].x : points[a].y < points[b].y;
+    });
+    std::vector<std::size_t> best;
+    const std::size_t wanted = bestCount(points.size());
+    while (best.size() < wanted && !rest.empty()) {
+        std::vector<std::size_t> dominated;
+        const Point2* last = nullptr;
+        for (std::size_t i : rest) {
+            const Point2& p = points[i];
+            // Optimal: below every point with a smaller x (or equal to the last optimal one).
+            if (!last || p.y < last->y || (p.y == last->y && p.x == last->x)) {
+                best.push_back(i);
+                last = &p;
+            } else {
+                dominated.push_back(i);
+            }
+        }
+        rest = std::move(dominated);
+    }
+    return best;
+}
 
 double ParameterImportances::divergence(const Domain& domain, const std::vector<double>& all,
                                         const std::vector<double>& best) {
@@ -109,15 +140,13 @@ std::vector<ParameterImportance> ParameterImportances::of(const ExperimentSummar
     }
     if (static_cast<int>(candidates.size()) < kMinimumCandidates) return {};
 
-    std::vector<ObjectiveVector> objectives;
+    std::vector<Point2> objectives;
     std::vector<double> byAccuracy;
     for (const TrialRecord* trial : candidates) {
         objectives.push_back({1.0 - trial->validationTop1, summary.costOf(*trial)});
         byAccuracy.push_back(1.0 - trial->validationTop1);
     }
-    const std::vector<int> ranks = nondominationRanks(objectives);
-    const std::vector<std::size_t> bestPareto =
-        bestOf(std::vector<double>(ranks.begin(), ranks.end()));
+    const std::vector<std::size_t> bestPareto = bestByParetoRank(objectives);
     const std::vector<std::size_t> bestAccuracy = bestOf(byAccuracy);
 
     std::vector<std::size_t> free;

@@ -30,6 +30,9 @@ public:
     // empty with fewer than kMinimumCandidates candidates from phases with that space's
     // parameters.
     static std::vector<ParameterImportance> of(const ExperimentSummary& summary);
+    // The first non-domination fronts of `points` (both coordinates minimized), whole, until they
+    // hold the best kBestFraction (at least 2).
+    static std::vector<std::size_t> bestByParetoRank(const std::vector<Point2>& points);
     // The divergence of `best` from `all` values of one domain (not normalized); for tests.
     static double divergence(const Domain& domain, const std::vector<double>& all,
                              const std::vector<double>& best);

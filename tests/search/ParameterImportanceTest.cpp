@@ -3,6 +3,8 @@
 // parameter is the most important one for accuracy, by far.
 #include <QTemporaryDir>
 #include <QtTest>
+#include <algorithm>
+#include <random>
 
 #include "core/search/ParameterImportance.h"
 #include "tests/ui/SyntheticExperiment.h"
@@ -27,6 +29,37 @@ private Q_SLOTS:
         for (int v = 1; v <= 200; v += 3) many.push_back(v);
         QVERIFY(ParameterImportances::divergence(wide, many, {199, 200, 196}) >
                 ParameterImportances::divergence(wide, many, {10, 100, 190}));
+    }
+
+    // The peeled fronts against the all-pairs non-domination ranks, ties and duplicates included.
+    void bestByParetoRankKeepsWholeFronts() {
+        std::mt19937_64 random(3);
+        for (int round = 0; round < 50; ++round) {
+            std::vector<Point2> points;
+            std::vector<ObjectiveVector> objectives;
+            const int n = 3 + static_cast<int>(random() % 60);
+            for (int i = 0; i < n; ++i) {
+                const Point2 p{static_cast<double>(random() % 8),
+                               static_cast<double>(random() % 8)};
+                points.push_back(p);
+                objectives.push_back({p.x, p.y});
+            }
+            const std::vector<int> ranks = nondominationRanks(objectives);
+            const std::size_t wanted =
+                std::max<std::size_t>(2, static_cast<std::size_t>(std::ceil(0.1 * n)));
+            int lastRank = 0;
+            while (std::count_if(ranks.begin(), ranks.end(), [&](int r) { return r <= lastRank; }) <
+                       std::ssize(ranks) &&
+                   static_cast<std::size_t>(std::count_if(
+                       ranks.begin(), ranks.end(), [&](int r) { return r <= lastRank; })) < wanted)
+                ++lastRank;
+            std::vector<std::size_t> expected;
+            for (std::size_t i = 0; i < ranks.size(); ++i)
+                if (ranks[i] <= lastRank) expected.push_back(i);
+            std::vector<std::size_t> best = ParameterImportances::bestByParetoRank(points);
+            std::sort(best.begin(), best.end());
+            QCOMPARE(best, expected);
+        }
     }
 
     void theParameterThatDecidesAccuracyMattersMost() {
