@@ -26,9 +26,10 @@ int main(int argc, char* argv[]) {
         "screenshot", "Save the window as PNG after --screenshot-delay ms, then quit", "PNG");
     const QCommandLineOption delay(
         "screenshot-delay", "Milliseconds before the screenshot (default 3000)", "MS", "3000");
-    const QCommandLineOption panel(
-        "panel", "Panel to show in the screenshot: trial, refinement, space, progress or latency",
-        "NAME");
+    const QCommandLineOption panel("panel",
+                                   "Panel to show in the screenshot: trial, refinement, "
+                                   "importance, space, progress or latency",
+                                   "NAME");
     const QCommandLineOption demo(
         "demo", "Open the demo experiment (synthesizing the demo data on first use)");
     const QCommandLineOption select("select", "Trial to select once the experiment is read",

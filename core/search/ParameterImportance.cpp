@@ -122,7 +122,7 @@ double ParameterImportances::divergence(const Domain& domain, const std::vector<
     return sum;
 }
 
-std::vector<ParameterImportance> ParameterImportances::of(const ExperimentSummary& summary) {
+ParameterImportances::Report ParameterImportances::of(const ExperimentSummary& summary) {
     const ParameterSpace current = summary.currentSpace.parameterSpace();
     auto sameParameters = [&current](const SearchSpace& space) {
         const ParameterSpace other = space.parameterSpace();
@@ -131,20 +131,43 @@ std::vector<ParameterImportance> ParameterImportances::of(const ExperimentSummar
             if (other.dimensions[d].name != current.dimensions[d].name) return false;
         return true;
     };
-    std::vector<const TrialRecord*> candidates;
-    for (const TrialRecord& trial : summary.trials) {
+    struct Candidate {
+        const TrialRecord* trial;
+        double top1;
+    };
+    auto usable = [&](const TrialRecord& trial) {
         const SearchSpace* space = summary.spaceOf(trial.phaseId);
-        if (space && summary.isCandidate(trial) && std::isfinite(summary.costOf(trial)) &&
-            trial.configuration.size() == current.size() && sameParameters(*space))
-            candidates.push_back(&trial);
+        return space && trial.configuration.size() == current.size() && sameParameters(*space) &&
+               std::isfinite(summary.costOf(trial));
+    };
+    Report report;
+    std::vector<Candidate> candidates;
+    for (const TrialRecord& trial : summary.trials) {
+        if (summary.isCandidate(trial) && usable(trial))
+            candidates.push_back({&trial, trial.validationTop1});
     }
-    if (static_cast<int>(candidates.size()) < kMinimumCandidates) return {};
+    if (summary.config.fidelity) {
+        // Too few at the top rung: the highest rung enough trials finished.
+        for (int rung = summary.config.fidelity->topRung();
+             static_cast<int>(candidates.size()) < kMinimumCandidates && rung >= 0; --rung) {
+            candidates.clear();
+            for (const TrialRecord& trial : summary.trials) {
+                if (static_cast<int>(trial.rungResults.size()) > rung && usable(trial))
+                    candidates.push_back(
+                        {&trial, trial.rungResults[static_cast<std::size_t>(rung)].validationTop1});
+            }
+            report.rung = rung;
+        }
+        if (report.rung < 0) report.rung = summary.config.fidelity->topRung();
+    }
+    report.candidates = static_cast<int>(candidates.size());
+    if (report.candidates < kMinimumCandidates) return report;
 
     std::vector<Point2> objectives;
     std::vector<double> byAccuracy;
-    for (const TrialRecord* trial : candidates) {
-        objectives.push_back({1.0 - trial->validationTop1, summary.costOf(*trial)});
-        byAccuracy.push_back(1.0 - trial->validationTop1);
+    for (const Candidate& candidate : candidates) {
+        objectives.push_back({1.0 - candidate.top1, summary.costOf(*candidate.trial)});
+        byAccuracy.push_back(1.0 - candidate.top1);
     }
     const std::vector<std::size_t> bestPareto = bestByParetoRank(objectives);
     const std::vector<std::size_t> bestAccuracy = bestOf(byAccuracy);
@@ -156,7 +179,8 @@ std::vector<ParameterImportance> ParameterImportances::of(const ExperimentSummar
         const Domain& domain = current.dimensions[d].domain;
         if (domain.isFrozen()) continue;
         std::vector<double> all;
-        for (const TrialRecord* trial : candidates) all.push_back(trial->configuration[d]);
+        for (const Candidate& candidate : candidates)
+            all.push_back(candidate.trial->configuration[d]);
         auto valuesOf = [&](const std::vector<std::size_t>& indices) {
             std::vector<double> values;
             for (std::size_t i : indices) values.push_back(all[i]);
@@ -168,7 +192,7 @@ std::vector<ParameterImportance> ParameterImportances::of(const ExperimentSummar
     }
     normalize(pareto);
     normalize(accuracy);
-    std::vector<ParameterImportance> importances;
+    std::vector<ParameterImportance>& importances = report.parameters;
     for (std::size_t i = 0; i < free.size(); ++i) {
         importances.push_back({.name = current.dimensions[free[i]].name,
                                .pareto = pareto[i],
@@ -178,7 +202,7 @@ std::vector<ParameterImportance> ParameterImportances::of(const ExperimentSummar
                      [](const ParameterImportance& a, const ParameterImportance& b) {
                          return a.pareto > b.pareto;
                      });
-    return importances;
+    return report;
 }
 
 }  // namespace perfnas

@@ -6,7 +6,9 @@
 // each estimated on the parameter's ordered values (at most kBins bins) with a small kernel
 // across neighbouring bins and a uniform prior worth one candidate; then normalized to sum to 1.
 // "Best" is the top 10 % (at least 2) by non-domination rank in (1 - TOP-1, cost) — the Pareto
-// view — and, separately, by validation TOP-1 alone. Candidates as the summary's isCandidate.
+// view — and, separately, by validation TOP-1 alone. Candidates as the summary's isCandidate;
+// with rungs, when fewer than kMinimumCandidates reached the top rung, the highest rung that
+// enough trials finished, with their TOP-1 at that rung (the rule the TPE models by).
 #include <string>
 #include <vector>
 
@@ -26,10 +28,14 @@ public:
     static constexpr int kBins = 16;
     static constexpr double kBestFraction = 0.1;
 
-    // One entry per parameter free in the summary's current space, most important (Pareto) first;
-    // empty with fewer than kMinimumCandidates candidates from phases with that space's
-    // parameters.
-    static std::vector<ParameterImportance> of(const ExperimentSummary& summary);
+    struct Report {
+        std::vector<ParameterImportance> parameters;  // most important (Pareto) first
+        int candidates = 0;                           // how many it was computed from
+        int rung = -1;  // the rung their TOP-1 is from; -1: no rungs (the final results)
+    };
+    // One entry per parameter free in the summary's current space; no entries with fewer than
+    // kMinimumCandidates candidates from phases with that space's parameters.
+    static Report of(const ExperimentSummary& summary);
     // The first non-domination fronts of `points` (both coordinates minimized), whole, until they
     // hold the best kBestFraction (at least 2).
     static std::vector<std::size_t> bestByParetoRank(const std::vector<Point2>& points);

@@ -80,7 +80,10 @@ private Q_SLOTS:
         }
         const auto summary = ExperimentSummary::load(*store);
         QVERIFY(summary);
-        const std::vector<ParameterImportance> importances = ParameterImportances::of(*summary);
+        const ParameterImportances::Report report = ParameterImportances::of(*summary);
+        QCOMPARE(report.candidates, 80);
+        QCOMPARE(report.rung, -1);  // no rungs
+        const std::vector<ParameterImportance>& importances = report.parameters;
         QCOMPARE(importances.size(), parameters.size());  // nothing frozen in the first phase
         const auto top =
             std::max_element(importances.begin(), importances.end(),
@@ -105,7 +108,7 @@ private Q_SLOTS:
                                                    {.trials = 5, .failures = false});
         const auto summary = ExperimentSummary::load(*store);
         QVERIFY(summary);
-        QVERIFY(ParameterImportances::of(*summary).empty());
+        QVERIFY(ParameterImportances::of(*summary).parameters.empty());
     }
 };
 

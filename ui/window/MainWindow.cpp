@@ -36,6 +36,7 @@
 #include "ui/search/ExperimentWatcher.h"
 #include "ui/search/FrontierChartView.h"
 #include "ui/search/HypervolumeChartView.h"
+#include "ui/search/ImportancePanel.h"
 #include "ui/search/NewExperimentDialog.h"
 #include "ui/search/RefinementPanel.h"
 #include "ui/search/SearchSpaceView.h"
@@ -145,6 +146,10 @@ void MainWindow::buildExperimentView() {
     QDockWidget* refinement =
         addDock(m_refinement, tr("Refinement"), "refinementDock", Qt::RightDockWidgetArea);
     tabifyDockWidget(detail, refinement);
+    m_importance = new ImportancePanel(this);
+    QDockWidget* importance =
+        addDock(m_importance, tr("Importance"), "importanceDock", Qt::RightDockWidgetArea);
+    tabifyDockWidget(refinement, importance);
     detail->raise();
 
     connect(m_chart, &FrontierChartView::trialClicked, this, &MainWindow::selectTrial);
@@ -475,6 +480,7 @@ void MainWindow::closeExperiment() {
     m_costChoice->clear();
     m_table->setSummary(nullptr);
     m_refinement->setSummary(nullptr);
+    m_importance->setSummary(nullptr);
     m_benchmark->setExperimentFile({});
     m_detail->showTrial(nullptr, 0);
     m_start->setRecentFiles(StudioPaths::recentFiles());
@@ -740,6 +746,7 @@ void MainWindow::showSummary(const SummaryPtr& summary) {
     }
     m_table->setSummary(summary);
     m_refinement->setSummary(summary);
+    m_importance->setSummary(summary);
     m_space->setSpace(summary->currentSpace);
     m_benchmark->setSummary(summary);
     m_detail->showTrial(summary, m_selectedTrial);

@@ -31,6 +31,7 @@ class DemoDataJob;
 class ExperimentWatcher;
 class FrontierChartView;
 class HypervolumeChartView;
+class ImportancePanel;
 class NewExperimentDialog;
 class RefinementPanel;
 class SearchSpaceView;
@@ -108,6 +109,7 @@ private:
     QSplitter* m_splitter;
     FrontierChartView* m_chart;
     HypervolumeChartView* m_progressChart;  // the "Progress" tab
+    ImportancePanel* m_importance;          // the "Importance" dock
     TrialTablePanel* m_table;
     TrialDetailPanel* m_detail;
     RefinementPanel* m_refinement;

@@ -1,0 +1,29 @@
+#pragma once
+// ImportancePanel: which free parameters matter (core/search/ParameterImportance.h): one row per
+// parameter, its share of the importance for the Pareto set and for TOP-1 alone, drawn as a bar
+// behind the figure, most important first. Beside the refinement suggestions: a parameter that
+// matters little can be frozen at its cheapest value. GUI thread.
+#include <QWidget>
+
+#include "ui/common/CoreMetaTypes.h"
+
+class QLabel;
+class QTableWidget;
+
+namespace perfnas::ui {
+
+class ImportancePanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit ImportancePanel(QWidget* parent = nullptr);
+
+    void setSummary(const SummaryPtr& summary);
+    QTableWidget* table() const { return m_table; }
+    QString headingText() const;
+
+private:
+    QLabel* m_heading;
+    QTableWidget* m_table;
+};
+
+}  // namespace perfnas::ui
