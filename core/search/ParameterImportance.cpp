@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <numeric>
 
 namespace perfnas {
@@ -135,10 +136,13 @@ ParameterImportances::Report ParameterImportances::of(const ExperimentSummary& s
         const TrialRecord* trial;
         double top1;
     };
+    std::map<int, bool> phaseMatches;  // phase id -> its space has the current parameters
+    for (const auto& [phaseId, space] : summary.phaseSpaces)
+        phaseMatches[phaseId] = sameParameters(space);
     auto usable = [&](const TrialRecord& trial) {
-        const SearchSpace* space = summary.spaceOf(trial.phaseId);
-        return space && trial.configuration.size() == current.size() && sameParameters(*space) &&
-               std::isfinite(summary.costOf(trial));
+        const auto match = phaseMatches.find(trial.phaseId);
+        return match != phaseMatches.end() && match->second &&
+               trial.configuration.size() == current.size() && std::isfinite(summary.costOf(trial));
     };
     Report report;
     std::vector<Candidate> candidates;

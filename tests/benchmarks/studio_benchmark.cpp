@@ -72,15 +72,20 @@ void eventLoopLatency(const fs::path& root, int seconds) {
     window.resize(1280, 800);
     window.show();
     window.createExperiment(root / "latency.sqlite", config);
-    int finished = 0;
-    QObject::connect(window.session(), &ExperimentSession::trialFinished,
-                     [&finished] { ++finished; });
-    // Measure only while trials train, not while the dataset loads.
-    if (!waitFor([&] { return window.session()->state() == ExperimentSession::State::Running; },
-                 120000)) {
+    // The window adopts the new session once its file exists (it never replaces the open
+    // experiment before); measure only while trials train, not while the dataset loads.
+    if (!waitFor(
+            [&] {
+                return window.session() &&
+                       window.session()->state() == ExperimentSession::State::Running;
+            },
+            120000)) {
         std::printf("    the search did not start\n");
         return;
     }
+    int finished = 0;
+    QObject::connect(window.session(), &ExperimentSession::trialFinished,
+                     [&finished] { ++finished; });
     std::vector<double> latenessMs;
     QElapsedTimer clock;
     clock.start();
