@@ -1,5 +1,6 @@
 // HypervolumeChartView on a synthetic experiment: one step line per phase with candidates, in the
-// phase's colour order, ending at the summary's hypervolume; the caption says how long it held.
+// phase's colour order, ending at the summary's hypervolume; the caption says when it last
+// improved. Hidden, it waits until shown.
 #include <QLineSeries>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -26,6 +27,8 @@ private Q_SLOTS:
         view.resize(800, 400);
         view.setSummary(std::make_shared<const ExperimentSummary>(*summary));
         const PhaseRecord& search = summary->phases.front();
+        QVERIFY(!view.seriesOf(search.id));  // a hidden tab draws nothing yet
+        view.show();                         // and catches up when it appears
         const QLineSeries* line = view.seriesOf(search.id);
         QVERIFY(line);
         QVERIFY(line->count() >= 2);

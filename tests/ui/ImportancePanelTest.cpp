@@ -33,6 +33,7 @@ private Q_SLOTS:
         const SummaryPtr summary =
             syntheticSummary(std::filesystem::path(folder.path().toStdString()) / "a.sqlite", 60);
         ImportancePanel panel;
+        panel.show();
         panel.setSummary(summary);
         const QTableWidget* table = panel.table();
         QCOMPARE(table->rowCount(),
@@ -58,6 +59,7 @@ private Q_SLOTS:
     void saysWhatItNeeds() {
         QTemporaryDir folder;
         ImportancePanel panel;
+        panel.show();
         panel.setSummary(
             syntheticSummary(std::filesystem::path(folder.path().toStdString()) / "b.sqlite", 4));
         QCOMPARE(panel.table()->rowCount(), 0);

@@ -25,6 +25,19 @@ HypervolumeChartView::HypervolumeChartView(QWidget* parent)
 }
 
 void HypervolumeChartView::setSummary(const SummaryPtr& summary) {
+    m_summary = summary;
+    m_stale = true;
+    if (isVisible() || !summary) redraw();
+}
+
+void HypervolumeChartView::showEvent(QShowEvent* event) {
+    QChartView::showEvent(event);
+    if (m_stale) redraw();
+}
+
+void HypervolumeChartView::redraw() {
+    m_stale = false;
+    const SummaryPtr& summary = m_summary;
     for (auto& [phaseId, series] : m_series) {
         chart()->removeSeries(series);
         delete series;

@@ -2,7 +2,8 @@
 // HypervolumeChartView: the experiment's hypervolume against wall-clock minutes
 // (core/search/HypervolumeHistory.h), as a step line coloured by the phase whose candidate
 // finished, so a user sees whether the search still improves or has levelled off. The latest
-// value and how long it has held are written under the chart. GUI thread.
+// value and when it last improved are the chart's title. Recomputed only while shown (a hidden
+// tab keeps the latest summary and draws it when it appears). GUI thread.
 #include <QChartView>
 #include <map>
 
@@ -23,7 +24,14 @@ public:
     const QLineSeries* seriesOf(int phaseId) const;
     QString caption() const;
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
+    void redraw();
+
+    SummaryPtr m_summary;
+    bool m_stale = false;  // m_summary not drawn yet
     QValueAxis* m_minutes;
     QValueAxis* m_hypervolume;
     std::map<int, QLineSeries*> m_series;  // by phase id

@@ -74,6 +74,19 @@ ImportancePanel::ImportancePanel(QWidget* parent)
 }
 
 void ImportancePanel::setSummary(const SummaryPtr& summary) {
+    m_summary = summary;
+    m_stale = true;
+    if (isVisible() || !summary) refresh();
+}
+
+void ImportancePanel::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (m_stale) refresh();
+}
+
+void ImportancePanel::refresh() {
+    m_stale = false;
+    const SummaryPtr& summary = m_summary;
     const ParameterImportances::Report report =
         summary ? ParameterImportances::of(*summary) : ParameterImportances::Report{};
     const std::vector<ParameterImportance>& importances = report.parameters;

@@ -2,7 +2,7 @@
 // ImportancePanel: which free parameters matter (core/search/ParameterImportance.h): one row per
 // parameter, its share of the importance for the Pareto set and for TOP-1 alone, drawn as a bar
 // behind the figure, most important first. Beside the refinement suggestions: a parameter that
-// matters little can be frozen at its cheapest value. GUI thread.
+// matters little can be frozen at its cheapest value. Recomputed only while shown. GUI thread.
 #include <QWidget>
 
 #include "ui/common/CoreMetaTypes.h"
@@ -21,7 +21,14 @@ public:
     QTableWidget* table() const { return m_table; }
     QString headingText() const;
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
+    void refresh();
+
+    SummaryPtr m_summary;
+    bool m_stale = false;  // m_summary not shown yet
     QLabel* m_heading;
     QTableWidget* m_table;
 };
