@@ -24,20 +24,14 @@ HypervolumeChartView::HypervolumeChartView(QWidget* parent)
     chart()->setTitle(tr("No finished candidates yet"));
 }
 
-void HypervolumeChartView::setSummary(const SummaryPtr& summary) {
-    m_summary = summary;
-    m_stale = true;
-    if (isVisible() || !summary) redraw();
-}
+void HypervolumeChartView::setSummary(const SummaryPtr& summary) { m_pending.set(summary); }
 
 void HypervolumeChartView::showEvent(QShowEvent* event) {
     QChartView::showEvent(event);
-    if (m_stale) redraw();
+    m_pending.shown();
 }
 
-void HypervolumeChartView::redraw() {
-    m_stale = false;
-    const SummaryPtr& summary = m_summary;
+void HypervolumeChartView::redraw(const SummaryPtr& summary) {
     for (auto& [phaseId, series] : m_series) {
         chart()->removeSeries(series);
         delete series;

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "ui/common/CoreMetaTypes.h"
+#include "ui/common/SummaryWhenShown.h"
 
 class QLineSeries;
 class QValueAxis;
@@ -28,10 +29,9 @@ protected:
     void showEvent(QShowEvent* event) override;
 
 private:
-    void redraw();
+    void redraw(const SummaryPtr& summary);
 
-    SummaryPtr m_summary;
-    bool m_stale = false;  // m_summary not drawn yet
+    SummaryWhenShown m_pending{this, [this](const SummaryPtr& summary) { redraw(summary); }};
     QValueAxis* m_minutes;
     QValueAxis* m_hypervolume;
     std::map<int, QLineSeries*> m_series;  // by phase id

@@ -73,20 +73,14 @@ ImportancePanel::ImportancePanel(QWidget* parent)
     setSummary(nullptr);
 }
 
-void ImportancePanel::setSummary(const SummaryPtr& summary) {
-    m_summary = summary;
-    m_stale = true;
-    if (isVisible() || !summary) refresh();
-}
+void ImportancePanel::setSummary(const SummaryPtr& summary) { m_pending.set(summary); }
 
 void ImportancePanel::showEvent(QShowEvent* event) {
     QWidget::showEvent(event);
-    if (m_stale) refresh();
+    m_pending.shown();
 }
 
-void ImportancePanel::refresh() {
-    m_stale = false;
-    const SummaryPtr& summary = m_summary;
+void ImportancePanel::refresh(const SummaryPtr& summary) {
     const ParameterImportances::Report report =
         summary ? ParameterImportances::of(*summary) : ParameterImportances::Report{};
     const std::vector<ParameterImportance>& importances = report.parameters;

@@ -6,6 +6,7 @@
 #include <QWidget>
 
 #include "ui/common/CoreMetaTypes.h"
+#include "ui/common/SummaryWhenShown.h"
 
 class QLabel;
 class QTableWidget;
@@ -25,10 +26,9 @@ protected:
     void showEvent(QShowEvent* event) override;
 
 private:
-    void refresh();
+    void refresh(const SummaryPtr& summary);
 
-    SummaryPtr m_summary;
-    bool m_stale = false;  // m_summary not shown yet
+    SummaryWhenShown m_pending{this, [this](const SummaryPtr& summary) { refresh(summary); }};
     QLabel* m_heading;
     QTableWidget* m_table;
 };
