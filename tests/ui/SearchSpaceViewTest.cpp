@@ -107,6 +107,20 @@ private Q_SLOTS:
         QVERIFY(!view.slider(1, UnitParameter::Kw)->toolTip().isEmpty());  // why it is disabled
     }
 
+    // The dialog times the seed in the background and turns it into a time per search phase.
+    void newExperimentDialogEstimatesTheTime() {
+        NewExperimentDialog dialog;
+        QTRY_VERIFY_WITH_TIMEOUT(dialog.estimateText().startsWith("Estimate:"), 60000);
+        QVERIFY2(dialog.estimateText().contains("100 trials") &&
+                     dialog.estimateText().contains("8,000 iterations"),
+                 qPrintable(dialog.estimateText()));
+        auto* budget = dialog.findChild<QDoubleSpinBox*>("maxMinutes");
+        QVERIFY(budget);
+        budget->setValue(30.0);  // the paper's budget takes far longer than 30 minutes
+        QVERIFY2(dialog.estimateText().contains("The budget stops it at 30 min"),
+                 qPrintable(dialog.estimateText()));
+    }
+
     void newExperimentDialogFollowsTheSliders() {
         NewExperimentDialog dialog;
         dialog.show();

@@ -11,6 +11,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QStandardPaths>
@@ -18,6 +19,8 @@
 #include <QVBoxLayout>
 
 #include "core/model/CostModel.h"
+#include "core/training/StepCalibration.h"
+#include "ui/common/BackgroundWork.h"
 #include "ui/dataset/DatasetCheckView.h"
 #include "ui/search/SearchSpaceView.h"
 
@@ -182,6 +185,15 @@ QWidget* NewExperimentDialog::buildSeedPage() {
     form->addRow(tr("Fine-tuning iterations (total)"), m_finetuneIterations);
     form->addRow(tr("Trials in parallel"), m_workers);
     form->addRow(tr("Time per search phase"), m_maxMinutes);
+    m_estimate = new QLabel(page);
+    m_estimate->setObjectName("timeEstimate");
+    m_estimate->setWordWrap(true);
+    form->addRow(QString(), m_estimate);
+    connect(&m_seedTiming, &QFutureWatcher<Result<double>>::finished, this, [this] {
+        const Result<double> timed = m_seedTiming.result();
+        m_seedStepSeconds = timed ? *timed : 0.0;
+        updateEstimate();
+    });
     connect(m_seedChoice, &QComboBox::currentIndexChanged, this, &NewExperimentDialog::loadSeed);
     connect(m_seedFile, &QLineEdit::editingFinished, this, &NewExperimentDialog::loadSeed);
     for (QSpinBox* box : {m_searchTrials, m_refinementTrials, m_iterations, m_batch,
@@ -189,6 +201,7 @@ QWidget* NewExperimentDialog::buildSeedPage() {
         connect(box, &QSpinBox::valueChanged, this, &NewExperimentDialog::revalidate);
     }
     connect(m_maxMinutes, &QDoubleSpinBox::valueChanged, this, &NewExperimentDialog::revalidate);
+    connect(m_batch, &QSpinBox::editingFinished, this, &NewExperimentDialog::timeSeed);
     return page;
 }
 
@@ -226,8 +239,60 @@ void NewExperimentDialog::loadSeed() {
                   .arg(m_seed.inputHeight)
                   .arg(m_seed.inputWidth)
             : tr("<b>The spec file cannot be used:</b> %1").arg(m_seedError.toHtmlEscaped()));
+    timeSeed();
     revalidate();
 }
+
+// A few Adam steps of the seed on random inputs (core/training/StepCalibration.h), one thread per
+// trial as the search runs them; the fastest plan's median.
+void NewExperimentDialog::timeSeed() {
+    if (!m_seedError.isEmpty() || m_seedTiming.isRunning()) return;
+    m_seedStepSeconds = 0.0;
+    m_seedTiming.setFuture(runInBackground<double>(
+        "timing the seed", [seed = m_seed, batch = m_batch->value()]() -> Result<double> {
+            double best = 0.0;
+            for (const StepTiming& timing : StepCalibration::measure(seed, batch, 1, 3)) {
+                if (best == 0.0 || timing.medianSeconds < best) best = timing.medianSeconds;
+            }
+            if (!(best > 0.0)) return makeError(ErrorCode::Internal, "no timing");
+            return best;
+        }));
+    updateEstimate();
+}
+
+void NewExperimentDialog::updateEstimate() {
+    if (!m_estimate) return;  // still building the pages
+    if (!m_seedError.isEmpty()) return m_estimate->clear();
+    if (m_seedStepSeconds <= 0.0) {
+        m_estimate->setText(m_seedTiming.isRunning()
+                                ? tr("Timing the seed on this machine for an estimate…")
+                                : QString());
+        return;
+    }
+    const double trials = m_searchTrials->value();
+    const double iterations = m_iterations->value();
+    const double seconds = trials * iterations * m_seedStepSeconds / m_workers->value();
+    const auto duration = [](double s) {
+        if (s < 120) return tr("%1 s").arg(s, 0, 'f', 0);
+        if (s < 7200) return tr("%1 min").arg(s / 60, 0, 'f', 0);
+        if (s < 172800) return tr("%1 h").arg(s / 3600, 0, 'f', 1);
+        return tr("%1 days").arg(s / 86400, 0, 'f', 1);
+    };
+    QString text = tr("Estimate: the seed trains %1 iterations per second here (batch %2, one "
+                      "thread); %3 trials × %4 iterations at that speed on %5 worker(s) take "
+                      "about %6 per search phase. Smaller candidates train faster.")
+                       .arg(1.0 / m_seedStepSeconds, 0, 'f', 1)
+                       .arg(m_batch->value())
+                       .arg(QLocale().toString(static_cast<int>(trials)))
+                       .arg(QLocale().toString(static_cast<int>(iterations)))
+                       .arg(m_workers->value())
+                       .arg(duration(seconds));
+    if (m_maxMinutes->value() > 0 && seconds > 60.0 * m_maxMinutes->value())
+        text += tr(" The budget stops it at %1.").arg(duration(60.0 * m_maxMinutes->value()));
+    m_estimate->setText(text);
+}
+
+QString NewExperimentDialog::estimateText() const { return m_estimate->text(); }
 
 void NewExperimentDialog::datasetOptionsChanged() {
     const ExperimentConfig current = config();
@@ -279,6 +344,7 @@ void NewExperimentDialog::setDatasetFolder(const QString& folder) { m_dataset->s
 QString NewExperimentDialog::problem() const { return m_problem->text(); }
 
 void NewExperimentDialog::revalidate() {
+    updateEstimate();
     QString problem;
     const ExperimentConfig current = config();
     const int classes = static_cast<int>(current.dataset.classNames().size());

@@ -5,6 +5,7 @@
 // file that does not exist yet. Produces an ExperimentConfig; creating the file is the session's
 // job.
 #include <QDialog>
+#include <QFutureWatcher>
 #include <filesystem>
 
 #include "core/search/ExperimentConfig.h"
@@ -30,6 +31,10 @@ public:
     ExperimentConfig config() const;
     std::filesystem::path file() const;
     QString problem() const;  // why Accept is disabled; empty when it is enabled
+    // How long a search phase would take: the seed's training speed on this machine, timed in the
+    // background when the dialog opens or the seed or batch changes, times the trials and
+    // iterations, over the workers (at most the phase budget). Empty while timing.
+    QString estimateText() const;
 
     // Fields, for tests and the demo path.
     void setFile(const QString& file);
@@ -44,6 +49,8 @@ private:
     void loadSeed();
     void datasetOptionsChanged();
     void revalidate();
+    void timeSeed();
+    void updateEstimate();
 
     ExperimentConfig m_base;
     ArchitectureSpec m_seed;
@@ -67,6 +74,9 @@ private:
     QSpinBox* m_finetuneIterations;
     QSpinBox* m_workers;
     QDoubleSpinBox* m_maxMinutes;  // search.max_minutes; 0: no limit
+    QLabel* m_estimate = nullptr;
+    QFutureWatcher<Result<double>> m_seedTiming;  // seconds per training step of the seed
+    double m_seedStepSeconds = 0.0;               // 0: not timed (yet)
     QLabel* m_problem;
     QDialogButtonBox* m_buttons;
 };
