@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's screenshots, taken under Xvfb from a real experiment file: the search view (live
-# frontier, trial table) and the refinement panel.
+# frontier, trial table), the refinement panel, and the analysis views (parameter importance,
+# hypervolume over time).
 #   packaging/take-screenshots.sh [EXP.sqlite] [BUILD_DIR]
 # EXP.sqlite defaults to the experiment packaging/run-demo.sh leaves behind.
 set -euo pipefail
@@ -33,4 +34,5 @@ shoot() {  # output panel
 }
 shoot docs/screenshot.png trial
 shoot docs/screenshot-refinement.png refinement
-echo "wrote docs/screenshot.png and docs/screenshot-refinement.png from $experiment"
+shoot docs/screenshot-analysis.png importance,progress
+echo "wrote docs/screenshot.png, docs/screenshot-refinement.png and docs/screenshot-analysis.png from $experiment"

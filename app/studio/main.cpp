@@ -51,21 +51,21 @@ int main(int argc, char* argv[]) {
         QTimer::singleShot(0, &window, [&window] { window.openDemoExperiment(); });
     }
     if (parser.isSet(screenshot)) {
-        QTimer::singleShot(parser.value(delay).toInt(), &window,
-                           [&window, &parser, &screenshot, &panel] {
-                               const QString name = parser.value(panel);
-                               if (auto* dock = window.findChild<QDockWidget*>(name + "Dock"))
-                                   dock->raise();
-                               if (auto* tabs = window.findChild<QTabWidget*>("bottomTabs")) {
-                                   if (name == "space") tabs->setCurrentIndex(1);
-                                   if (name == "progress") tabs->setCurrentIndex(2);
-                                   if (name == "latency") tabs->setCurrentIndex(3);
-                               }
-                               QTimer::singleShot(200, &window, [&window, &parser, &screenshot] {
-                                   const bool saved = window.grab().save(parser.value(screenshot));
-                                   QCoreApplication::exit(saved ? 0 : 1);
-                               });
-                           });
+        QTimer::singleShot(
+            parser.value(delay).toInt(), &window, [&window, &parser, &screenshot, &panel] {
+                // One or more, comma-separated: a dock and a bottom tab.
+                for (const QString& name : parser.value(panel).split(',')) {
+                    if (auto* dock = window.findChild<QDockWidget*>(name + "Dock")) dock->raise();
+                    auto* tabs = window.findChild<QTabWidget*>("bottomTabs");
+                    const QStringList tabNames = {"trials", "space", "progress", "latency"};
+                    if (tabs && tabNames.contains(name))
+                        tabs->setCurrentIndex(static_cast<int>(tabNames.indexOf(name)));
+                }
+                QTimer::singleShot(200, &window, [&window, &parser, &screenshot] {
+                    const bool saved = window.grab().save(parser.value(screenshot));
+                    QCoreApplication::exit(saved ? 0 : 1);
+                });
+            });
     }
     return app.exec();
 }
