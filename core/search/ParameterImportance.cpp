@@ -82,30 +82,28 @@ void normalize(std::vector<double>& values) {
 
 }  // namespace
 
-// Peeled one front at a time over the points sorted by x, so a large file costs a few passes,
-// not the all-pairs ranking.
+// Whole fronts peeled with paretoFront (O(n log n) each in 2-D), so a large file costs a few
+// passes, not the all-pairs ranking.
 std::vector<std::size_t> ParameterImportances::bestByParetoRank(const std::vector<Point2>& points) {
     std::vector<std::size_t> rest(points.size());
     std::iota(rest.begin(), rest.end(), 0);
-    std::sort(rest.begin(), rest.end(), [&points](std::size_t a, std::size_t b) {
-        return points[a].x != points[b].x ? points[a].x < points[b].x : points[a].y < points[b].y;
-    });
     std::vector<std::size_t> best;
     const std::size_t wanted = bestCount(points.size());
     while (best.size() < wanted && !rest.empty()) {
-        std::vector<std::size_t> dominated;
-        const Point2* last = nullptr;
-        for (std::size_t i : rest) {
-            const Point2& p = points[i];
-            // Optimal: below every point with a smaller x (or equal to the last optimal one).
-            if (!last || p.y < last->y || (p.y == last->y && p.x == last->x)) {
-                best.push_back(i);
-                last = &p;
+        std::vector<ObjectiveVector> objectives;
+        for (std::size_t i : rest) objectives.push_back({points[i].x, points[i].y});
+        std::vector<std::size_t> remaining;
+        std::size_t next = 0;  // paretoFront's indices are ascending
+        const std::vector<std::size_t> front = paretoFront(objectives);
+        for (std::size_t k = 0; k < rest.size(); ++k) {
+            if (next < front.size() && front[next] == k) {
+                best.push_back(rest[k]);
+                ++next;
             } else {
-                dominated.push_back(i);
+                remaining.push_back(rest[k]);
             }
         }
-        rest = std::move(dominated);
+        rest = std::move(remaining);
     }
     return best;
 }

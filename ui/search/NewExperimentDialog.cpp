@@ -193,6 +193,7 @@ QWidget* NewExperimentDialog::buildSeedPage() {
         const Result<double> timed = m_seedTiming.result();
         m_seedStepSeconds = timed ? *timed : 0.0;
         updateEstimate();
+        timeSeed();  // the seed or batch changed meanwhile
     });
     connect(m_seedChoice, &QComboBox::currentIndexChanged, this, &NewExperimentDialog::loadSeed);
     connect(m_seedFile, &QLineEdit::editingFinished, this, &NewExperimentDialog::loadSeed);
@@ -246,7 +247,12 @@ void NewExperimentDialog::loadSeed() {
 // A few Adam steps of the seed on random inputs (core/training/StepCalibration.h), one thread per
 // trial as the search runs them; the fastest plan's median.
 void NewExperimentDialog::timeSeed() {
-    if (!m_seedError.isEmpty() || m_seedTiming.isRunning()) return;
+    // Once per seed and batch: re-checking the same seed costs nothing; a change made while a
+    // timing runs is timed when it ends (the finished handler calls this again).
+    const QString key =
+        QString::fromStdString(m_seed.notation()) + " / " + QString::number(m_batch->value());
+    if (!m_seedError.isEmpty() || m_seedTiming.isRunning() || key == m_timedKey) return;
+    m_timedKey = key;
     m_seedStepSeconds = 0.0;
     m_seedTiming.setFuture(runInBackground<double>(
         "timing the seed", [seed = m_seed, batch = m_batch->value()]() -> Result<double> {

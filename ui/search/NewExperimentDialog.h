@@ -77,6 +77,7 @@ private:
     QLabel* m_estimate = nullptr;
     QFutureWatcher<Result<double>> m_seedTiming;  // seconds per training step of the seed
     double m_seedStepSeconds = 0.0;               // 0: not timed (yet)
+    QString m_timedKey;                           // the seed and batch last timed
     QLabel* m_problem;
     QDialogButtonBox* m_buttons;
 };
