@@ -344,8 +344,10 @@ void BenchmarkPanel::addBoard(const BenchmarkTarget& board) {
                              key);
     }
     saveBoards();
-    selectTarget(key);
-    targetChosen();
+    if (m_target->currentData().toString() == key)
+        targetChosen();  // already selected: no index change to signal it
+    else
+        selectTarget(key);  // targetChosen follows from the index change
 }
 
 void BenchmarkPanel::selectTarget(const QString& key) {
